@@ -1,0 +1,15 @@
+//! `vcap-analyze`: reads diagnostics bundles (ours, `bosh logs` output, trees, loose logs) as
+//! streams, matches the signature library and the structured checks, correlates findings
+//! into root causes and renders a report.
+//!
+//! The pipeline, one module per phase, plain data between them:
+//! [`input`] (archives/dirs -> entries, streamed) -> [`matcher`] (literal prefilter + regex
+//! per candidate line) and [`checks`] (certificates, monit, disk...) -> [`finding`]s ->
+//! correlation -> [`report`] (one file per format).
+
+pub mod finding;
+pub mod input;
+pub mod matcher;
+pub mod signature;
+pub mod taxonomy;
+pub mod timestamp;
