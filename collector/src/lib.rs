@@ -1,7 +1,22 @@
 //! `vcap-collect`: gathers one redacted, bounded diagnostics bundle from a BOSH VM.
 //!
-//! Phases: plan what to collect (walk the default trees, apply globs) -> copy each file
-//! through the [`redact`]or into the bundle -> run the diagnostic commands -> write the
-//! manifest first and the rest after it. The bundle format is defined in [`manifest`].
+//! Phases, one module each: [`plan`] what to collect (walk the default trees under the
+//! root, apply globs) -> [`commands`] run the diagnostic commands -> [`copy`] each file
+//! through the [`redact`]or into a [`spool`] -> [`archive`] compress each entry into a gzip
+//! member -> [`run`] writes them in order behind the manifest. The bundle format is
+//! defined in [`manifest`]; [`guard`] keeps the VM safe (free space, priority).
+//!
+//! What it is not: an agent, a log shipper, or a filter. It collects whole files (capped by
+//! size, keeping the tail) so that new signatures still work on old bundles.
 
+pub mod archive;
+// LATER pub mod commands;
+pub mod config;
+// LATER pub mod copy;
+pub mod guard;
+pub mod identity;
+pub mod manifest;
+pub mod plan;
 pub mod redact;
+// LATER pub mod run;
+pub mod spool;
