@@ -1,1 +1,58 @@
-fn main(){}
+//! Embeds the signature library (`../signatures/**/*.toml`) into the analyzer:
+//! generates `$OUT_DIR/builtin_signatures.rs` with
+//! `pub static BUILTIN: &[(&str, &str)]` = (path relative to `signatures/`, file text).
+//! Directories named `fixtures` hold test data, not signatures, and are skipped.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
+fn main() {
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("..").join("signatures");
+    println!("cargo:rerun-if-changed={}", root.display());
+
+    let mut files = Vec::new();
+    if root.is_dir() {
+        walk(&root, &mut files);
+    } else {
+        println!("cargo:warning=no signature library at {}: the analyzer embeds none", root.display());
+    }
+    files.sort();
+
+    let mut out = String::from("/// The built-in signature library: (path relative to `signatures/`, file text).\n");
+    out.push_str("pub static BUILTIN: &[(&str, &str)] = &[\n");
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let rel = file.strip_prefix(&root).expect("walked under root");
+        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let abs = fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        writeln!(out, "    ({:?}, include_str!({:?})),", rel.join("/"), abs.to_string_lossy()).unwrap();
+    }
+    out.push_str("];\n");
+
+    let dest = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR")).join("builtin_signatures.rs");
+    fs::write(&dest, out).unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            println!("cargo:warning=cannot read {}: {e}", dir.display());
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            if entry.file_name() != "fixtures" {
+                println!("cargo:rerun-if-changed={}", path.display());
+                walk(&path, files);
+            }
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+}

@@ -13,3 +13,6 @@ pub mod matcher;
 pub mod signature;
 pub mod taxonomy;
 pub mod timestamp;
+pub mod checks;
+pub mod report;
+pub mod correlate;

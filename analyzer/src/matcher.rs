@@ -1,1 +1,258 @@
-//! (being written)
+//! The compiled signature library: which files a signature sees, and which lines of a file
+//! it hits. Built once per run ([`Matcher::new`]), shared by every thread (`Send + Sync`).
+//!
+//! How a file is scanned (see [`scan`]): the stream is read in large chunks; one
+//! Aho-Corasick search over the whole chunk finds lines that contain a literal of *any*
+//! signature; only such a candidate line is looked at again: every literal it contains
+//! (overlapping search, so a literal hidden inside another cannot mask a signature) names
+//! the signatures to test, and those selected for the file run their regexes. Hits are
+//! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by
+//! [`Matcher::findings`].
+//!
+//! Not here: where files come from ([`crate::input`]), how the library is loaded and
+//! validated ([`crate::signature`]), and correlation.
+
+mod findings;
+mod scan;
+mod selection;
+
+pub use findings::{job_of, placeholders, render_summary};
+pub use scan::{GroupedHit, DEFAULT_BUFFER};
+pub use selection::Selection;
+
+use crate::finding::{Kind, Severity};
+use crate::signature::Signature;
+use aho_corasick::{AhoCorasick, MatchKind};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// Why a library could not be compiled. Every message names the signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MatcherError {
+    #[error("signature {id}: regex {pattern:?}: {message}")]
+    Regex { id: String, pattern: String, message: String },
+    #[error("signature {id}: scope glob {pattern:?}: {message}")]
+    Glob { id: String, pattern: String, message: String },
+    #[error("signature {id}: literal {literal:?}: {message}")]
+    Literal { id: String, literal: String, message: String },
+    #[error("building the literal automaton: {0}")]
+    Automaton(String),
+    #[error("building the scope globs: {0}")]
+    Scopes(String),
+}
+
+/// Compiles one signature regex exactly as the matcher does (Rust `regex` syntax, over
+/// bytes, Unicode-aware, case-sensitive unless the pattern says `(?i)`).
+pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).build()
+}
+
+/// Compiles one scope glob exactly as the matcher does: `*` and `?` stay within one path
+/// component, `**` crosses them.
+pub fn compile_glob(pattern: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(pattern).literal_separator(true).build()
+}
+
+/// Why a literal cannot serve as a prefilter, if it cannot.
+pub fn literal_problem(literal: &str) -> Option<&'static str> {
+    if literal.is_empty() {
+        Some("is empty: every line would be a candidate")
+    } else if literal.contains(['\n', '\r']) {
+        Some("contains a line break: lines are matched one at a time")
+    } else {
+        None
+    }
+}
+
+/// What a finding needs to know about its signature.
+#[derive(Debug, Clone)]
+struct SigMeta {
+    id: String,
+    title: String,
+    category: String,
+    kind: Kind,
+    severity: Severity,
+    summary: String,
+}
+
+/// One signature, compiled.
+#[derive(Debug, Clone)]
+struct CompiledSig {
+    meta: SigMeta,
+    regexes: Vec<Regex>,
+    nots: Vec<Regex>,
+}
+
+/// What a hit on one line yields: the named captures and the span of the whole match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LineHit {
+    pub captures: BTreeMap<String, String>,
+    pub span: Range<usize>,
+}
+
+/// The compiled library. Cheap to share (`&Matcher` across threads).
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    /// Leftmost-first automaton over every distinct literal: finds the next candidate
+    /// line in a chunk as fast as possible.
+    finder: AhoCorasick,
+    /// Standard-semantics automaton over the same literals, searched with overlapping
+    /// matches on one candidate line: every literal in the line, none masked.
+    all: AhoCorasick,
+    /// Literal index -> indices of the signatures that own it.
+    owners: Vec<Vec<usize>>,
+    /// The longest literal, in bytes.
+    max_literal: usize,
+    sigs: Vec<CompiledSig>,
+    scopes: GlobSet,
+    /// Glob index in `scopes` -> signature index.
+    scope_owner: Vec<usize>,
+}
+
+impl Matcher {
+    /// Compiles `sigs`; signature `i` of the matcher is `sigs[i]`. Fails on the first
+    /// regex, glob or literal that cannot be compiled (`signatures check` reports them all).
+    pub fn new(sigs: &[Signature]) -> Result<Matcher, MatcherError> {
+        let mut literal_index: HashMap<&str, usize> = HashMap::new();
+        let mut literals: Vec<&str> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut compiled = Vec::with_capacity(sigs.len());
+        let mut scopes = GlobSetBuilder::new();
+        let mut scope_owner = Vec::new();
+
+        for (i, sig) in sigs.iter().enumerate() {
+            for lit in &sig.matching.literals {
+                if let Some(message) = literal_problem(lit) {
+                    return Err(MatcherError::Literal {
+                        id: sig.id.clone(),
+                        literal: lit.clone(),
+                        message: message.to_string(),
+                    });
+                }
+                let k = *literal_index.entry(lit.as_str()).or_insert_with(|| {
+                    literals.push(lit.as_str());
+                    owners.push(Vec::new());
+                    literals.len() - 1
+                });
+                if !owners[k].contains(&i) {
+                    owners[k].push(i);
+                }
+            }
+            let regex = |p: &String| {
+                compile_regex(p).map_err(|e| MatcherError::Regex {
+                    id: sig.id.clone(),
+                    pattern: p.clone(),
+                    message: e.to_string(),
+                })
+            };
+            let regexes = sig.matching.regex.iter().map(regex).collect::<Result<_, _>>()?;
+            let nots = sig.matching.not.iter().map(regex).collect::<Result<_, _>>()?;
+            for pattern in &sig.scope.files {
+                let glob = compile_glob(pattern).map_err(|e| MatcherError::Glob {
+                    id: sig.id.clone(),
+                    pattern: pattern.clone(),
+                    message: e.kind().to_string(),
+                })?;
+                scopes.add(glob);
+                scope_owner.push(i);
+            }
+            compiled.push(CompiledSig {
+                meta: SigMeta {
+                    id: sig.id.clone(),
+                    title: sig.title.clone(),
+                    category: sig.category.clone(),
+                    kind: sig.kind,
+                    severity: sig.severity,
+                    summary: sig.report.summary.clone(),
+                },
+                regexes,
+                nots,
+            });
+        }
+
+        let automaton = |kind| {
+            AhoCorasick::builder()
+                .match_kind(kind)
+                .build(&literals)
+                .map_err(|e| MatcherError::Automaton(e.to_string()))
+        };
+        Ok(Matcher {
+            finder: automaton(MatchKind::LeftmostFirst)?,
+            all: automaton(MatchKind::Standard)?,
+            max_literal: literals.iter().map(|l| l.len()).max().unwrap_or(0),
+            owners,
+            sigs: compiled,
+            scopes: scopes.build().map_err(|e| MatcherError::Scopes(e.to_string()))?,
+            scope_owner,
+        })
+    }
+
+    /// How many signatures the matcher holds.
+    pub fn len(&self) -> usize {
+        self.sigs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sigs.is_empty()
+    }
+
+    /// The id of signature `i`.
+    pub fn id(&self, i: usize) -> &str {
+        &self.sigs[i].meta.id
+    }
+
+    /// The index of the signature with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.sigs.iter().position(|s| s.meta.id == id)
+    }
+
+    /// Which signatures a file can see: scope globs over the VM path (a leading `/` or
+    /// `./` is ignored); `loose` (a loose log file or stdin) sees every signature.
+    pub fn select(&self, path: &str, loose: bool) -> Selection {
+        if loose {
+            return Selection::all(self.len());
+        }
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        let mut sel = Selection::none(self.len());
+        for g in self.scopes.matches(path) {
+            sel.insert(self.scope_owner[g]);
+        }
+        sel
+    }
+
+    /// Whether `line` is a hit of signature `sig`, with its captures. Runs the same code
+    /// as [`Matcher::scan`] (literal prefilter included), so `signatures check` proves what
+    /// a scan will do. A `line` holding several lines is a hit if one of them is.
+    pub fn match_line(&self, sig: usize, line: &[u8]) -> Option<BTreeMap<String, String>> {
+        let sel = Selection::only(self.len(), sig);
+        self.scan_slice(&sel, line, crate::timestamp::YearHint::default())
+            .into_iter()
+            .next()
+            .map(|h| h.captures)
+    }
+
+    /// Signature `sig`'s verdict on one candidate line: its regexes, then its `not`
+    /// regexes. Captures (and the span) are extracted only when `detail` is asked.
+    pub(crate) fn hit(&self, sig: usize, line: &[u8], detail: bool) -> Option<LineHit> {
+        let s = &self.sigs[sig];
+        let regex = s.regexes.iter().find(|r| r.is_match(line))?;
+        if s.nots.iter().any(|r| r.is_match(line)) {
+            return None;
+        }
+        if !detail {
+            return Some(LineHit::default());
+        }
+        let caps = regex.captures(line)?;
+        let captures = regex
+            .capture_names()
+            .flatten()
+            .filter_map(|name| caps.name(name).map(|m| (name.to_string(), String::from_utf8_lossy(m.as_bytes()).into_owned())))
+            .collect();
+        Some(LineHit { captures, span: caps.get(0).map_or(0..0, |m| m.range()) })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,129 @@
-//! (being written)
+//! Redaction: what keeps secrets out of a support bundle.
+//!
+//! Every byte the collector stores passes through a [`RedactStream`] (one per file) made
+//! by a shared [`Redactor`] (compiled once, `Send + Sync`). Each line is copied with
+//! secrets replaced by a marker that says what was removed, `[REDACTED <kind>]` (see
+//! [`SecretKind::as_str`]), keeping the key name and the structure around it:
+//! `password: [REDACTED password]`, `"client_secret":"[REDACTED client_secret]"`,
+//! `nats://nats:[REDACTED url_credentials]@10.0.0.1:4222`.
+//!
+//! # Covered
+//! - **Values of secret-named keys** ([`keyname`] decides what a secret name is:
+//!   password, passwd, pwd, pass, secret, token, private_key, credential(s), passphrase,
+//!   encryption key/password, client_secret, access_key, secret_access_key, api_key, and
+//!   compounds ending in them: `nats_password`, `uaa.admin.client_secret`, `clientSecret`,
+//!   `X-Auth-Token`; a generic `*key` only when its value looks like key material) in YAML
+//!   (plain, quoted, list items, flow sequences, block scalars `private_key: |`), JSON (one
+//!   line, pretty, and escaped inside a JSON string), `.properties`, env files, shell
+//!   `export`, ERB-rendered Ruby hashes (`=>`), command lines (`--password=x`,
+//!   `--password x`), `key=value` logs and Go struct dumps (`Password:x`). See [`keyvalue`].
+//! - **Passwords in URLs**, the user and host kept ([`url`]), e.g. the BOSH agent's
+//!   registry URL `http://registry-user:PASS@10.4.1.4:25777`.
+//! - **PEM private keys** of every type, multi-line, JSON-escaped on one line, or cut into
+//!   pieces; unterminated blocks are redacted to the end of the file ([`pem`]).
+//! - **Shaped tokens** anywhere: `Bearer x`, JWTs, AWS access key ids ([`tokens`]), and
+//!   the credentials of `Authorization:` headers.
+//! - A **leak scan** ([`scan`]) on every line about to be written; what it still finds
+//!   is redacted too and counted in [`RedactStats::leak_scan_hits`].
+//!
+//! Kept byte for byte: certificates, public keys, hashes, UUIDs, paths under `key:`,
+//! `password_min_length: 8`, `require_client_secret: true`, `token_ttl: 3600`, empty
+//! values, placeholders (`((admin_password))`), values already redacted (so redacting
+//! twice changes nothing), and every line with no trigger word (most of a lager log),
+//! which costs one Aho-Corasick pass ([`prefilter`]).
+//!
+//! # Not promised
+//! - Secrets in free text with no key name, URL or recognisable shape
+//!   (`login failed for s3cr3t`), and a lower-case single-word value after `name: ` in
+//!   running text (`invalid token: expired` is read as a sentence, not a secret).
+//! - Values under keys whose names are arbitrary labels (a map `label: passphrase` under
+//!   `keys:`), secrets in YAML block sequences (`passwords:` then `- x` lines), YAML
+//!   quoted strings spanning several lines.
+//! - URL passwords containing an unescaped `/`, `?` or `#`; passwords with an unescaped
+//!   `,` `;` `&` or space in running text (the value is cut there).
+//! - A multi-line PEM body seen by [`Redactor::scan_line`] alone (it is stateless; the
+//!   stream handles multi-line blocks).
+//! - Binary files: they are treated as lines like any other, which is best effort.
+
+mod edit;
+mod keyname;
+mod keyvalue;
+mod kind;
+mod pem;
+mod prefilter;
+mod reader;
+mod scan;
+mod stream;
+mod tokens;
+mod url;
+
+pub use kind::SecretKind;
+pub use scan::SecretHit;
+pub use stream::RedactStream;
+
+use std::collections::BTreeMap;
+use std::io;
+
+/// What a stream redacted.
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
+pub struct RedactStats {
+    /// Replacements made (rules and leak scan together).
+    pub redactions: u64,
+    /// Replacements by [`SecretKind::as_str`].
+    pub by_kind: BTreeMap<&'static str, u64>,
+    /// Of `redactions`, those the leak scan made after the rules missed them.
+    pub leak_scan_hits: u64,
+}
+
+/// The compiled rules. Build once, share across threads.
+pub struct Redactor {
+    prefilter: prefilter::Prefilter,
+    tokens: tokens::TokenRules,
+    scanner: scan::Scanner,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor::new()
+    }
+}
+
+impl Redactor {
+    pub fn new() -> Redactor {
+        Redactor { prefilter: prefilter::Prefilter::new(), tokens: tokens::TokenRules::new(), scanner: scan::Scanner::new() }
+    }
+
+    /// A per-file stream state (multi-line constructs: PEM blocks, YAML block scalars
+    /// under a secret key).
+    pub fn stream(&self) -> RedactStream<'_> {
+        RedactStream::new(self)
+    }
+
+    /// Copy `input` to `output` redacting, lines capped at `max_line` bytes (at least
+    /// 256; longer lines are processed in pieces, never buffered whole). Returns stats.
+    pub fn redact_reader<R: io::Read, W: io::Write>(&self, input: R, output: W, max_line: usize) -> io::Result<RedactStats> {
+        reader::redact_reader(self, input, output, max_line)
+    }
+
+    /// Convenience for small inputs held in memory: the redacted copy and its stats.
+    pub fn redact_bytes(&self, input: &[u8]) -> (Vec<u8>, RedactStats) {
+        let mut stream = self.stream();
+        let mut out = Vec::with_capacity(input.len());
+        for line in input.split_inclusive(|&b| b == b'\n') {
+            stream.line(line, &mut out);
+        }
+        let stats = stream.stats().clone();
+        (out, stats)
+    }
+
+    /// Leak scan without changing anything: what still looks like a secret in one line
+    /// (kind + byte span). Never returns the secret text itself.
+    pub fn scan_line(&self, line: &[u8]) -> Vec<SecretHit> {
+        let mut hits = Vec::new();
+        self.scanner.scan(&self.prefilter, line, &mut prefilter::Triggers::default(), &mut hits);
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+//! What one file's bytes are, told from magic bytes rather than its name: plain data, a
+//! gzip-compressed file (a rotated `.gz` log, delivered decompressed), or an archive (tar,
+//! gzip-compressed tar) to read as nested VMs. And the hand-over of a file's data to the sink,
+//! keeping the first read error for the report.
+
+use super::gzip::{gunzip, Counter, Gunzip};
+use super::sniff::{self, peek, Magic, Peeked, PEEK};
+use super::{EntryMeta, Sink, VmInfo};
+use std::io::{self, Read};
+
+type Raw<'r> = Peeked<&'r mut dyn Read>;
+
+/// One file's data, opened according to what it is.
+pub(crate) enum Content<'r> {
+    Plain(Raw<'r>),
+    Gzip { data: Peeked<Gunzip<Raw<'r>>>, counter: Counter },
+    Tar(Raw<'r>),
+    GzipTar { data: Peeked<Gunzip<Raw<'r>>>, counter: Counter },
+}
+
+/// Peeks at `raw` (and, for gzip, at its decompressed start) to tell what it is.
+pub(crate) fn open(raw: &mut dyn Read) -> Content<'_> {
+    let peeked = peek(raw, PEEK);
+    match peeked.magic() {
+        Magic::Gzip => {
+            let (decoder, counter) = gunzip(peeked);
+            let data = peek(decoder, PEEK);
+            if sniff::is_tar_header(data.prefix()) {
+                Content::GzipTar { data, counter }
+            } else {
+                Content::Gzip { data, counter }
+            }
+        }
+        Magic::Tar => Content::Tar(peeked),
+        Magic::Empty | Magic::Other => Content::Plain(peeked),
+    }
+}
+
+impl Content<'_> {
+    /// A tar stream, to read as nested archive.
+    pub(crate) fn is_archive(&self) -> bool {
+        matches!(self, Content::Tar(_) | Content::GzipTar { .. })
+    }
+
+    /// Gzip-compressed (data is delivered decompressed).
+    pub(crate) fn is_gzip(&self) -> bool {
+        matches!(self, Content::Gzip { .. } | Content::GzipTar { .. })
+    }
+
+    /// The (decompressed) data, from its first byte.
+    pub(crate) fn reader(&mut self) -> &mut dyn Read {
+        match self {
+            Content::Plain(r) | Content::Tar(r) => r,
+            Content::Gzip { data, .. } | Content::GzipTar { data, .. } => data,
+        }
+    }
+
+    /// Compressed bytes consumed so far, for gzip data.
+    pub(crate) fn counter(&self) -> Option<Counter> {
+        match self {
+            Content::Gzip { counter, .. } | Content::GzipTar { counter, .. } => Some(counter.clone()),
+            Content::Plain(_) | Content::Tar(_) => None,
+        }
+    }
+}
+
+/// Hands one file to the sink. Returns, for the report, what went wrong: reading the data
+/// (truncated, corrupt gzip) or the sink's own error.
+pub(crate) fn deliver(sink: &dyn Sink, vm: &VmInfo, meta: &EntryMeta, data: &mut dyn Read, gzip: bool) -> Option<String> {
+    let mut capture = Capture { inner: data, error: None, bytes: 0 };
+    let result = sink.entry(vm, meta, &mut capture);
+    match (capture.error, result) {
+        (Some(e), _) if gzip => Some(format!(
+            "gzip data ends early or is corrupt ({e}); {} bytes were decompressed and delivered",
+            capture.bytes
+        )),
+        (Some(e), _) => Some(format!("read error ({e}) after {} bytes", capture.bytes)),
+        (None, Err(e)) => Some(format!("processing this file failed: {e}")),
+        (None, Ok(())) => None,
+    }
+}
+
+/// Passes data through, keeping the first error and counting bytes.
+struct Capture<'a> {
+    inner: &'a mut dyn Read,
+    error: Option<String>,
+    bytes: u64,
+}
+
+impl Read for Capture<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(out) {
+            Ok(n) => {
+                self.bytes += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::Interrupted && self.error.is_none() {
+                    self.error = Some(e.to_string());
+                }
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Scanning one file in one pass: chunked reading, the literal search over whole chunks,
+//! candidate lines, lazy line numbers, and grouping hits per signature.
+//!
+//! A chunk always ends at a line end, except at the end of the stream and when one line is
+//! longer than the buffer: such a line is scanned in pieces that overlap by a few KiB (so
+//! a literal across a piece boundary is still found), never buffered whole; every piece
+//! reports the same line number, and a signature counts at most one hit per line.
+
+use super::{Matcher, Selection};
+use crate::timestamp::{self, YearHint};
+use jiff::Timestamp;
+use memchr::{memchr, memchr_iter, memrchr};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::ops::Range;
+
+/// Size of the read buffer (one per thread, reused across files).
+pub const DEFAULT_BUFFER: usize = 1 << 20;
+/// How much of a long line's piece is carried into the next piece.
+const PIECE_OVERLAP: usize = 4096;
+/// Excerpts are cut to about this many bytes.
+const EXCERPT_MAX: usize = 400;
+/// How much of the last hit's line is kept to read its timestamp at the end.
+const LAST_LINE_MAX: usize = 4096;
+
+/// Every hit of one signature in one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupedHit {
+    /// The signature's index in the [`Matcher`].
+    pub signature: usize,
+    /// Number of lines hit.
+    pub count: u64,
+    /// 1-based line numbers of the first and last hit.
+    pub first_line: u64,
+    pub last_line: u64,
+    /// Timestamps read from the first and last hit lines, when they carry one.
+    pub first_ts: Option<Timestamp>,
+    pub last_ts: Option<Timestamp>,
+    /// Named captures of the first hit.
+    pub captures: BTreeMap<String, String>,
+    /// The first hit's line (lossy UTF-8), cut around the match to about 400 bytes.
+    pub excerpt: String,
+}
+
+struct Group {
+    hit: GroupedHit,
+    last_text: Vec<u8>,
+}
+
+/// The state of one scan: grouped hits so far and the current line number.
+struct Scan<'a> {
+    m: &'a Matcher,
+    sel: &'a Selection,
+    hint: YearHint,
+    /// The line number of the first byte of the chunk being processed.
+    line_no: u64,
+    groups: Vec<Option<Group>>,
+    candidates: Vec<usize>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(m: &'a Matcher, sel: &'a Selection, hint: YearHint) -> Scan<'a> {
+        Scan { m, sel, hint, line_no: 1, groups: (0..m.len()).map(|_| None).collect(), candidates: Vec::new() }
+    }
+
+    /// Processes `chunk`, which starts at a line start (or inside line `line_no` when
+    /// continuing a long line). Advances `line_no` past every `\n` in it.
+    fn chunk(&mut self, chunk: &[u8]) {
+        let mut pos = 0;
+        let mut counted = 0;
+        while pos < chunk.len() {
+            let input = aho_corasick::Input::new(chunk).range(pos..);
+            let Some(found) = self.m.finder.find(input) else { break };
+            let start = memrchr(b'\n', &chunk[pos..found.start()]).map_or(pos, |i| pos + i + 1);
+            let end = memchr(b'\n', &chunk[found.end()..]).map_or(chunk.len(), |i| found.end() + i);
+            self.line_no += count_lines(&chunk[counted..start]);
+            counted = start;
+            self.line(&chunk[start..end]);
+            pos = end + 1;
+        }
+        self.line_no += count_lines(&chunk[counted..]);
+    }
+
+    /// One candidate line: every signature owning a literal in it, and selected, is tested.
+    fn line(&mut self, line: &[u8]) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        self.candidates.clear();
+        for found in self.m.all.find_overlapping_iter(line) {
+            for &s in &self.m.owners[found.pattern().as_usize()] {
+                if self.sel.contains(s) && !self.candidates.contains(&s) {
+                    self.candidates.push(s);
+                }
+            }
+        }
+        for k in 0..self.candidates.len() {
+            let s = self.candidates[k];
+            let line_no = self.line_no;
+            match &mut self.groups[s] {
+                Some(g) if g.hit.last_line == line_no => {}
+                Some(g) => {
+                    if self.m.hit(s, line, false).is_some() {
+                        g.hit.count += 1;
+                        g.hit.last_line = line_no;
+                        g.last_text.clear();
+                        g.last_text.extend_from_slice(&line[..line.len().min(LAST_LINE_MAX)]);
+                    }
+                }
+                slot @ None => {
+                    if let Some(hit) = self.m.hit(s, line, true) {
+                        *slot = Some(Group {
+                            hit: GroupedHit {
+                                signature: s,
+                                count: 1,
+                                first_line: line_no,
+                                last_line: line_no,
+                                first_ts: timestamp::parse_line(line, self.hint),
+                                last_ts: None,
+                                captures: hit.captures,
+                                excerpt: excerpt(line, hit.span),
+                            },
+                            last_text: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The grouped hits, in order of first appearance.
+    fn finish(self) -> Vec<GroupedHit> {
+        let hint = self.hint;
+        let mut hits: Vec<GroupedHit> = self
+            .groups
+            .into_iter()
+            .flatten()
+            .map(|g| {
+                let mut hit = g.hit;
+                hit.last_ts = if hit.count == 1 { hit.first_ts } else { timestamp::parse_line(&g.last_text, hint) };
+                hit
+            })
+            .collect();
+        hits.sort_by_key(|h| (h.first_line, h.signature));
+        hits
+    }
+}
+
+fn count_lines(bytes: &[u8]) -> u64 {
+    memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// The line (lossy UTF-8) cut to about [`EXCERPT_MAX`] bytes around `span`, with `…`
+/// where it was cut.
+pub(crate) fn excerpt(line: &[u8], span: Range<usize>) -> String {
+    if line.len() <= EXCERPT_MAX {
+        return String::from_utf8_lossy(line).into_owned();
+    }
+    let start = char_floor(line, span.start.saturating_sub(EXCERPT_MAX / 4).min(line.len() - EXCERPT_MAX));
+    let end = char_floor(line, (start + EXCERPT_MAX).min(line.len()));
+    let mut out = String::with_capacity(EXCERPT_MAX + 8);
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&String::from_utf8_lossy(&line[start..end]));
+    if end < line.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Moves `i` back to the start of a UTF-8 sequence (at most 3 bytes), so a cut does not
+/// split a character of valid text.
+fn char_floor(bytes: &[u8], mut i: usize) -> usize {
+    for _ in 0..3 {
+        if i == 0 || i >= bytes.len() || bytes[i] & 0xC0 != 0x80 {
+            break;
+        }
+        i -= 1;
+    }
+    i
+}
+
+thread_local! {
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Matcher {
+    /// Scans one file as a stream, in one pass, and returns one [`GroupedHit`] per
+    /// signature of `sel` that hit, in order of first appearance. An empty selection
+    /// returns at once without reading.
+    pub fn scan(&self, sel: &Selection, reader: &mut dyn Read, hint: YearHint) -> io::Result<Vec<GroupedHit>> {
+        match self.scan_partial(sel, reader, hint) {
+            (hits, None) => Ok(hits),
+            (_, Some(e)) => Err(e),
+        }
+    }
+
+    /// Like [`Matcher::scan`], but a read error (a truncated gzip, a vanished file) still
+    /// returns the hits found before it, with the error.
+    pub fn scan_partial(&self, sel: &Selection, reader: &mut dyn Read, hint: YearHint) -> (Vec<GroupedHit>, Option<io::Error>) {
+        if sel.is_empty() {
+            return (Vec::new(), None);
+        }
+        BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buf) => {
+                if buf.len() != DEFAULT_BUFFER {
+                    *buf = vec![0; DEFAULT_BUFFER];
+                }
+                self.scan_with(sel, reader, hint, &mut buf)
+            }
+            Err(_) => self.scan_with(sel, reader, hint, &mut vec![0; DEFAULT_BUFFER]),
+        })
+    }
+
+    /// [`Matcher::scan_partial`] with a buffer of `capacity` bytes (raised to a few times
+    /// the longest literal): for tests of chunk boundaries, and for tuning.
+    pub fn scan_with_capacity(
+        &self,
+        sel: &Selection,
+        reader: &mut dyn Read,
+        hint: YearHint,
+        capacity: usize,
+    ) -> (Vec<GroupedHit>, Option<io::Error>) {
+        let mut buf = vec![0; capacity];
+        self.scan_with(sel, reader, hint, &mut buf)
+    }
+
+    /// Scans bytes already in memory (one or more lines) with the same machinery.
+    pub fn scan_slice(&self, sel: &Selection, data: &[u8], hint: YearHint) -> Vec<GroupedHit> {
+        let mut scan = Scan::new(self, sel, hint);
+        scan.chunk(data);
+        scan.finish()
+    }
+
+    fn scan_with(
+        &self,
+        sel: &Selection,
+        reader: &mut dyn Read,
+        hint: YearHint,
+        buf: &mut Vec<u8>,
+    ) -> (Vec<GroupedHit>, Option<io::Error>) {
+        let min = (4 * self.max_literal).max(64);
+        if buf.len() < min {
+            buf.resize(min, 0);
+        }
+        let overlap = (buf.len() / 4).min(PIECE_OVERLAP).max(self.max_literal);
+        let mut scan = Scan::new(self, sel, hint);
+        // `buf[..filled]` holds unprocessed bytes (a carried partial line first).
+        let mut filled = 0;
+        let mut error = None;
+        loop {
+            let mut eof = false;
+            while filled < buf.len() {
+                match reader.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        error = Some(e);
+                        eof = true;
+                        break;
+                    }
+                }
+            }
+            if eof {
+                scan.chunk(&buf[..filled]);
+                break;
+            }
+            match memrchr(b'\n', &buf[..filled]) {
+                Some(nl) => {
+                    scan.chunk(&buf[..=nl]);
+                    buf.copy_within(nl + 1..filled, 0);
+                    filled -= nl + 1;
+                }
+                None => {
+                    // One line longer than the buffer: scan this piece, keep its tail.
+                    scan.chunk(&buf[..filled]);
+                    buf.copy_within(filled - overlap..filled, 0);
+                    filled = overlap;
+                }
+            }
+        }
+        (scan.finish(), error)
+    }
+}

@@ -1,0 +1,71 @@
+//! Fleet grouping for the human formats: the same signature on many VMs is one line
+//! ("metron_agent panicked on 38 of 40 VMs"), not 38.
+
+use crate::finding::{Finding, Severity};
+use crate::report::model::Report;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Findings of one signature across VMs.
+pub struct Group<'a> {
+    pub signature: &'a str,
+    pub severity: Severity,
+    pub findings: Vec<&'a Finding>,
+    pub vms: BTreeSet<&'a str>,
+    pub count: u64,
+}
+
+/// Groups the findings with these ids by signature, most severe and widest first.
+pub fn by_signature<'a>(report: &'a Report, ids: &[String]) -> Vec<Group<'a>> {
+    let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| wanted.contains(f.id.as_str())) {
+        let g = groups.entry(&f.signature).or_insert_with(|| Group {
+            signature: &f.signature,
+            severity: f.severity,
+            findings: Vec::new(),
+            vms: BTreeSet::new(),
+            count: 0,
+        });
+        g.severity = g.severity.max(f.severity);
+        g.findings.push(f);
+        g.vms.insert(&f.vm);
+        g.count += f.count;
+    }
+    let mut out: Vec<Group> = groups.into_values().collect();
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.vms.len().cmp(&a.vms.len())).then(a.signature.cmp(b.signature)));
+    out
+}
+
+/// `a/0, b/0, c/0 and 35 more`.
+pub fn vm_list<'a>(vms: impl IntoIterator<Item = &'a str>, max: usize) -> String {
+    let all: Vec<&str> = vms.into_iter().collect();
+    let mut s = all.iter().take(max).copied().collect::<Vec<_>>().join(", ");
+    if all.len() > max {
+        s.push_str(&format!(" and {} more", all.len() - max));
+    }
+    s
+}
+
+/// Human size: `512 B`, `3.4 MiB`.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// A finding's location: `vm path:line`.
+pub fn location(f: &Finding) -> String {
+    match f.line {
+        Some(l) => format!("{} {}:{}", f.vm, f.path, l),
+        None => format!("{} {}", f.vm, f.path),
+    }
+}

@@ -1,0 +1,100 @@
+//! The kinds of secret the redactor removes, as named in the replacement text
+//! (`[REDACTED password]`) and counted in the manifest.
+
+use std::fmt;
+
+/// What was removed. [`SecretKind::as_str`] is the stable name used in the marker
+/// `[REDACTED <kind>]` and as the key of [`RedactStats::by_kind`](super::RedactStats).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SecretKind {
+    /// `password`, `passwd`, `pwd`, `pass` and compounds (`nats_password`).
+    Password,
+    /// `secret` and compounds (`blobstore_secret`, `uaa.clients.cf.secret`).
+    Secret,
+    /// `token` and compounds (`auth_token`, `session_token`, `X-Auth-Token`).
+    Token,
+    /// `private_key` values and PEM private key bodies.
+    PrivateKey,
+    /// `credential(s)`.
+    Credential,
+    /// `passphrase`.
+    Passphrase,
+    /// `encryption_key`, `encryption_password`, bare `encryption` holding key material.
+    EncryptionKey,
+    /// `client_secret`, `clientSecret`.
+    ClientSecret,
+    /// `access_key` (the secret half in S3-compatible stores that call it so).
+    AccessKey,
+    /// `api_key`, `apikey`, `X-Api-Key`.
+    ApiKey,
+    /// The password part of `scheme://user:PASSWORD@host`.
+    UrlCredentials,
+    /// `Bearer <token>` and the credentials of an `Authorization:` header.
+    BearerToken,
+    /// A JSON Web Token (`eyJ...`.`eyJ...`.`sig`).
+    Jwt,
+    /// An AWS access key id (`AKIA...`, `ASIA...`).
+    AwsAccessKey,
+    /// `secret_access_key`, `aws_secret_access_key`.
+    AwsSecretKey,
+    /// A value under a generic `*key` name (`key`, `signing_key`, `tls_key`) that looks
+    /// like key material.
+    Key,
+}
+
+impl SecretKind {
+    /// Stable lower-case name: `"password"`, `"private_key"`, `"url_credentials"`, `"jwt"`...
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SecretKind::Password => "password",
+            SecretKind::Secret => "secret",
+            SecretKind::Token => "token",
+            SecretKind::PrivateKey => "private_key",
+            SecretKind::Credential => "credential",
+            SecretKind::Passphrase => "passphrase",
+            SecretKind::EncryptionKey => "encryption_key",
+            SecretKind::ClientSecret => "client_secret",
+            SecretKind::AccessKey => "access_key",
+            SecretKind::ApiKey => "api_key",
+            SecretKind::UrlCredentials => "url_credentials",
+            SecretKind::BearerToken => "bearer_token",
+            SecretKind::Jwt => "jwt",
+            SecretKind::AwsAccessKey => "aws_access_key",
+            SecretKind::AwsSecretKey => "aws_secret_key",
+            SecretKind::Key => "key",
+        }
+    }
+
+    /// The replacement text, `[REDACTED <kind>]`.
+    pub fn marker(&self) -> String {
+        format!("{MARKER_PREFIX}{}]", self.as_str())
+    }
+}
+
+impl fmt::Display for SecretKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every replacement starts with this; a value that already starts with it is left alone,
+/// which makes redaction idempotent.
+pub(crate) const MARKER_PREFIX: &str = "[REDACTED ";
+
+/// Whether `v` starts with a redaction marker.
+pub(crate) fn is_marker(v: &[u8]) -> bool {
+    v.starts_with(MARKER_PREFIX.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_snake_case_and_markers_bracketed() {
+        assert_eq!(SecretKind::PrivateKey.as_str(), "private_key");
+        assert_eq!(SecretKind::UrlCredentials.marker(), "[REDACTED url_credentials]");
+        assert!(is_marker(SecretKind::Jwt.marker().as_bytes()));
+        assert!(!is_marker(b"[REDACTED"));
+    }
+}

@@ -1,0 +1,109 @@
+//! The one literal pass every line goes through: an ASCII case-insensitive Aho-Corasick
+//! search for trigger words. A line with no trigger (the bulk of lager JSON logs) is
+//! copied as is and no regex ever runs on it; a line with triggers runs only the rules
+//! whose triggers it contains.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Which family of rule a trigger literal wakes up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// A secret word that can be (part of) a key name: the key/value rule.
+    KeyName,
+    /// `://`: credentials in a URL.
+    Url,
+    /// `bearer`: a bearer token in free text or a header.
+    Bearer,
+    /// `eyJ`: a JWT.
+    Jwt,
+    /// `AKIA`/`ASIA`: an AWS access key id.
+    Aws,
+    /// `-----BEGIN`: a PEM block.
+    Pem,
+}
+
+/// The trigger literals and their families. Key-name words are the shortest stem that
+/// still names a secret (`pass` covers password, passwd, passphrase).
+const TRIGGERS: &[(&str, Family)] = &[
+    ("pass", Family::KeyName),
+    ("pwd", Family::KeyName),
+    ("secret", Family::KeyName),
+    ("token", Family::KeyName),
+    ("key", Family::KeyName),
+    ("credential", Family::KeyName),
+    ("encrypt", Family::KeyName),
+    ("authorization", Family::KeyName),
+    ("://", Family::Url),
+    ("bearer", Family::Bearer),
+    ("eyj", Family::Jwt),
+    ("akia", Family::Aws),
+    ("asia", Family::Aws),
+    ("-----begin", Family::Pem),
+];
+
+/// Bit set of [`Family`] found in a line, plus where the key-name words are.
+#[derive(Default, Debug)]
+pub(crate) struct Triggers {
+    mask: u8,
+    /// Byte ranges of key-name trigger words, in order.
+    pub key_words: Vec<(usize, usize)>,
+}
+
+impl Triggers {
+    pub fn any(&self) -> bool {
+        self.mask != 0
+    }
+    pub fn has(&self, f: Family) -> bool {
+        self.mask & (1 << f as u8) != 0
+    }
+    fn set(&mut self, f: Family) {
+        self.mask |= 1 << f as u8;
+    }
+    fn clear(&mut self) {
+        self.mask = 0;
+        self.key_words.clear();
+    }
+}
+
+pub(crate) struct Prefilter {
+    ac: AhoCorasick,
+}
+
+impl Prefilter {
+    pub fn new() -> Prefilter {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(TRIGGERS.iter().map(|(lit, _)| lit))
+            .expect("trigger literals are valid");
+        Prefilter { ac }
+    }
+
+    /// Fills `t` with what `line` contains (reusing its allocation).
+    pub fn scan(&self, line: &[u8], t: &mut Triggers) {
+        t.clear();
+        for m in self.ac.find_iter(line) {
+            let family = TRIGGERS[m.pattern().as_usize()].1;
+            t.set(family);
+            if family == Family::KeyName {
+                t.key_words.push((m.start(), m.end()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_families_case_insensitively() {
+        let p = Prefilter::new();
+        let mut t = Triggers::default();
+        p.scan(b"DB_PASSWORD=x nats://a:b@c", &mut t);
+        assert!(t.has(Family::KeyName) && t.has(Family::Url) && !t.has(Family::Jwt));
+        assert_eq!(t.key_words, vec![(3, 7)]);
+        p.scan(br#"{"timestamp":"1.5","source":"rep","message":"rep.started","log_level":1}"#, &mut t);
+        assert!(!t.any());
+    }
+}

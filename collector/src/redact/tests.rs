@@ -1,0 +1,148 @@
+//! Stream-level unit tests: the whole pipeline on small inputs.
+
+use super::*;
+
+fn redact(s: &str) -> (String, RedactStats) {
+    let (out, stats) = Redactor::new().redact_bytes(s.as_bytes());
+    (String::from_utf8(out).expect("valid UTF-8 in, valid UTF-8 out"), stats)
+}
+
+#[test]
+fn lager_line_passes_byte_identical() {
+    let l = r#"{"timestamp":"2024-05-02T10:11:12.123456789Z","level":"info","source":"rep","message":"rep.executing-container-operation.task-processor.succeeded-fetching-container","data":{"container-guid":"a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d","session":"7.1.2"}}"#;
+    let input = format!("{l}\n");
+    assert_eq!(redact(&input), (input.clone(), RedactStats::default()));
+}
+
+#[test]
+fn multi_line_pem_keeps_begin_and_end_and_one_marker() {
+    let input = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAfakefakefakefake\nZmFrZWZha2VmYWtlZmFrZWZha2U=\n-----END RSA PRIVATE KEY-----\nafter\n";
+    let (out, stats) = redact(input);
+    assert_eq!(out, "-----BEGIN RSA PRIVATE KEY-----\n[REDACTED private_key]\n-----END RSA PRIVATE KEY-----\nafter\n");
+    assert_eq!(stats.redactions, 1);
+    assert_eq!(stats.by_kind.get("private_key"), Some(&1));
+    assert_eq!(redact(&out).0, out, "idempotent");
+    assert_eq!(redact(&out).1.redactions, 0);
+}
+
+#[test]
+fn unterminated_pem_is_redacted_to_the_end() {
+    let (out, _) = redact("x\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nQEFAASCBKcwggSjAgEAAoIB\n");
+    assert_eq!(out, "x\n-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]\n");
+}
+
+#[test]
+fn certificate_block_passes_byte_for_byte() {
+    let input = "-----BEGIN CERTIFICATE-----\nMIIDXTCCAkWgAwIBAgIJAKLfake0\n-----END CERTIFICATE-----\n";
+    assert_eq!(redact(input).0, input);
+}
+
+#[test]
+fn yaml_block_scalar_under_secret_key_is_one_marker() {
+    let input = "tls:\n  certificate: |\n    -----BEGIN CERTIFICATE-----\n    MIIDfake1234567890\n    -----END CERTIFICATE-----\n  private_key: |\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEfake1234567890abcdef\n    -----END RSA PRIVATE KEY-----\n  port: 443\n";
+    let want = "tls:\n  certificate: |\n    -----BEGIN CERTIFICATE-----\n    MIIDfake1234567890\n    -----END CERTIFICATE-----\n  private_key: |\n    [REDACTED private_key]\n  port: 443\n";
+    let (out, stats) = redact(input);
+    assert_eq!(out, want);
+    assert_eq!(stats.redactions, 1);
+    assert_eq!(redact(&out).0, out);
+}
+
+#[test]
+fn generic_key_block_probes_its_first_line() {
+    // A PEM under `signingKey` is judged by the PEM rule; a public key passes.
+    let input = "jwt:\n  signingKey: |\n    -----BEGIN PRIVATE KEY-----\n    MIIEvQIBADANBgkqhkiG9w0B\n    -----END PRIVATE KEY-----\n  verification_key: |\n    -----BEGIN PUBLIC KEY-----\n    MIIBIjANBgkqhkiG9w0BAQEF\n    -----END PUBLIC KEY-----\n  key: |\n    c2VjcmV0LWtleS1tYXRlcmlhbC0xMjM0NTY3ODkw\n    bW9yZS1rZXktbWF0ZXJpYWw=\n  name: x\n";
+    let want = "jwt:\n  signingKey: |\n    -----BEGIN PRIVATE KEY-----\n    [REDACTED private_key]\n    -----END PRIVATE KEY-----\n  verification_key: |\n    -----BEGIN PUBLIC KEY-----\n    MIIBIjANBgkqhkiG9w0BAQEF\n    -----END PUBLIC KEY-----\n  key: |\n    [REDACTED key]\n  name: x\n";
+    let (out, _) = redact(input);
+    assert_eq!(out, want);
+    assert_eq!(redact(&out).0, out);
+}
+
+#[test]
+fn block_scalar_with_blank_lines_and_crlf() {
+    let input = "password: |\r\n  line-one\r\n\r\n  line-two\r\nuser: bob\r\n";
+    let (out, _) = redact(input);
+    assert_eq!(out, "password: |\r\n  [REDACTED password]\n\r\nuser: bob\r\n");
+    assert!(!out.contains("line-"));
+}
+
+#[test]
+fn leak_scan_catches_what_the_rules_miss_and_counts_it() {
+    // The URL rule stops at a backquote; the leak scan's URL pattern does not.
+    let (out, stats) = redact("dial amqp://guest:pa`ss@rabbit:5672/\n");
+    assert!(!out.contains("pa`ss"), "{out}");
+    assert_eq!(stats.leak_scan_hits, 1);
+    assert_eq!(stats.redactions, 1);
+}
+
+#[test]
+fn invalid_utf8_passes_and_secrets_around_it_go() {
+    let input = b"\xff\xfe password=s3cr3t \xc3\n";
+    let (out, _) = Redactor::new().redact_bytes(input);
+    assert_eq!(out, b"\xff\xfe password=[REDACTED password] \xc3\n");
+}
+
+#[test]
+fn long_line_in_pieces_redacts_a_secret_in_the_first_piece() {
+    let mut line = String::from(r#"{"password":"s3cr3t-Pa55","pad":""#);
+    line.push_str(&"x".repeat(2000));
+    line.push_str("\"}\nnext: 1\n");
+    let mut out = Vec::new();
+    let stats = Redactor::new().redact_reader(line.as_bytes(), &mut out, 300).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains("s3cr3t-Pa55"));
+    assert!(out.starts_with(r#"{"password":"[REDACTED password]","pad":"xxx"#));
+    assert!(out.ends_with("xxx\"}\nnext: 1\n"));
+    assert_eq!(out.len(), line.len() - "s3cr3t-Pa55".len() + "[REDACTED password]".len());
+    assert_eq!(stats.redactions, 1);
+}
+
+#[test]
+fn value_cut_between_pieces_is_carried_over() {
+    let r = Redactor::new();
+    let mut stream = r.stream();
+    let mut out = Vec::new();
+    stream.line(br#"{"a":1,"client_secret":"abc"#, &mut out);
+    stream.line(b"def\",\"b\":2}\n", &mut out);
+    stream.line(b"export DB_PASSWORD=abc", &mut out);
+    stream.line(b"def ghi\n", &mut out);
+    stream.line(b"after: 1\n", &mut out);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "{\"a\":1,\"client_secret\":\"[REDACTED client_secret]\",\"b\":2}\nexport DB_PASSWORD=[REDACTED password]\nafter: 1\n"
+    );
+    assert_eq!(stream.stats().redactions, 2);
+}
+
+#[test]
+fn escaped_pem_cut_between_pieces() {
+    let pieces: [&[u8]; 3] = [
+        br#"{"pem":"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFakeFakeFake"#,
+        br#"MoreFakeBody\nAwEHoUQDQgAE"#,
+        b"\\n-----END EC PRIVATE KEY-----\\n\",\"port\":1}\n",
+    ];
+    let run = |pieces: &[&[u8]]| {
+        let r = Redactor::new();
+        let mut stream = r.stream();
+        let mut out = Vec::new();
+        for p in pieces {
+            stream.line(p, &mut out);
+        }
+        (String::from_utf8(out).unwrap(), stream.stats().redactions)
+    };
+    assert_eq!(
+        run(&pieces),
+        ("{\"pem\":\"-----BEGIN EC PRIVATE KEY-----\\n[REDACTED private_key]\\n-----END EC PRIVATE KEY-----\\n\",\"port\":1}\n".to_string(), 1)
+    );
+    // Under a key name that is itself secret, the whole value goes.
+    let first = String::from_utf8(pieces[0].to_vec()).unwrap().replace("pem", "tls_key");
+    assert_eq!(
+        run(&[first.as_bytes(), pieces[1], pieces[2]]),
+        ("{\"tls_key\":\"[REDACTED private_key]\",\"port\":1}\n".to_string(), 1)
+    );
+}
+
+#[test]
+fn redactor_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Redactor>();
+}
