@@ -42,9 +42,18 @@ impl<W: Write> Write for Gate<W> {
 
 /// Compresses one tar entry `path` of exactly `size` bytes read from `data` into a member
 /// spooled in `spool_dir`.
-pub fn member(path: &str, mtime: i64, size: u64, data: &mut dyn Read, spool_dir: &Path) -> io::Result<Member> {
+pub fn member(
+    path: &str,
+    mtime: i64,
+    size: u64,
+    data: &mut dyn Read,
+    spool_dir: &Path,
+) -> io::Result<Member> {
     let gz = GzEncoder::new(crate::spool::new_spool(spool_dir), Compression::new(LEVEL));
-    let mut builder = tar::Builder::new(Gate { inner: gz, open: true });
+    let mut builder = tar::Builder::new(Gate {
+        inner: gz,
+        open: true,
+    });
     let mut header = tar::Header::new_gnu();
     header.set_size(size);
     header.set_mode(0o644);
@@ -52,7 +61,10 @@ pub fn member(path: &str, mtime: i64, size: u64, data: &mut dyn Read, spool_dir:
     header.set_uid(0);
     header.set_gid(0);
     header.set_entry_type(tar::EntryType::Regular);
-    let mut exact = ExactReader { inner: data, left: size };
+    let mut exact = ExactReader {
+        inner: data,
+        left: size,
+    };
     builder.append_data(&mut header, path, &mut exact)?;
     builder.get_mut().open = false;
     let gate = builder.into_inner()?;
@@ -103,8 +115,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let long = format!("top/{}/file.log", "d".repeat(150));
         let mut out = Vec::new();
-        for (p, body) in [("top/manifest.json", &b"{}"[..]), (long.as_str(), &b"line\n"[..])] {
-            let mut m = member(p, 1_700_000_000, body.len() as u64, &mut &body[..], dir.path()).unwrap();
+        for (p, body) in [
+            ("top/manifest.json", &b"{}"[..]),
+            (long.as_str(), &b"line\n"[..]),
+        ] {
+            let mut m = member(
+                p,
+                1_700_000_000,
+                body.len() as u64,
+                &mut &body[..],
+                dir.path(),
+            )
+            .unwrap();
             m.data.read_to_end(&mut out).unwrap();
         }
         out.extend(end_of_archive().unwrap());

@@ -9,6 +9,7 @@ use std::io::{self, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tempfile::SpooledTempFile;
@@ -25,21 +26,68 @@ const OUTPUT_CAP: usize = 4 << 20;
 
 /// The commands of bundle format v1.
 pub const DEFAULT: &[Spec] = &[
-    Spec { name: "monit-summary", programs: &[("monit", &["summary"])], keep: OUTPUT_CAP },
-    Spec { name: "monit-status", programs: &[("monit", &["status"])], keep: OUTPUT_CAP },
-    Spec { name: "df", programs: &[("df", &["-P"])], keep: OUTPUT_CAP },
-    Spec { name: "df-inodes", programs: &[("df", &["-Pi"])], keep: OUTPUT_CAP },
-    Spec { name: "free", programs: &[("free", &["-b"])], keep: OUTPUT_CAP },
-    Spec { name: "uptime", programs: &[("uptime", &[])], keep: OUTPUT_CAP },
     Spec {
-        name: "ps",
-        programs: &[("ps", &["-eww", "-o", "pid,ppid,user,stat,pcpu,pmem,rss,vsz,lstart,etime,args"])],
+        name: "monit-summary",
+        programs: &[("monit", &["summary"])],
         keep: OUTPUT_CAP,
     },
-    Spec { name: "ss-listen", programs: &[("ss", &["-ltnup"]), ("netstat", &["-ltnup"])], keep: OUTPUT_CAP },
-    Spec { name: "dmesg", programs: &[("dmesg", &[])], keep: 1 << 20 },
-    Spec { name: "date", programs: &[("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"])], keep: OUTPUT_CAP },
-    Spec { name: "uname", programs: &[("uname", &["-a"])], keep: OUTPUT_CAP },
+    Spec {
+        name: "monit-status",
+        programs: &[("monit", &["status"])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "df",
+        programs: &[("df", &["-P"])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "df-inodes",
+        programs: &[("df", &["-Pi"])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "free",
+        programs: &[("free", &["-b"])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "uptime",
+        programs: &[("uptime", &[])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "ps",
+        programs: &[(
+            "ps",
+            &[
+                "-eww",
+                "-o",
+                "pid,ppid,user,stat,pcpu,pmem,rss,vsz,lstart,etime,args",
+            ],
+        )],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "ss-listen",
+        programs: &[("ss", &["-ltnup"]), ("netstat", &["-ltnup"])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "dmesg",
+        programs: &[("dmesg", &[])],
+        keep: 1 << 20,
+    },
+    Spec {
+        name: "date",
+        programs: &[("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"])],
+        keep: OUTPUT_CAP,
+    },
+    Spec {
+        name: "uname",
+        programs: &[("uname", &["-a"])],
+        keep: OUTPUT_CAP,
+    },
 ];
 
 /// A command's record and its redacted output, ready for the archive.
@@ -63,19 +111,40 @@ fn is_executable(p: &Path) -> bool {
 }
 
 /// Runs every spec concurrently (so a hanging command costs one timeout, not one each).
-pub fn run_all(specs: &[Spec], timeout: Duration, spool_dir: &Path, redactor: &Redactor) -> Vec<Ran> {
+/// When `stop` is set (a signal), running commands are killed at once.
+pub fn run_all(
+    specs: &[Spec],
+    timeout: Duration,
+    stop: &AtomicBool,
+    spool_dir: &Path,
+    redactor: &Redactor,
+) -> Vec<Ran> {
     std::thread::scope(|s| {
-        let handles: Vec<_> = specs.iter().map(|spec| s.spawn(move || run(spec, timeout, spool_dir, redactor))).collect();
-        handles.into_iter().map(|h| h.join().expect("command thread panicked")).collect()
+        let handles: Vec<_> = specs
+            .iter()
+            .map(|spec| s.spawn(move || run(spec, timeout, stop, spool_dir, redactor)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("command thread panicked"))
+            .collect()
     })
 }
 
 /// A record for a command that was not run.
 pub fn skipped(spec: &Spec, why: &str) -> Ran {
-    Ran { record: record(spec.name, vec![], CommandStatus::Skipped, Some(why.into())), data: None }
+    Ran {
+        record: record(spec.name, vec![], CommandStatus::Skipped, Some(why.into())),
+        data: None,
+    }
 }
 
-fn record(name: &str, argv: Vec<String>, status: CommandStatus, detail: Option<String>) -> CommandRecord {
+fn record(
+    name: &str,
+    argv: Vec<String>,
+    status: CommandStatus,
+    detail: Option<String>,
+) -> CommandRecord {
     CommandRecord {
         name: name.to_string(),
         argv,
@@ -92,31 +161,61 @@ fn record(name: &str, argv: Vec<String>, status: CommandStatus, detail: Option<S
 }
 
 /// Runs one spec: the first of its programs that exists.
-pub fn run(spec: &Spec, timeout: Duration, spool_dir: &Path, redactor: &Redactor) -> Ran {
-    let Some((exe, args)) = spec.programs.iter().find_map(|(p, a)| find_program(p).map(|exe| (exe, *a))) else {
+pub fn run(
+    spec: &Spec,
+    timeout: Duration,
+    stop: &AtomicBool,
+    spool_dir: &Path,
+    redactor: &Redactor,
+) -> Ran {
+    let Some((exe, args)) = spec
+        .programs
+        .iter()
+        .find_map(|(p, a)| find_program(p).map(|exe| (exe, *a)))
+    else {
         let tried: Vec<&str> = spec.programs.iter().map(|(p, _)| *p).collect();
         return Ran {
-            record: record(spec.name, vec![], CommandStatus::NotFound, Some(format!("{} not found in /var/vcap/bosh/bin nor PATH", tried.join(" or ")))),
+            record: record(
+                spec.name,
+                vec![],
+                CommandStatus::NotFound,
+                Some(format!(
+                    "{} not found in /var/vcap/bosh/bin nor PATH",
+                    tried.join(" or ")
+                )),
+            ),
             data: None,
         };
     };
-    let argv: Vec<String> = std::iter::once(exe.display().to_string()).chain(args.iter().map(|a| a.to_string())).collect();
+    let argv: Vec<String> = std::iter::once(exe.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .collect();
     let started = Instant::now();
     let mut rec = record(spec.name, argv, CommandStatus::Ok, None);
-    let out = match execute(&exe, args, timeout, spec.keep) {
+    let out = match execute(&exe, args, timeout, stop, spec.keep) {
         Ok(out) => out,
         Err(err) => {
             rec.status = CommandStatus::Failed;
             rec.detail = Some(format!("could not run: {err}"));
             rec.duration_ms = started.elapsed().as_millis() as u64;
-            return Ran { record: rec, data: None };
+            return Ran {
+                record: rec,
+                data: None,
+            };
         }
     };
     rec.duration_ms = started.elapsed().as_millis() as u64;
     rec.exit_code = out.exit_code;
     if out.timed_out {
         rec.status = CommandStatus::TimedOut;
-        rec.detail = Some(format!("killed after {} s; the output it had printed is kept", timeout.as_secs()));
+        rec.detail = Some(if stop.load(Ordering::Relaxed) {
+            "killed: collection interrupted; the output it had printed is kept".to_string()
+        } else {
+            format!(
+                "killed after {} s; the output it had printed is kept",
+                timeout.as_secs()
+            )
+        });
     }
     if out.dropped > 0 {
         rec.truncated = Some(out.dropped + out.bytes.len() as u64);
@@ -127,17 +226,27 @@ pub fn run(spec: &Spec, timeout: Duration, spool_dir: &Path, redactor: &Redactor
             rec.size = size;
             rec.sha256 = Some(sha);
             rec.redactions = redactions;
-            Ran { record: rec, data: Some(data) }
+            Ran {
+                record: rec,
+                data: Some(data),
+            }
         }
         Err(err) => {
             rec.status = CommandStatus::Failed;
             rec.detail = Some(format!("could not store output: {err}"));
-            Ran { record: rec, data: None }
+            Ran {
+                record: rec,
+                data: None,
+            }
         }
     }
 }
 
-fn store(bytes: &[u8], spool_dir: &Path, redactor: &Redactor) -> io::Result<(SpooledTempFile, u64, String, u64)> {
+fn store(
+    bytes: &[u8],
+    spool_dir: &Path,
+    redactor: &Redactor,
+) -> io::Result<(SpooledTempFile, u64, String, u64)> {
     let mut w = HashingWriter::new(new_spool(spool_dir));
     let stats = redactor.redact_reader(bytes, &mut w, crate::copy::MAX_LINE)?;
     w.flush()?;
@@ -179,7 +288,13 @@ impl Tail {
     }
 }
 
-fn execute(exe: &Path, args: &[&str], timeout: Duration, keep: usize) -> io::Result<Output> {
+fn execute(
+    exe: &Path,
+    args: &[&str],
+    timeout: Duration,
+    stop: &AtomicBool,
+    keep: usize,
+) -> io::Result<Output> {
     let mut child = Command::new(exe)
         .args(args)
         .env("LC_ALL", "C")
@@ -188,8 +303,16 @@ fn execute(exe: &Path, args: &[&str], timeout: Duration, keep: usize) -> io::Res
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()?;
-    let stdout = Arc::new(Mutex::new(Tail { buf: Vec::new(), keep, dropped: 0 }));
-    let stderr = Arc::new(Mutex::new(Tail { buf: Vec::new(), keep: 64 << 10, dropped: 0 }));
+    let stdout = Arc::new(Mutex::new(Tail {
+        buf: Vec::new(),
+        keep,
+        dropped: 0,
+    }));
+    let stderr = Arc::new(Mutex::new(Tail {
+        buf: Vec::new(),
+        keep: 64 << 10,
+        dropped: 0,
+    }));
     let readers = [
         pump(child.stdout.take().expect("piped"), Arc::clone(&stdout)),
         pump(child.stderr.take().expect("piped"), Arc::clone(&stderr)),
@@ -200,7 +323,7 @@ fn execute(exe: &Path, args: &[&str], timeout: Duration, keep: usize) -> io::Res
         if let Some(status) = child.try_wait()? {
             break Some(status);
         }
-        if Instant::now() >= deadline {
+        if Instant::now() >= deadline || stop.load(Ordering::Relaxed) {
             timed_out = true;
             // The whole process group: a shell's children die with it.
             unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
@@ -222,16 +345,27 @@ fn execute(exe: &Path, args: &[&str], timeout: Duration, keep: usize) -> io::Res
         bytes.extend_from_slice(b"\n--- stderr ---\n");
         bytes.extend_from_slice(&err);
     }
-    Ok(Output { bytes, dropped, exit_code: status.and_then(|s| s.code()), timed_out })
+    Ok(Output {
+        bytes,
+        dropped,
+        exit_code: status.and_then(|s| s.code()),
+        timed_out,
+    })
 }
 
-fn pump(mut from: impl Read + Send + 'static, into: Arc<Mutex<Tail>>) -> std::thread::JoinHandle<()> {
+fn pump(
+    mut from: impl Read + Send + 'static,
+    into: Arc<Mutex<Tail>>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut buf = [0u8; 16 << 10];
         loop {
             match from.read(&mut buf) {
                 Ok(0) | Err(_) => return,
-                Ok(n) => into.lock().unwrap_or_else(|e| e.into_inner()).push(&buf[..n]),
+                Ok(n) => into
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(&buf[..n]),
             }
         }
     })

@@ -64,7 +64,9 @@ impl Config {
             max_duration: Duration::from_secs(15 * 60),
             include: Vec::new(),
             exclude: Vec::new(),
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()).min(2),
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(2),
             lower_priority: true,
         }
     }
@@ -83,16 +85,24 @@ pub fn default_spool_dir() -> PathBuf {
 /// Parses `1048576`, `64MiB`, `64M`, `1GiB`, `512k` (binary multiples; `B` optional).
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| format!("invalid size {s:?}: expected e.g. 64MiB"))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid size {s:?}: expected e.g. 64MiB"))?;
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
         "t" | "tb" | "tib" => 1 << 40,
-        other => return Err(format!("invalid size unit {other:?} in {s:?}: use B, KiB, MiB, GiB, TiB")),
+        other => {
+            return Err(format!(
+                "invalid size unit {other:?} in {s:?}: use B, KiB, MiB, GiB, TiB"
+            ))
+        }
     };
     if !n.is_finite() || n < 0.0 {
         return Err(format!("invalid size {s:?}"));
@@ -130,10 +140,19 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("7d").unwrap(), Duration::from_secs(7 * 86_400));
-        assert_eq!(parse_duration("36h").unwrap(), Duration::from_secs(36 * 3600));
+        assert_eq!(
+            parse_duration("7d").unwrap(),
+            Duration::from_secs(7 * 86_400)
+        );
+        assert_eq!(
+            parse_duration("36h").unwrap(),
+            Duration::from_secs(36 * 3600)
+        );
         assert_eq!(parse_duration("2h30m").unwrap(), Duration::from_secs(9000));
-        assert_eq!(parse_duration("1w").unwrap(), Duration::from_secs(7 * 86_400));
+        assert_eq!(
+            parse_duration("1w").unwrap(),
+            Duration::from_secs(7 * 86_400)
+        );
         assert!(parse_duration("soon").is_err());
     }
 }

@@ -27,7 +27,12 @@ pub struct Prepared {
 
 /// Copies `c` through the redactor into a spool in `spool_dir`, keeping at most
 /// `max_file_size` bytes (the tail) of its (decompressed) content.
-pub fn prepare(c: &Candidate, max_file_size: u64, spool_dir: &Path, redactor: &Redactor) -> Prepared {
+pub fn prepare(
+    c: &Candidate,
+    max_file_size: u64,
+    spool_dir: &Path,
+    redactor: &Redactor,
+) -> Prepared {
     let mut record = FileRecord {
         path: c.rel.clone(),
         stored_as: None,
@@ -45,7 +50,11 @@ pub fn prepare(c: &Candidate, max_file_size: u64, spool_dir: &Path, redactor: &R
     match copy(c, &mut record, max_file_size, spool_dir, redactor) {
         Ok(data) => Prepared { record, data },
         Err(err) => {
-            record.status = if err.kind() == io::ErrorKind::NotFound { FileStatus::Vanished } else { FileStatus::Unreadable };
+            record.status = if err.kind() == io::ErrorKind::NotFound {
+                FileStatus::Vanished
+            } else {
+                FileStatus::Unreadable
+            };
             record.detail = Some(err.to_string());
             record.size = 0;
             record.sha256 = None;
@@ -54,7 +63,13 @@ pub fn prepare(c: &Candidate, max_file_size: u64, spool_dir: &Path, redactor: &R
     }
 }
 
-fn copy(c: &Candidate, record: &mut FileRecord, max: u64, spool_dir: &Path, redactor: &Redactor) -> io::Result<Option<SpooledTempFile>> {
+fn copy(
+    c: &Candidate,
+    record: &mut FileRecord,
+    max: u64,
+    spool_dir: &Path,
+    redactor: &Redactor,
+) -> io::Result<Option<SpooledTempFile>> {
     // O_NOFOLLOW: a file swapped for a link since planning is not followed; O_NONBLOCK: a
     // file swapped for a FIFO does not block the open.
     let mut file = std::fs::OpenOptions::new()
@@ -92,38 +107,67 @@ fn copy(c: &Candidate, record: &mut FileRecord, max: u64, spool_dir: &Path, reda
     record.sha256 = Some(sha);
     record.redactions = stats.redactions;
     record.leak_scan_hits = stats.leak_scan_hits;
-    record.redacted_kinds = stats.by_kind.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    record.redacted_kinds = stats
+        .by_kind
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
     Ok(Some(data))
 }
 
 /// A plain file: the first `len` bytes as opened (a growing log is cut where it was), or its
 /// tail from the first line start after `len - max`.
-fn copy_plain(file: &mut File, len: u64, max: u64, record: &mut FileRecord, out: &mut HashingWriter<SpooledTempFile>, redactor: &Redactor) -> io::Result<RedactStats> {
+fn copy_plain(
+    file: &mut File,
+    len: u64,
+    max: u64,
+    record: &mut FileRecord,
+    out: &mut HashingWriter<SpooledTempFile>,
+    redactor: &Redactor,
+) -> io::Result<RedactStats> {
     let mut start = 0;
     if len > max {
         start = len - max;
         record.truncated = Some(len);
     }
     file.seek(SeekFrom::Start(start))?;
-    let mut reader = BufReader::with_capacity(256 << 10, CountingReader::new(file.take(len - start)));
+    let mut reader =
+        BufReader::with_capacity(256 << 10, CountingReader::new(file.take(len - start)));
     if start > 0 {
         skip_partial_line(&mut reader)?;
     }
     let stats = redactor.redact_reader(&mut reader, out, MAX_LINE)?;
     let read = reader.get_ref().count;
     if read < len - start {
-        record.detail = Some(format!("shrank while read: {} of {} bytes", start + read, len));
+        record.detail = Some(format!(
+            "shrank while read: {} of {} bytes",
+            start + read,
+            len
+        ));
     }
     Ok(stats)
 }
 
 /// A rotated `.gz` log: stored decompressed. One pass when it fits under the cap; when it
 /// does not, the rest is measured and a second pass keeps the tail.
-fn copy_gzip(file: &mut File, len: u64, max: u64, record: &mut FileRecord, out: &mut HashingWriter<SpooledTempFile>, spool_dir: &Path, redactor: &Redactor) -> io::Result<RedactStats> {
-    let gz = |file: &mut File| -> io::Result<BufReader<TolerantReader<MultiGzDecoder<BufReader<io::Take<File>>>>>> {
+fn copy_gzip(
+    file: &mut File,
+    len: u64,
+    max: u64,
+    record: &mut FileRecord,
+    out: &mut HashingWriter<SpooledTempFile>,
+    spool_dir: &Path,
+    redactor: &Redactor,
+) -> io::Result<RedactStats> {
+    let gz = |file: &mut File| -> io::Result<
+        BufReader<TolerantReader<MultiGzDecoder<BufReader<io::Take<File>>>>>,
+    > {
         file.seek(SeekFrom::Start(0))?;
         let f = file.try_clone()?.take(len);
-        Ok(BufReader::with_capacity(256 << 10, TolerantReader::new(MultiGzDecoder::new(BufReader::new(f)))))
+        Ok(BufReader::with_capacity(
+            256 << 10,
+            TolerantReader::new(MultiGzDecoder::new(BufReader::new(f))),
+        ))
     };
     let mut reader = gz(file)?;
     let stats = redactor.redact_reader((&mut reader).take(max), &mut *out, MAX_LINE)?;
@@ -145,7 +189,10 @@ fn copy_gzip(file: &mut File, len: u64, max: u64, record: &mut FileRecord, out: 
 
 fn note_corruption<R>(record: &mut FileRecord, r: &TolerantReader<R>) {
     if let Some(err) = &r.error {
-        record.detail = Some(format!("gzip data corrupt after {} decompressed bytes ({err}); the readable part is stored", r.count));
+        record.detail = Some(format!(
+            "gzip data corrupt after {} decompressed bytes ({err}); the readable part is stored",
+            r.count
+        ));
     }
 }
 
@@ -232,7 +279,11 @@ struct TolerantReader<R> {
 
 impl<R> TolerantReader<R> {
     fn new(inner: R) -> Self {
-        TolerantReader { inner, count: 0, error: None }
+        TolerantReader {
+            inner,
+            count: 0,
+            error: None,
+        }
     }
 }
 

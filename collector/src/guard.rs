@@ -20,7 +20,9 @@ impl FreeSpace {
         let Some((avail, total)) = statvfs(&self.dir) else {
             return Ok(()); // Cannot tell (not a local filesystem): the write itself will say.
         };
-        let floor = self.min_bytes.max((total as f64 * self.min_percent / 100.0) as u64);
+        let floor = self
+            .min_bytes
+            .max((total as f64 * self.min_percent / 100.0) as u64);
         if avail.saturating_sub(more) < floor {
             return Err(format!(
                 "output filesystem of {} nearly full: {} MiB free, keeping at least {} MiB",
@@ -54,7 +56,12 @@ pub fn lower_priority() {
         const IOPRIO_WHO_PROCESS: libc::c_long = 1;
         const IOPRIO_CLASS_BE: libc::c_long = 2;
         const IOPRIO_CLASS_SHIFT: libc::c_long = 13;
-        libc::syscall(libc::SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT) | 7);
+        libc::syscall(
+            libc::SYS_ioprio_set,
+            IOPRIO_WHO_PROCESS,
+            0,
+            (IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT) | 7,
+        );
     }
 }
 
@@ -66,9 +73,17 @@ mod tests {
     fn refuses_when_the_floor_would_be_crossed() {
         let dir = std::env::temp_dir();
         let (avail, _) = statvfs(&dir).unwrap();
-        let lenient = FreeSpace { dir: dir.clone(), min_bytes: 0, min_percent: 0.0 };
+        let lenient = FreeSpace {
+            dir: dir.clone(),
+            min_bytes: 0,
+            min_percent: 0.0,
+        };
         assert!(lenient.check(0).is_ok());
-        let strict = FreeSpace { dir, min_bytes: avail + (1 << 30), min_percent: 0.0 };
+        let strict = FreeSpace {
+            dir,
+            min_bytes: avail + (1 << 30),
+            min_percent: 0.0,
+        };
         let err = strict.check(0).unwrap_err();
         assert!(err.contains("nearly full"), "{err}");
     }

@@ -17,7 +17,10 @@ pub fn bosh_identity(root: &Path) -> BoshIdentity {
     };
     if let Some(settings) = read_limited(&root.join("var/vcap/bosh/settings.json"), 4 << 20) {
         if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&settings) {
-            id.agent_id = v.get("agent_id").and_then(|s| s.as_str()).map(str::to_owned);
+            id.agent_id = v
+                .get("agent_id")
+                .and_then(|s| s.as_str())
+                .map(str::to_owned);
             id.vm_cid = v
                 .pointer("/vm/cid")
                 .or_else(|| v.pointer("/vm/name"))
@@ -54,7 +57,13 @@ pub fn bundle_stem(id: &BoshIdentity, host: &str, at: jiff::Timestamp) -> String
 fn sanitize(s: &str) -> String {
     let out: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(64)
         .collect();
     if out.is_empty() {
@@ -78,7 +87,11 @@ fn read_limited(path: &Path, limit: u64) -> Option<Vec<u8>> {
         return None;
     }
     let mut buf = Vec::new();
-    std::fs::File::open(path).ok()?.take(limit).read_to_end(&mut buf).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .take(limit)
+        .read_to_end(&mut buf)
+        .ok()?;
     Some(buf)
 }
 
@@ -95,8 +108,14 @@ mod tests {
             ..Default::default()
         };
         let at: jiff::Timestamp = "2026-11-21T23:40:11Z".parse().unwrap();
-        assert_eq!(bundle_stem(&id, "h", at), "cf.diego_cell.3f2a____x.20261121T234011Z");
+        assert_eq!(
+            bundle_stem(&id, "h", at),
+            "cf.diego_cell.3f2a____x.20261121T234011Z"
+        );
         let none = BoshIdentity::default();
-        assert_eq!(bundle_stem(&none, "my-host", at), "unknown.my-host.unknown.20261121T234011Z");
+        assert_eq!(
+            bundle_stem(&none, "my-host", at),
+            "unknown.my-host.unknown.20261121T234011Z"
+        );
     }
 }

@@ -10,13 +10,13 @@
 //! size, keeping the tail) so that new signatures still work on old bundles.
 
 pub mod archive;
-// LATER pub mod commands;
+pub mod commands;
 pub mod config;
-// LATER pub mod copy;
+pub mod copy;
 pub mod guard;
 pub mod identity;
 pub mod manifest;
 pub mod plan;
 pub mod redact;
-// LATER pub mod run;
+pub mod run;
 pub mod spool;

@@ -27,7 +27,12 @@ struct Cli {
     #[arg(long, value_name = "DIR", default_value = "/")]
     root: PathBuf,
     /// A directory (the bundle gets its own name there), a file path, or `-` for stdout.
-    #[arg(long, short, value_name = "PATH|DIR", default_value = "/var/vcap/data/tmp/")]
+    #[arg(
+        long,
+        short,
+        value_name = "PATH|DIR",
+        default_value = "/var/vcap/data/tmp/"
+    )]
     output: String,
     /// Leave out logs last modified longer ago than this (e.g. 7d, 36h).
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = config::parse_duration)]
@@ -72,7 +77,9 @@ impl Cli {
         let mut c = Config::new(self.root);
         c.output = match self.output.as_str() {
             "-" => Output::Stdout,
-            o if o.ends_with('/') || std::path::Path::new(o).is_dir() => Output::Dir(PathBuf::from(o)),
+            o if o.ends_with('/') || std::path::Path::new(o).is_dir() => {
+                Output::Dir(PathBuf::from(o))
+            }
             o => Output::File(PathBuf::from(o)),
         };
         c.since = self.since;
@@ -118,20 +125,30 @@ fn main() -> ExitCode {
             let problems = outcome.problems();
             if !quiet {
                 let t = &outcome.manifest.totals;
-                let place = outcome.path.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
+                let place = outcome
+                    .path
+                    .as_ref()
+                    .map_or("stdout".to_string(), |p| p.display().to_string());
                 eprintln!(
                     "vcap-collect: {place}: {} files, {} MiB stored, {} secrets redacted{}",
                     t.files_stored,
                     t.bytes_stored >> 20,
                     t.redactions + t.leak_scan_hits,
-                    if outcome.manifest.complete { "" } else { " (incomplete)" }
+                    if outcome.manifest.complete {
+                        ""
+                    } else {
+                        " (incomplete)"
+                    }
                 );
             }
             for p in problems.iter().take(20) {
                 eprintln!("vcap-collect: {p}");
             }
             if problems.len() > 20 {
-                eprintln!("vcap-collect: ... and {} more (see manifest.json)", problems.len() - 20);
+                eprintln!(
+                    "vcap-collect: ... and {} more (see manifest.json)",
+                    problems.len() - 20
+                );
             }
             if problems.is_empty() {
                 ExitCode::SUCCESS

@@ -52,13 +52,50 @@ struct Tree {
 }
 
 const DEFAULT_TREES: &[Tree] = &[
-    Tree { base: "var/vcap/sys/log", only: None, class: Class::Log, depth: usize::MAX },
-    Tree { base: "var/vcap/monit", only: Some("var/vcap/monit/monit.log*"), class: Class::Log, depth: 1 },
-    Tree { base: "var/vcap/bosh/log", only: None, class: Class::Log, depth: usize::MAX },
-    Tree { base: "var/vcap/instance", only: None, class: Class::Config, depth: usize::MAX },
-    Tree { base: "var/vcap/bosh/settings.json", only: None, class: Class::Config, depth: usize::MAX },
-    Tree { base: "var/vcap/bosh/etc", only: None, class: Class::Config, depth: usize::MAX },
-    Tree { base: "var/log", only: Some("var/log/{syslog,syslog.[0-9]*,kern.log,kern.log.[0-9]*,messages,messages.[0-9]*}"), class: Class::Log, depth: 1 },
+    Tree {
+        base: "var/vcap/sys/log",
+        only: None,
+        class: Class::Log,
+        depth: usize::MAX,
+    },
+    Tree {
+        base: "var/vcap/monit",
+        only: Some("var/vcap/monit/monit.log*"),
+        class: Class::Log,
+        depth: 1,
+    },
+    Tree {
+        base: "var/vcap/bosh/log",
+        only: None,
+        class: Class::Log,
+        depth: usize::MAX,
+    },
+    Tree {
+        base: "var/vcap/instance",
+        only: None,
+        class: Class::Config,
+        depth: usize::MAX,
+    },
+    Tree {
+        base: "var/vcap/bosh/settings.json",
+        only: None,
+        class: Class::Config,
+        depth: usize::MAX,
+    },
+    Tree {
+        base: "var/vcap/bosh/etc",
+        only: None,
+        class: Class::Config,
+        depth: usize::MAX,
+    },
+    Tree {
+        base: "var/log",
+        only: Some(
+            "var/log/{syslog,syslog.[0-9]*,kern.log,kern.log.[0-9]*,messages,messages.[0-9]*}",
+        ),
+        class: Class::Log,
+        depth: 1,
+    },
 ];
 
 /// Plans the collection: every file of the default trees, the job configs, and `--include`
@@ -68,13 +105,19 @@ pub fn plan(cfg: &Config, now: SystemTime, own_output: Option<&Path>) -> Result<
     let mut p = Planner {
         root: &cfg.root,
         exclude,
-        own_output: own_output.and_then(|o| o.canonicalize().ok()),
+        own_output: own_output.map(|o| {
+            o.parent().and_then(|d| d.canonicalize().ok()).map_or_else(
+                || o.to_path_buf(),
+                |d| d.join(o.file_name().unwrap_or_default()),
+            )
+        }),
         since_cutoff: now.checked_sub(cfg.since),
         seen: BTreeSet::new(),
         items: Vec::new(),
     };
     // Configs first: when a budget runs out, it is logs that are left out.
-    let (configs, logs): (Vec<&Tree>, Vec<&Tree>) = DEFAULT_TREES.iter().partition(|t| t.class == Class::Config);
+    let (configs, logs): (Vec<&Tree>, Vec<&Tree>) =
+        DEFAULT_TREES.iter().partition(|t| t.class == Class::Config);
     for t in configs {
         p.default_tree(t);
     }
@@ -103,20 +146,33 @@ struct Planner<'a> {
 
 impl Planner<'_> {
     fn default_tree(&mut self, t: &Tree) {
-        let only = t.only.map(|g| Glob::new(g).expect("built-in glob").compile_matcher());
-        self.tree(t.base, t.class, t.depth, |rel| only.as_ref().is_none_or(|m| m.is_match(rel)));
+        let only = t
+            .only
+            .map(|g| Glob::new(g).expect("built-in glob").compile_matcher());
+        self.tree(t.base, t.class, t.depth, |rel| {
+            only.as_ref().is_none_or(|m| m.is_match(rel))
+        });
     }
 
     /// `/var/vcap/jobs/<job>/config/**` and `/var/vcap/jobs/<job>/monit` for every job; the
     /// `<job>` links into `/var/vcap/data/jobs` are followed (inside the root).
     fn jobs(&mut self) {
-        let Some(jobs) = resolve_in_root(self.root, "var/vcap/jobs") else { return };
-        let Ok(rd) = std::fs::read_dir(&jobs) else { return };
-        let mut names: Vec<String> = rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let Some(jobs) = resolve_in_root(self.root, "var/vcap/jobs") else {
+            return;
+        };
+        let Ok(rd) = std::fs::read_dir(&jobs) else {
+            return;
+        };
+        let mut names: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         for job in names {
             let base = format!("var/vcap/jobs/{job}");
-            self.tree(&format!("{base}/config"), Class::Config, usize::MAX, |_| true);
+            self.tree(&format!("{base}/config"), Class::Config, usize::MAX, |_| {
+                true
+            });
             self.tree(&format!("{base}/monit"), Class::Config, 0, |_| true);
         }
     }
@@ -124,20 +180,29 @@ impl Planner<'_> {
     /// Walks one tree; `base` itself is resolved inside the root (links followed), nothing
     /// under it is.
     fn tree(&mut self, base: &str, class: Class, depth: usize, keep: impl Fn(&str) -> bool) {
-        let Some(abs_base) = resolve_in_root(self.root, base) else { return };
-        let walker = walkdir::WalkDir::new(&abs_base).follow_links(false).max_depth(depth).sort_by_file_name();
+        let Some(abs_base) = resolve_in_root(self.root, base) else {
+            return;
+        };
+        let walker = walkdir::WalkDir::new(&abs_base)
+            .follow_links(false)
+            .max_depth(depth)
+            .sort_by_file_name();
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    let rel = err.path().map(|p| logical(base, &abs_base, p)).unwrap_or_else(|| base.to_string());
+                    let rel = err
+                        .path()
+                        .map(|p| logical(base, &abs_base, p))
+                        .unwrap_or_else(|| base.to_string());
                     self.record(rel, FileStatus::Unreadable, Some(err.to_string()), 0, None);
                     continue;
                 }
             };
             let rel = logical(base, &abs_base, entry.path());
             let ft = entry.file_type();
-            if ft.is_dir() || !keep(&rel) || self.exclude.is_match(&rel) || self.seen.contains(&rel) {
+            if ft.is_dir() || !keep(&rel) || self.exclude.is_match(&rel) || self.seen.contains(&rel)
+            {
                 continue;
             }
             if self.is_own_output(entry.path()) {
@@ -152,8 +217,16 @@ impl Planner<'_> {
             };
             let mtime = meta.modified().ok().and_then(unix_seconds);
             if ft.is_symlink() {
-                let target = std::fs::read_link(entry.path()).map(|t| t.display().to_string()).unwrap_or_default();
-                self.record(rel, FileStatus::Symlink, Some(format!("symbolic link to {target}, not followed")), 0, mtime);
+                let target = std::fs::read_link(entry.path())
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                self.record(
+                    rel,
+                    FileStatus::Symlink,
+                    Some(format!("symbolic link to {target}, not followed")),
+                    0,
+                    mtime,
+                );
             } else if !ft.is_file() {
                 let kind = if ft.is_fifo() {
                     "FIFO"
@@ -164,17 +237,42 @@ impl Planner<'_> {
                 } else {
                     "character device"
                 };
-                self.record(rel, FileStatus::NotRegular, Some(format!("{kind}, not opened")), 0, mtime);
+                self.record(
+                    rel,
+                    FileStatus::NotRegular,
+                    Some(format!("{kind}, not opened")),
+                    0,
+                    mtime,
+                );
             } else if class == Class::Log && self.too_old(&meta) {
-                self.record(rel, FileStatus::TooOld, Some("last modified before --since".into()), meta.len(), mtime);
+                self.record(
+                    rel,
+                    FileStatus::TooOld,
+                    Some("last modified before --since".into()),
+                    meta.len(),
+                    mtime,
+                );
             } else {
                 self.seen.insert(rel.clone());
-                self.items.push(Item::Store(Candidate { rel, abs: entry.path().to_path_buf(), class, size: meta.len(), mtime }));
+                self.items.push(Item::Store(Candidate {
+                    rel,
+                    abs: entry.path().to_path_buf(),
+                    class,
+                    size: meta.len(),
+                    mtime,
+                }));
             }
         }
     }
 
-    fn record(&mut self, rel: String, status: FileStatus, detail: Option<String>, size: u64, mtime: Option<i64>) {
+    fn record(
+        &mut self,
+        rel: String,
+        status: FileStatus,
+        detail: Option<String>,
+        size: u64,
+        mtime: Option<i64>,
+    ) {
         if !self.seen.insert(rel.clone()) {
             return;
         }
@@ -201,14 +299,18 @@ impl Planner<'_> {
         }
     }
 
-    /// The bundle being written (or its directory's temp files) is never collected.
+    /// The bundle being written (its final path, or a `.vcap-collect-*` partial file) is
+    /// never collected; spools are anonymous files and never appear in a directory.
     fn is_own_output(&self, path: &Path) -> bool {
-        let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         if name.starts_with(".vcap-collect-") {
             return true;
         }
         match (&self.own_output, path.canonicalize()) {
-            (Some(out), Ok(p)) => p == *out || (out.is_dir() && p.starts_with(out)),
+            (Some(out), Ok(p)) => p == *out,
             _ => false,
         }
     }
@@ -235,7 +337,10 @@ pub fn resolve_in_root(root: &Path, rel: &str) -> Option<PathBuf> {
             done.pop();
             continue;
         }
-        let candidate = done.iter().fold(root.to_path_buf(), |p, c| p.join(c)).join(&c);
+        let candidate = done
+            .iter()
+            .fold(root.to_path_buf(), |p, c| p.join(c))
+            .join(&c);
         let meta = std::fs::symlink_metadata(&candidate).ok()?;
         if meta.file_type().is_symlink() {
             hops += 1;
@@ -281,13 +386,18 @@ fn literal_prefix(glob: &str) -> String {
 fn globset(globs: &[String]) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        b.add(Glob::new(g.trim_start_matches('/')).map_err(|e| format!("invalid --exclude glob {g:?}: {e}"))?);
+        b.add(
+            Glob::new(g.trim_start_matches('/'))
+                .map_err(|e| format!("invalid --exclude glob {g:?}: {e}"))?,
+        );
     }
     b.build().map_err(|e| e.to_string())
 }
 
 pub(crate) fn unix_seconds(t: SystemTime) -> Option<i64> {
-    t.duration_since(SystemTime::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs() as i64)
 }
 
 #[cfg(test)]

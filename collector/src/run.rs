@@ -44,13 +44,29 @@ impl Outcome {
             out.push(format!("incomplete: {r}"));
         }
         for f in &self.manifest.files {
-            if matches!(f.status, FileStatus::Unreadable | FileStatus::OverBudget | FileStatus::TimedOut) {
-                out.push(format!("/{}: {:?}: {}", f.path, f.status, f.detail.as_deref().unwrap_or("")));
+            if matches!(
+                f.status,
+                FileStatus::Unreadable | FileStatus::OverBudget | FileStatus::TimedOut
+            ) {
+                out.push(format!(
+                    "/{}: {:?}: {}",
+                    f.path,
+                    f.status,
+                    f.detail.as_deref().unwrap_or("")
+                ));
             }
         }
         for c in &self.manifest.commands {
-            if matches!(c.status, manifest::CommandStatus::TimedOut | manifest::CommandStatus::Failed) {
-                out.push(format!("command {}: {:?}: {}", c.name, c.status, c.detail.as_deref().unwrap_or("")));
+            if matches!(
+                c.status,
+                manifest::CommandStatus::TimedOut | manifest::CommandStatus::Failed
+            ) {
+                out.push(format!(
+                    "command {}: {:?}: {}",
+                    c.name,
+                    c.status,
+                    c.detail.as_deref().unwrap_or("")
+                ));
             }
         }
         out
@@ -113,36 +129,64 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
     let (out_dir, final_path) = match &cfg.output {
         Output::Dir(d) => (d.clone(), Some(d.join(format!("{stem}.tgz")))),
         Output::File(p) => {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             (dir.to_path_buf(), Some(p.clone()))
         }
         Output::Stdout => (cfg.spool_dir.clone(), None),
     };
-    let out_err = |source| CollectError::Output { dir: out_dir.clone(), source };
+    let out_err = |source| CollectError::Output {
+        dir: out_dir.clone(),
+        source,
+    };
     let mut body = tempfile::tempfile_in(&out_dir).map_err(out_err)?;
-    let free = FreeSpace { dir: out_dir.clone(), min_bytes: cfg.min_free_bytes, min_percent: cfg.min_free_percent };
-    let items = plan::plan(cfg, now, Some(&out_dir)).map_err(CollectError::Options)?;
+    let free = FreeSpace {
+        dir: out_dir.clone(),
+        min_bytes: cfg.min_free_bytes,
+        min_percent: cfg.min_free_percent,
+    };
+    let items = plan::plan(cfg, now, final_path.as_deref()).map_err(CollectError::Options)?;
     let redactor = Redactor::new();
-    let stops = Stops { signal, halt: AtomicBool::new(false), started, cfg };
+    let stops = Stops {
+        signal,
+        halt: AtomicBool::new(false),
+        started,
+        cfg,
+    };
 
     let ran = if cfg.commands {
-        commands::run_all(commands::DEFAULT, cfg.command_timeout, &out_dir, &redactor)
+        commands::run_all(
+            commands::DEFAULT,
+            cfg.command_timeout,
+            signal,
+            &out_dir,
+            &redactor,
+        )
     } else {
-        commands::DEFAULT.iter().map(|s| commands::skipped(s, "--no-commands")).collect()
+        commands::DEFAULT
+            .iter()
+            .map(|s| commands::skipped(s, "--no-commands"))
+            .collect()
     };
 
     let threads = cfg.threads.max(1);
+    let (job_tx, job_rx) = sync_channel::<(u64, Job)>(threads * 2);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
     let written = std::thread::scope(|s| {
-        let (job_tx, job_rx) = sync_channel::<(u64, Job)>(threads * 2);
-        let job_rx = Mutex::new(job_rx);
-        let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            let (job_rx, stops, redactor, out_dir, stem) = (&job_rx, &stops, &redactor, &out_dir, &stem);
+            let (job_rx, stops, redactor, out_dir, stem) =
+                (&job_rx, &stops, &redactor, &out_dir, &stem);
             s.spawn(move || loop {
                 let next = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 let Ok((seq, job)) = next else { return };
-                if done_tx.send(work(seq, job, cfg, stops, redactor, out_dir, stem)).is_err() {
+                if done_tx
+                    .send(work(seq, job, cfg, stops, redactor, out_dir, stem))
+                    .is_err()
+                {
                     return;
                 }
             });
@@ -168,9 +212,14 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
                     if let Some(why) = stops.why() {
                         Job::Record(unstored(&c, FileStatus::TimedOut, why))
                     } else if stops.halt.load(Ordering::Relaxed) {
-                        Job::Record(unstored(&c, FileStatus::OverBudget, "output filesystem nearly full"))
+                        Job::Record(unstored(
+                            &c,
+                            FileStatus::OverBudget,
+                            "output filesystem nearly full",
+                        ))
                     } else if reserved + estimate > cfg.max_total {
-                        budget_note = Some(format!("--max-total of {} bytes reached", cfg.max_total));
+                        budget_note =
+                            Some(format!("--max-total of {} bytes reached", cfg.max_total));
                         Job::Record(unstored(&c, FileStatus::OverBudget, "--max-total reached"))
                     } else {
                         reserved += estimate;
@@ -190,20 +239,34 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
         }
         written
     });
-    let Written { files, commands, mut reasons } = written;
+    let Written {
+        files,
+        commands,
+        mut reasons,
+    } = written;
     reasons.sort();
     reasons.dedup();
 
-    body.write_all(&archive::end_of_archive().map_err(out_err)?).map_err(out_err)?;
+    body.write_all(&archive::end_of_archive().map_err(out_err)?)
+        .map_err(out_err)?;
     let mut manifest = Manifest {
         format: manifest::FORMAT.into(),
         format_version: manifest::FORMAT_VERSION,
-        collector: manifest::CollectorInfo { name: "vcap-collect".into(), version: env!("CARGO_PKG_VERSION").into() },
-        host: manifest::HostInfo { hostname, root: cfg.root.display().to_string() },
+        collector: manifest::CollectorInfo {
+            name: "vcap-collect".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        host: manifest::HostInfo {
+            hostname,
+            root: cfg.root.display().to_string(),
+        },
         bosh,
         collected_at: at.to_string(),
         finished_at: jiff::Timestamp::now().to_string(),
-        clock: manifest::ClockInfo { unix_seconds: at.as_second(), uptime_seconds: host_uptime() },
+        clock: manifest::ClockInfo {
+            unix_seconds: at.as_second(),
+            uptime_seconds: host_uptime(),
+        },
         options: options(cfg),
         complete: reasons.is_empty(),
         incomplete_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
@@ -213,13 +276,24 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
     };
     manifest.compute_totals();
     let json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
-    let mut head = archive::member(&format!("{stem}/manifest.json"), at.as_second(), json.len() as u64, &mut &json[..], &out_dir).map_err(out_err)?;
+    let mut head = archive::member(
+        &format!("{stem}/manifest.json"),
+        at.as_second(),
+        json.len() as u64,
+        &mut &json[..],
+        &out_dir,
+    )
+    .map_err(out_err)?;
     body.seek(SeekFrom::Start(0)).map_err(out_err)?;
     match &final_path {
         Some(path) => {
             let partial = out_dir.join(format!(".vcap-collect-{stem}.tgz.partial"));
             let result = (|| {
-                let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial)?;
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&partial)?;
                 io::copy(&mut head.data, &mut f)?;
                 io::copy(&mut body, &mut f)?;
                 f.sync_all()?;
@@ -237,18 +311,39 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
             out.flush().map_err(out_err)?;
         }
     }
-    Ok(Outcome { path: final_path, manifest })
+    Ok(Outcome {
+        path: final_path,
+        manifest,
+    })
 }
 
 /// A worker's share: copy, redact and compress one entry.
-fn work(seq: u64, job: Job, cfg: &Config, stops: &Stops, redactor: &Redactor, spool_dir: &Path, stem: &str) -> Done {
+fn work(
+    seq: u64,
+    job: Job,
+    cfg: &Config,
+    stops: &Stops,
+    redactor: &Redactor,
+    spool_dir: &Path,
+    stem: &str,
+) -> Done {
     match job {
-        Job::Record(r) => Done { seq, rec: Rec::File(r), member: None },
+        Job::Record(r) => Done {
+            seq,
+            rec: Rec::File(r),
+            member: None,
+        },
         Job::Command(mut ran) => {
             let member = match (ran.data.as_mut(), &ran.record.path) {
                 (Some(data), Some(path)) => {
                     let mtime = jiff::Timestamp::now().as_second();
-                    match archive::member(&format!("{stem}/{path}"), mtime, ran.record.size, data, spool_dir) {
+                    match archive::member(
+                        &format!("{stem}/{path}"),
+                        mtime,
+                        ran.record.size,
+                        data,
+                        spool_dir,
+                    ) {
                         Ok(m) => Some(m),
                         Err(e) => {
                             ran.record.status = manifest::CommandStatus::Failed;
@@ -259,16 +354,30 @@ fn work(seq: u64, job: Job, cfg: &Config, stops: &Stops, redactor: &Redactor, sp
                 }
                 _ => None,
             };
-            Done { seq, rec: Rec::Command(ran.record), member }
+            Done {
+                seq,
+                rec: Rec::Command(ran.record),
+                member,
+            }
         }
         Job::File(c) => {
             if let Some(why) = stops.why() {
-                return Done { seq, rec: Rec::File(unstored(&c, FileStatus::TimedOut, why)), member: None };
+                return Done {
+                    seq,
+                    rec: Rec::File(unstored(&c, FileStatus::TimedOut, why)),
+                    member: None,
+                };
             }
             let mut p = prepare(&c, cfg.max_file_size, spool_dir, redactor);
             let member = p.data.as_mut().and_then(|data| {
                 let name = p.record.stored_as.as_deref().unwrap_or(&p.record.path);
-                match archive::member(&format!("{stem}/{name}"), p.record.mtime.unwrap_or(0), p.record.size, data, spool_dir) {
+                match archive::member(
+                    &format!("{stem}/{name}"),
+                    p.record.mtime.unwrap_or(0),
+                    p.record.size,
+                    data,
+                    spool_dir,
+                ) {
                     Ok(m) => Some(m),
                     Err(e) => {
                         p.record.status = FileStatus::Unreadable;
@@ -277,7 +386,11 @@ fn work(seq: u64, job: Job, cfg: &Config, stops: &Stops, redactor: &Redactor, sp
                     }
                 }
             });
-            Done { seq, rec: Rec::File(p.record), member }
+            Done {
+                seq,
+                rec: Rec::File(p.record),
+                member,
+            }
         }
     }
 }
@@ -285,10 +398,20 @@ fn work(seq: u64, job: Job, cfg: &Config, stops: &Stops, redactor: &Redactor, sp
 /// The writer: puts members in plan order, enforces `--max-total` on stored bytes and the
 /// free-space guard, and appends to the body. A failed append is rolled back so the body
 /// stays a valid sequence of members.
-fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, max_total: u64, stops: &Stops) -> Written {
+fn write_body(
+    done: Receiver<Done>,
+    body: &mut File,
+    free: &FreeSpace,
+    max_total: u64,
+    stops: &Stops,
+) -> Written {
     let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0;
-    let mut out = Written { files: Vec::new(), commands: Vec::new(), reasons: Vec::new() };
+    let mut out = Written {
+        files: Vec::new(),
+        commands: Vec::new(),
+        reasons: Vec::new(),
+    };
     let mut stored = 0u64;
     let mut end = 0u64;
     for d in done {
@@ -301,7 +424,10 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, max_total
                     Rec::Command(c) => c.size,
                 };
                 let refusal = if stops.halt.load(Ordering::Relaxed) {
-                    Some((FileStatus::OverBudget, "output filesystem nearly full".to_string()))
+                    Some((
+                        FileStatus::OverBudget,
+                        "output filesystem nearly full".to_string(),
+                    ))
                 } else if stored + size > max_total {
                     Some((FileStatus::OverBudget, "--max-total reached".to_string()))
                 } else if let Err(why) = free.check(m.len.saturating_mul(2)) {
@@ -317,7 +443,9 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, max_total
                             None
                         }
                         Err(e) => {
-                            let _ = body.set_len(end).and_then(|_| body.seek(SeekFrom::Start(end)).map(|_| ()));
+                            let _ = body
+                                .set_len(end)
+                                .and_then(|_| body.seek(SeekFrom::Start(end)).map(|_| ()));
                             stops.halt.store(true, Ordering::Relaxed);
                             let why = format!("writing the bundle failed: {e}");
                             out.reasons.push(why.clone());
@@ -326,8 +454,11 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, max_total
                     }
                 };
                 if let Some((status, why)) = refusal {
-                    if why == "--max-total reached" && !out.reasons.iter().any(|r| r.contains("--max-total")) {
-                        out.reasons.push(format!("--max-total of {max_total} bytes reached"));
+                    if why == "--max-total reached"
+                        && !out.reasons.iter().any(|r| r.contains("--max-total"))
+                    {
+                        out.reasons
+                            .push(format!("--max-total of {max_total} bytes reached"));
                     }
                     match &mut d.rec {
                         Rec::File(r) => {
@@ -388,5 +519,10 @@ fn options(cfg: &Config) -> manifest::Options {
 }
 
 fn host_uptime() -> Option<f64> {
-    std::fs::read_to_string("/proc/uptime").ok()?.split_whitespace().next()?.parse().ok()
+    std::fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }

@@ -27,7 +27,11 @@ pub struct HashingWriter<W> {
 
 impl<W: Write> HashingWriter<W> {
     pub fn new(inner: W) -> Self {
-        HashingWriter { inner, hasher: Sha256::new(), len: 0 }
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            len: 0,
+        }
     }
 
     /// The inner writer, the number of bytes written and their SHA-256 in hex.

@@ -391,7 +391,6 @@ zOFawfO+f7PQtKSQjRh/Wh9VjR6hRANCAASXSE/Rov+FZ9cuMHzw1Nf5u0C80JS8
 -----END PRIVATE KEY-----
 ";
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,12 +398,25 @@ mod tests {
     #[test]
     fn pems_are_well_formed() {
         for c in ALL {
-            assert!(c.cert_pem.starts_with("-----BEGIN CERTIFICATE-----\n"), "{}", c.name);
-            assert!(c.cert_pem.ends_with("-----END CERTIFICATE-----\n"), "{}", c.name);
+            assert!(
+                c.cert_pem.starts_with("-----BEGIN CERTIFICATE-----\n"),
+                "{}",
+                c.name
+            );
+            assert!(
+                c.cert_pem.ends_with("-----END CERTIFICATE-----\n"),
+                "{}",
+                c.name
+            );
             assert!(c.key_pem.contains("PRIVATE KEY-----\n"), "{}", c.name);
             assert!(c.not_before_unix < c.not_after_unix, "{}", c.name);
         }
-        const { assert!(BBS_CLIENT.not_after_unix < 1_600_000_000, "BBS_CLIENT must be long expired") };
+        const {
+            assert!(
+                BBS_CLIENT.not_after_unix < 1_600_000_000,
+                "BBS_CLIENT must be long expired"
+            )
+        };
         assert!(MBUS_KEY.starts_with("-----BEGIN PRIVATE KEY-----\n"));
     }
 }

@@ -44,8 +44,8 @@ mod vm;
 
 pub use monit::{Failure, MonitHarness};
 pub use sample::{
-    sample_cell, sample_cell_at, sample_cell_temp, CELL_ID, ESCAPING_SYMLINK, EVIL_SYMLINK, FIFO, JOBS, OLD_GZ,
-    RECENT_GZ, REGISTRY_PASSWORD,
+    sample_cell, sample_cell_at, sample_cell_temp, CELL_ID, ESCAPING_SYMLINK, EVIL_SYMLINK, FIFO,
+    JOBS, OLD_GZ, RECENT_GZ, REGISTRY_PASSWORD,
 };
 pub use secrets::{PlantedSecret, PlantedSecrets};
 pub use settings::AgentSettings;

@@ -102,7 +102,11 @@ pub fn lager_rfc3339(
 /// A bosh-agent line under svlogd: `<svlogd ts> [<component>] <go ts> <LEVEL> - <msg>`.
 pub fn agent(at: SystemTime, component: &str, level: &str, msg: &str) -> String {
     let t = Utc::from_system(at);
-    format!("{} [{component}] {} {level} - {msg}", t.svlogd(), t.go_log())
+    format!(
+        "{} [{component}] {} {level} - {msg}",
+        t.svlogd(),
+        t.go_log()
+    )
 }
 
 /// A raw svlogd line: the timestamp prefix and `text` (the agent's payload dumps).
@@ -179,7 +183,10 @@ pub fn syslog(at: SystemTime, host: &str, program: &str, pid: Option<u32>, msg: 
 
 /// A kernel line in `/var/log/kern.log`: `Nov  6 18:14:07 host kernel: [ 1234.567890] msg`.
 pub fn kern(at: SystemTime, host: &str, uptime_secs: f64, msg: &str) -> String {
-    format!("{} {host} kernel: [{uptime_secs:>12.6}] {msg}", Utc::from_system(at).bsd())
+    format!(
+        "{} {host} kernel: [{uptime_secs:>12.6}] {msg}",
+        Utc::from_system(at).bsd()
+    )
 }
 
 /// Go's standard `log` line: `2019/08/29 03:11:50 msg`.
@@ -422,20 +429,45 @@ impl Healthy {
         match self.rng.below(5) {
             0 | 1 => {
                 // real: "...containerstore-metrics.starting"; ".complete" is illustrative.
-                let base = "rep.container-metrics-reporter.tick.get-all-metrics.containerstore-metrics";
+                let base =
+                    "rep.container-metrics-reporter.tick.get-all-metrics.containerstore-metrics";
                 let t = self.now();
-                self.pending.push_back(lager(t, "rep", &format!("{base}.starting"), LagerLevel::Info, &data));
+                self.pending.push_back(lager(
+                    t,
+                    "rep",
+                    &format!("{base}.starting"),
+                    LagerLevel::Info,
+                    &data,
+                ));
                 self.small_step();
                 let t = self.now();
-                self.pending.push_back(lager(t, "rep", &format!("{base}.complete"), LagerLevel::Info, &data));
+                self.pending.push_back(lager(
+                    t,
+                    "rep",
+                    &format!("{base}.complete"),
+                    LagerLevel::Info,
+                    &data,
+                ));
             }
             2 => {
                 // real: rep.auction-fetch-state.success (lattice); ".handling" illustrative.
                 let t = self.now();
-                self.pending.push_back(lager(t, "rep", "rep.auction-fetch-state.handling", LagerLevel::Info, &data));
+                self.pending.push_back(lager(
+                    t,
+                    "rep",
+                    "rep.auction-fetch-state.handling",
+                    LagerLevel::Info,
+                    &data,
+                ));
                 self.small_step();
                 let t = self.now();
-                self.pending.push_back(lager(t, "rep", "rep.auction-fetch-state.success", LagerLevel::Info, &data));
+                self.pending.push_back(lager(
+                    t,
+                    "rep",
+                    "rep.auction-fetch-state.success",
+                    LagerLevel::Info,
+                    &data,
+                ));
             }
             3 => {
                 // real: rep.executing-container-operation.starting and
@@ -457,10 +489,22 @@ impl Healthy {
             _ => {
                 // illustrative
                 let t = self.now();
-                self.pending.push_back(lager(t, "rep", "rep.running-bulker.sync.starting", LagerLevel::Info, &data));
+                self.pending.push_back(lager(
+                    t,
+                    "rep",
+                    "rep.running-bulker.sync.starting",
+                    LagerLevel::Info,
+                    &data,
+                ));
                 self.small_step();
                 let t = self.now();
-                self.pending.push_back(lager(t, "rep", "rep.running-bulker.sync.complete", LagerLevel::Info, &data));
+                self.pending.push_back(lager(
+                    t,
+                    "rep",
+                    "rep.running-bulker.sync.complete",
+                    LagerLevel::Info,
+                    &data,
+                ));
             }
         }
     }
@@ -484,7 +528,8 @@ impl Healthy {
                 ];
                 for (msg, data) in steps {
                     let t = self.now();
-                    self.pending.push_back(lager(t, "guardian", msg, LagerLevel::Info, &data));
+                    self.pending
+                        .push_back(lager(t, "guardian", msg, LagerLevel::Info, &data));
                     self.small_step();
                 }
             }
@@ -520,10 +565,22 @@ impl Healthy {
             // illustrative
             let t = self.now();
             let d = format!(r#"{{"session":"{session}"}}"#);
-            self.pending.push_back(lager(t, "route-emitter", "route-emitter.watcher.sync.starting", LagerLevel::Info, &d));
+            self.pending.push_back(lager(
+                t,
+                "route-emitter",
+                "route-emitter.watcher.sync.starting",
+                LagerLevel::Info,
+                &d,
+            ));
             self.small_step();
             let t = self.now();
-            self.pending.push_back(lager(t, "route-emitter", "route-emitter.watcher.sync.complete", LagerLevel::Info, &d));
+            self.pending.push_back(lager(
+                t,
+                "route-emitter",
+                "route-emitter.watcher.sync.complete",
+                LagerLevel::Info,
+                &d,
+            ));
         } else {
             // real shape: route-emitter.nats-emitter.emit at debug level
             let app = self.rng.uuid();
@@ -534,7 +591,13 @@ impl Healthy {
                 n = self.rng.below(50)
             );
             let t = self.now();
-            self.pending.push_back(lager(t, "route-emitter", "route-emitter.nats-emitter.emit", LagerLevel::Debug, &d));
+            self.pending.push_back(lager(
+                t,
+                "route-emitter",
+                "route-emitter.nats-emitter.emit",
+                LagerLevel::Debug,
+                &d,
+            ));
         }
     }
 
@@ -542,7 +605,10 @@ impl Healthy {
         // illustrative
         let t = self.now();
         let n = 800 + self.rng.below(4000);
-        self.pending.push_back(go_log(t, &format!("Forwarded {n} envelopes to doppler, dropped 0")));
+        self.pending.push_back(go_log(
+            t,
+            &format!("Forwarded {n} envelopes to doppler, dropped 0"),
+        ));
     }
 
     fn agent(&mut self) {
@@ -551,7 +617,8 @@ impl Healthy {
         if self.nanos >= self.next_heartbeat {
             self.next_heartbeat = self.nanos + 30_000_000_000;
             let (d, j, id) = (self.deployment.clone(), self.job.clone(), self.id.clone());
-            self.pending.extend(agent_heartbeat(t, &d, &j, 0, &id, "running"));
+            self.pending
+                .extend(agent_heartbeat(t, &d, &j, 0, &id, "running"));
         } else {
             let rid = self.rng.uuid();
             self.pending.extend(agent_monit_poll(t, &rid));
@@ -565,13 +632,22 @@ impl Healthy {
         let a = Access {
             host: format!("app-{}.apps.example.com", self.rng.below(50)),
             method: ["GET", "GET", "GET", "POST"][self.rng.below(4) as usize].into(),
-            path: ["/", "/health", "/api/v1/items", "/static/app.js"][self.rng.below(4) as usize].into(),
+            path: ["/", "/health", "/api/v1/items", "/static/app.js"][self.rng.below(4) as usize]
+                .into(),
             status,
             bytes_received: 0,
             bytes_sent: 100 + self.rng.below(20_000),
             user_agent: "curl/7.88.1".into(),
-            remote_addr: format!("10.0.1.{}:{}", 2 + self.rng.below(250), 30000 + self.rng.below(30000)),
-            backend_addr: format!("10.0.16.{}:{}", 10 + self.rng.below(20), 61000 + self.rng.below(1000)),
+            remote_addr: format!(
+                "10.0.1.{}:{}",
+                2 + self.rng.below(250),
+                30000 + self.rng.below(30000)
+            ),
+            backend_addr: format!(
+                "10.0.16.{}:{}",
+                10 + self.rng.below(20),
+                61000 + self.rng.below(1000)
+            ),
             x_forwarded_for: format!("203.0.113.{}", self.rng.below(255)),
             request_id: self.rng.uuid(),
             response_time: (1 + self.rng.below(120_000)) as f64 / 1e6,
@@ -625,7 +701,8 @@ impl Healthy {
 
     fn monit(&mut self) {
         let t = self.now();
-        self.pending.push_back(monit(t, "info", "Awakened by User defined signal 1"));
+        self.pending
+            .push_back(monit(t, "info", "Awakened by User defined signal 1"));
     }
 }
 
@@ -690,7 +767,14 @@ impl Rng {
     /// A version-4-looking UUID.
     pub fn uuid(&mut self) -> String {
         let h = self.hex(32);
-        format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
     }
 }
 
@@ -718,7 +802,13 @@ mod tests {
             line,
             r#"{"timestamp":"1522171784.100530624","source":"rep","message":"rep.started","log_level":1,"data":{"cell-id":"7f84c2ea-ce4a-43cc-920d-db8d8d66f58e"}}"#
         );
-        let line = lager_rfc3339(at(1_522_108_623, 585_894_300), "rep", "rep.started", LagerLevel::Info, "{}");
+        let line = lager_rfc3339(
+            at(1_522_108_623, 585_894_300),
+            "rep",
+            "rep.started",
+            LagerLevel::Info,
+            "{}",
+        );
         assert_eq!(
             line,
             r#"{"timestamp":"2018-03-26T23:57:03.5858943Z","level":"info","source":"rep","message":"rep.started","data":{}}"#
@@ -727,7 +817,12 @@ mod tests {
 
     #[test]
     fn agent_matches_seed_004() {
-        let line = agent(at(1_541_522_316, 169_860_000), "monitJobSupervisor", "DEBUG", "Getting monit status");
+        let line = agent(
+            at(1_541_522_316, 169_860_000),
+            "monitJobSupervisor",
+            "DEBUG",
+            "Getting monit status",
+        );
         assert_eq!(
             line,
             "2018-11-06_16:38:36.16986 [monitJobSupervisor] 2018/11/06 16:38:36 DEBUG - Getting monit status"
@@ -737,9 +832,18 @@ mod tests {
     #[test]
     fn monit_syslog_kern_formats() {
         let t = at(1_541_529_930, 0);
-        assert_eq!(monit(t, "error", "'rep' process is not running"), "[UTC Nov  6 18:45:30] error    : 'rep' process is not running");
-        assert_eq!(syslog(t, "h", "CRON", Some(7), "x"), "Nov  6 18:45:30 h CRON[7]: x");
-        assert_eq!(kern(t, "h", 12.5, "x"), "Nov  6 18:45:30 h kernel: [   12.500000] x");
+        assert_eq!(
+            monit(t, "error", "'rep' process is not running"),
+            "[UTC Nov  6 18:45:30] error    : 'rep' process is not running"
+        );
+        assert_eq!(
+            syslog(t, "h", "CRON", Some(7), "x"),
+            "Nov  6 18:45:30 h CRON[7]: x"
+        );
+        assert_eq!(
+            kern(t, "h", 12.5, "x"),
+            "Nov  6 18:45:30 h kernel: [   12.500000] x"
+        );
     }
 
     #[test]
@@ -771,7 +875,9 @@ mod tests {
         assert!(lines.len() > 900 && lines.len() < 2000, "{}", lines.len());
         let last = lines.last().unwrap();
         assert!(last.starts_with("2023-11-14_"), "{last}");
-        assert!(lines.iter().any(|l| l.contains("Sending hm message 'heartbeat'")));
+        assert!(lines
+            .iter()
+            .any(|l| l.contains("Sending hm message 'heartbeat'")));
     }
 
     #[test]

@@ -29,8 +29,9 @@
 //! A process whose start program fails and that monit keeps restarting flips between
 //! `Execution failed | Does not exist` and `Initializing` every cycle, so the default
 //! failing process is [`Failure::DoesNotExist`] (stable); ask for the others explicitly.
-//! (BOSH stemcells ship monit 5.2.5, whose summary reads `Process 'rep'   running`;
-//! the text differs, the states are the same.)
+//! BOSH stemcells ship monit 5.2.5, whose summary reads `Process 'rep'   running`:
+//! [`legacy_summary`] writes that text for tests that need the stemcell's exact output,
+//! and [`parse_summary`] reads both layouts.
 
 use std::ffi::OsString;
 use std::fs;
@@ -107,7 +108,8 @@ impl MonitBuilder {
         };
         if self.running.is_empty() && self.failing.is_empty() {
             self.running.push(MonitHarness::RUNNING.to_string());
-            self.failing.push((MonitHarness::FAILING.to_string(), Failure::DoesNotExist));
+            self.failing
+                .push((MonitHarness::FAILING.to_string(), Failure::DoesNotExist));
         }
         let mut last_err = String::new();
         // A port picked by binding :0 can be taken before monit binds it: retry.
@@ -131,6 +133,7 @@ pub struct MonitHarness {
     running: Vec<String>,
     failing: Vec<(String, Failure)>,
     first_summary: String,
+    wrapper: PathBuf,
 }
 
 impl MonitHarness {
@@ -146,18 +149,27 @@ impl MonitHarness {
 
     /// Choose the processes first.
     pub fn builder() -> MonitBuilder {
-        MonitBuilder { running: Vec::new(), failing: Vec::new(), timeout: Duration::from_secs(30) }
+        MonitBuilder {
+            running: Vec::new(),
+            failing: Vec::new(),
+            timeout: Duration::from_secs(30),
+        }
     }
 
     /// The monit binary, if installed (`/usr/bin/monit` on Debian, else `PATH`).
     pub fn monit_binary() -> Option<PathBuf> {
         let mut candidates: Vec<PathBuf> =
-            ["/usr/bin/monit", "/usr/sbin/monit", "/usr/local/bin/monit"].iter().map(PathBuf::from).collect();
+            ["/usr/bin/monit", "/usr/sbin/monit", "/usr/local/bin/monit"]
+                .iter()
+                .map(PathBuf::from)
+                .collect();
         if let Some(path) = std::env::var_os("PATH") {
             candidates.extend(std::env::split_paths(&path).map(|d| d.join("monit")));
         }
         candidates.into_iter().find(|p| {
-            fs::metadata(p).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+            fs::metadata(p)
+                .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+                .unwrap_or(false)
         })
     }
 
@@ -185,7 +197,10 @@ impl MonitHarness {
             let stop = d.join(format!("stop-{name}"));
             write_script(
                 &start,
-                &format!("#!/bin/sh\nnohup sleep 3600 >/dev/null 2>&1 </dev/null &\necho $! > '{}'\n", pidfile.display()),
+                &format!(
+                    "#!/bin/sh\nnohup sleep 3600 >/dev/null 2>&1 </dev/null &\necho $! > '{}'\n",
+                    pidfile.display()
+                ),
             )?;
             write_script(&stop, &stop_script(&pidfile))?;
             conf.push_str(&format!(
@@ -206,7 +221,8 @@ impl MonitHarness {
                 ),
             )?;
             write_script(&stop, &stop_script(&pidfile))?;
-            fs::write(&pidfile, format!("{}\n", dead_pid()?)).map_err(|e| format!("write pidfile: {e}"))?;
+            fs::write(&pidfile, format!("{}\n", dead_pid()?))
+                .map_err(|e| format!("write pidfile: {e}"))?;
             let rule = match how {
                 Failure::DoesNotExist => "  if does not exist then alert\n",
                 Failure::ExecutionFailed => "",
@@ -220,10 +236,15 @@ impl MonitHarness {
             ));
         }
         fs::write(&rc, conf).map_err(|e| format!("write {}: {e}", rc.display()))?;
-        fs::set_permissions(&rc, fs::Permissions::from_mode(0o600)).map_err(|e| format!("chmod monitrc: {e}"))?;
+        fs::set_permissions(&rc, fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("chmod monitrc: {e}"))?;
         write_script(
             &d.join("wrapper/monit"),
-            &format!("#!/bin/sh\nexec '{}' -c '{}' \"$@\"\n", bin.display(), rc.display()),
+            &format!(
+                "#!/bin/sh\nexec '{}' -c '{}' \"$@\"\n",
+                bin.display(),
+                rc.display()
+            ),
         )?;
 
         let mut h = MonitHarness {
@@ -234,6 +255,7 @@ impl MonitHarness {
             running: spec.running.clone(),
             failing: spec.failing.clone(),
             first_summary: String::new(),
+            wrapper: d.join("wrapper"),
         };
         let (status, out, err) = h.monit(&["-t"])?;
         if !status.success() {
@@ -241,7 +263,10 @@ impl MonitHarness {
         }
         let (status, out, err) = h.monit(&[])?;
         if !status.success() {
-            return Err(format!("monit did not start ({status}):\n{out}{err}\n{}", h.log()));
+            return Err(format!(
+                "monit did not start ({status}):\n{out}{err}\n{}",
+                h.log()
+            ));
         }
         h.first_summary = h.wait_settled(spec.timeout)?;
         Ok(h)
@@ -254,9 +279,17 @@ impl MonitHarness {
             match self.summary() {
                 Ok(text) => {
                     let states = parse_summary(&text);
-                    let state = |n: &str| states.iter().find(|(name, _)| name == n).map(|(_, s)| s.as_str());
+                    let state = |n: &str| {
+                        states
+                            .iter()
+                            .find(|(name, _)| name == n)
+                            .map(|(_, s)| s.as_str())
+                    };
                     let running_ok = self.running.iter().all(|n| state(n) == Some("OK"));
-                    let failing_ok = self.failing.iter().all(|(n, how)| state(n).is_some_and(|s| how.shown_by(s)));
+                    let failing_ok = self
+                        .failing
+                        .iter()
+                        .all(|(n, how)| state(n).is_some_and(|s| how.shown_by(s)));
                     if running_ok && failing_ok {
                         return Ok(text);
                     }
@@ -296,7 +329,10 @@ impl MonitHarness {
         if status.success() {
             Ok(out)
         } else {
-            Err(format!("monit {} failed ({status}): {out}{err}", args.join(" ")))
+            Err(format!(
+                "monit {} failed ({status}): {out}{err}",
+                args.join(" ")
+            ))
         }
     }
 
@@ -311,17 +347,17 @@ impl MonitHarness {
     }
 
     /// Directory holding only an executable `monit` wrapper bound to this daemon.
-    pub fn wrapper_dir(&self) -> PathBuf {
-        self.dir.path().join("wrapper")
+    pub fn wrapper_dir(&self) -> &Path {
+        &self.wrapper
     }
 
     /// `PATH` with [`MonitHarness::wrapper_dir`] first, for `Command::env("PATH", ..)`.
     pub fn path_with_wrapper(&self) -> OsString {
-        let mut dirs = vec![self.wrapper_dir()];
+        let mut dirs = vec![self.wrapper.clone()];
         if let Some(path) = std::env::var_os("PATH") {
             dirs.extend(std::env::split_paths(&path));
         }
-        std::env::join_paths(dirs).unwrap_or_else(|_| self.wrapper_dir().into_os_string())
+        std::env::join_paths(dirs).unwrap_or_else(|_| self.wrapper.clone().into_os_string())
     }
 
     /// The control file.
@@ -373,26 +409,65 @@ impl Drop for MonitHarness {
     }
 }
 
-/// (name, status) of each service row of `monit summary` (monit 5.18+ table layout).
+/// (name, status) of each service row of `monit summary`, in the table layout of monit
+/// 5.18+ (` rep    OK    Process`) or the layout of monit 5.2.5 (`Process 'rep'   running`).
 pub fn parse_summary(text: &str) -> Vec<(String, String)> {
+    const KINDS: [&str; 9] = [
+        "Process",
+        "System",
+        "File",
+        "Filesystem",
+        "Directory",
+        "Remote",
+        "Program",
+        "Net",
+        "Fifo",
+    ];
     let mut rows = Vec::new();
     for line in text.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        if words.len() < 3 || words[0] == "Service" || words[0] == "Monit" {
+        if words.len() < 2 || words[0] == "Service" || words[0] == "Monit" || words[0] == "The" {
             continue;
         }
-        let kind = words[words.len() - 1];
-        if !matches!(kind, "Process" | "System" | "File" | "Filesystem" | "Directory" | "Remote" | "Program" | "Net" | "Fifo") {
-            continue;
+        if KINDS.contains(&words[0]) && words[1].starts_with('\'') {
+            // monit 5.2.5: Kind 'name'   status words
+            let rest = line.trim_start()[words[0].len()..].trim_start();
+            if let Some((name, status)) = rest[1..].split_once('\'') {
+                rows.push((name.to_string(), status.trim().to_string()));
+            }
+        } else if words.len() >= 3 && KINDS.contains(&words[words.len() - 1]) {
+            rows.push((words[0].to_string(), words[1..words.len() - 1].join(" ")));
         }
-        rows.push((words[0].to_string(), words[1..words.len() - 1].join(" ")));
     }
     rows
 }
 
+/// `monit summary` text as monit 5.2.5 prints it on a BOSH VM (seeds 000 and 004):
+/// `processes` are (name, status) with statuses like `running`, `not monitored`,
+/// `Execution failed`, `Does not exist`; `System 'system_localhost'` closes the list.
+///
+/// ```
+/// let text = testkit::monit::legacy_summary("1h 28m", &[("doppler", "running"), ("metron_agent", "not monitored")]);
+/// assert!(text.contains("Process 'metron_agent'              not monitored"));
+/// ```
+pub fn legacy_summary(uptime: &str, processes: &[(&str, &str)]) -> String {
+    let mut out = format!("The Monit daemon 5.2.5 uptime: {uptime}\n\n");
+    let row = |kind: &str, name: &str, status: &str| {
+        format!("{:<35} {status}\n", format!("{kind} '{name}'"))
+    };
+    for (name, status) in processes {
+        out.push_str(&row("Process", name, status));
+    }
+    out.push_str(&row("System", "system_localhost", "running"));
+    out
+}
+
 fn check_name(name: &str) {
     assert!(
-        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
         "monit process names here are [A-Za-z0-9_-]+: {name:?}"
     );
 }
@@ -406,12 +481,15 @@ fn stop_script(pidfile: &Path) -> String {
 
 fn write_script(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("write {}: {e}", path.display()))?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).map_err(|e| format!("chmod {}: {e}", path.display()))
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+        .map_err(|e| format!("chmod {}: {e}", path.display()))
 }
 
 fn free_port() -> Result<u16, String> {
     let l = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind 127.0.0.1:0: {e}"))?;
-    l.local_addr().map(|a| a.port()).map_err(|e| format!("local_addr: {e}"))
+    l.local_addr()
+        .map(|a| a.port())
+        .map_err(|e| format!("local_addr: {e}"))
 }
 
 /// The pid of a process that has exited and been reaped.
@@ -450,13 +528,19 @@ pub fn pid_alive(pid: i32) -> bool {
 
 /// Run `cmd` with stdout and stderr in files under `scratch` (a daemonizing child must
 /// not hold our pipes), killing it after `timeout`.
-fn run_captured(cmd: &mut Command, scratch: &Path, timeout: Duration) -> Result<(ExitStatus, String, String), String> {
+fn run_captured(
+    cmd: &mut Command,
+    scratch: &Path,
+    timeout: Duration,
+) -> Result<(ExitStatus, String, String), String> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     let out_path = scratch.join(format!("cmd-{n}.out"));
     let err_path = scratch.join(format!("cmd-{n}.err"));
-    let out = fs::File::create(&out_path).map_err(|e| format!("create {}: {e}", out_path.display()))?;
-    let err = fs::File::create(&err_path).map_err(|e| format!("create {}: {e}", err_path.display()))?;
+    let out =
+        fs::File::create(&out_path).map_err(|e| format!("create {}: {e}", out_path.display()))?;
+    let err =
+        fs::File::create(&err_path).map_err(|e| format!("create {}: {e}", err_path.display()))?;
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(out)
@@ -488,6 +572,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn legacy_summary_matches_seed_000() {
+        let seed = "The Monit daemon 5.2.5 uptime: 1h 28m\n\n\
+Process 'consul_agent'              running\n\
+Process 'doppler'                   running\n\
+Process 'syslog_drain_binder'       running\n\
+Process 'metron_agent'              not monitored\n\
+Process 'sensu-client'              running\n\
+Process 'toolbelt'                  running\n\
+System 'system_localhost'           running\n";
+        let ours = legacy_summary(
+            "1h 28m",
+            &[
+                ("consul_agent", "running"),
+                ("doppler", "running"),
+                ("syslog_drain_binder", "running"),
+                ("metron_agent", "not monitored"),
+                ("sensu-client", "running"),
+                ("toolbelt", "running"),
+            ],
+        );
+        assert_eq!(ours, seed);
+        let rows = parse_summary(&ours);
+        assert_eq!(rows.len(), 7);
+        assert_eq!(
+            rows[3],
+            ("metron_agent".to_string(), "not monitored".to_string())
+        );
+        assert_eq!(
+            rows[6],
+            ("system_localhost".to_string(), "running".to_string())
+        );
+    }
+
+    #[test]
     fn parses_monit_5_33_summary() {
         let text = "Monit 5.33.0 uptime: 0m\n Service Name                     Status                      Type          \n vm                               OK                          System        \n rep                              OK                          Process       \n garden                           Does not exist              Process       \n broken                           Execution failed | Does...  Process       \n";
         let rows = parse_summary(text);
@@ -497,7 +615,10 @@ mod tests {
                 ("vm".to_string(), "OK".to_string()),
                 ("rep".to_string(), "OK".to_string()),
                 ("garden".to_string(), "Does not exist".to_string()),
-                ("broken".to_string(), "Execution failed | Does...".to_string()),
+                (
+                    "broken".to_string(),
+                    "Execution failed | Does...".to_string()
+                ),
             ]
         );
         assert!(Failure::ExecutionFailed.shown_by(&rows[3].1));

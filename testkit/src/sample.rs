@@ -93,7 +93,10 @@ pub fn sample_cell_at(dir: Option<&Path>, now: SystemTime) -> (FakeVm, PlantedSe
     system_logs(&mut vm, now, &mut planted);
 
     vm.symlink(EVIL_SYMLINK, "/etc");
-    vm.symlink(ESCAPING_SYMLINK, &format!("{}etc/hostname", "../".repeat(24)));
+    vm.symlink(
+        ESCAPING_SYMLINK,
+        &format!("{}etc/hostname", "../".repeat(24)),
+    );
     vm.fifo(FIFO);
 
     for rel in [
@@ -142,15 +145,28 @@ const AGENT_BOOT: &[(u64, &str, &str, &str)] = &[
 ];
 
 /// The registry password in seed 004's agent log.
-pub const REGISTRY_PASSWORD: &str = "deBaTjI9cS5y9ar612OfY4atOwfGK9aqkvJ361NIRByxDyMxSdwgSPcY6TvoG7SS";
+pub const REGISTRY_PASSWORD: &str =
+    "deBaTjI9cS5y9ar612OfY4atOwfGK9aqkvJ361NIRByxDyMxSdwgSPcY6TvoG7SS";
 
-fn agent_logs(vm: &mut FakeVm, settings: &AgentSettings, now: SystemTime, planted: &mut PlantedSecrets) {
+fn agent_logs(
+    vm: &mut FakeVm,
+    settings: &AgentSettings,
+    now: SystemTime,
+    planted: &mut PlantedSecrets,
+) {
     let id = vm.identity().clone();
     let boot = now - Duration::from_secs(2 * 3600);
     let mut out = Vec::new();
     for (ms, component, level, msg) in AGENT_BOOT {
-        let msg = msg.replace("{cid}", &settings.vm_cid).replace("{ip}", &settings.ip);
-        out.push(lines::agent(boot + Duration::from_millis(*ms), component, level, &msg));
+        let msg = msg
+            .replace("{cid}", &settings.vm_cid)
+            .replace("{ip}", &settings.ip);
+        out.push(lines::agent(
+            boot + Duration::from_millis(*ms),
+            component,
+            level,
+            &msg,
+        ));
     }
     let healthy = healthy_lines(Kind::Agent, usize::MAX, boot + Duration::from_secs(30))
         .with_identity(&id.deployment, &id.instance_group, &id.id)
@@ -158,7 +174,11 @@ fn agent_logs(vm: &mut FakeVm, settings: &AgentSettings, now: SystemTime, plante
         .until(now - Duration::from_secs(20));
     out.extend(healthy);
     vm.agent_log(&out);
-    planted.add("agent log registry password (seed 004)", REGISTRY_PASSWORD, "var/vcap/bosh/log/current");
+    planted.add(
+        "agent log registry password (seed 004)",
+        REGISTRY_PASSWORD,
+        "var/vcap/bosh/log/current",
+    );
 
     // svlogd renames a full `current` to `@<tai64n>.s`.
     let older = now - DAY;
@@ -214,8 +234,10 @@ fn rep(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
         ),
     ];
     current.extend(busy(Kind::Rep, start + Duration::from_secs(1), now, 10));
-    let recent: Vec<String> = healthy_lines(Kind::Rep, 300, now - DAY - Duration::from_secs(600)).collect();
-    let old: Vec<String> = healthy_lines(Kind::Rep, 300, now - 10 * DAY - Duration::from_secs(600)).collect();
+    let recent: Vec<String> =
+        healthy_lines(Kind::Rep, 300, now - DAY - Duration::from_secs(600)).collect();
+    let old: Vec<String> =
+        healthy_lines(Kind::Rep, 300, now - 10 * DAY - Duration::from_secs(600)).collect();
 
     vm.package("rep");
     vm.job("rep")
@@ -228,16 +250,32 @@ fn rep(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
         .key("bbs_client", certs::BBS_CLIENT_KEY_PEM)
         .log("rep.stdout.log", &current)
         .log::<&str>("rep.stderr.log", &[])
-        .pidfile(4242, true);
+        .pidfile(4242);
     vm.gz_file(RECENT_GZ, join(&recent).as_bytes());
     vm.set_mtime(RECENT_GZ, now - DAY);
     vm.gz_file(OLD_GZ, join(&old).as_bytes());
     vm.set_mtime(OLD_GZ, now - 10 * DAY);
 
-    planted.add("rep.json password in URL", CACHE_PASSWORD, "var/vcap/jobs/rep/config/rep.json");
-    planted.add("rep bpm.yml env secret", LOCKET_SECRET, "var/vcap/jobs/rep/config/bpm.yml");
-    planted.add("rep server private key (PKCS#8)", certs::REP_SERVER_KEY_PEM, "var/vcap/jobs/rep/config/certs/rep_server.key");
-    planted.add("rep bbs client private key (EC)", certs::BBS_CLIENT_KEY_PEM, "var/vcap/jobs/rep/config/certs/bbs_client.key");
+    planted.add(
+        "rep.json password in URL",
+        CACHE_PASSWORD,
+        "var/vcap/jobs/rep/config/rep.json",
+    );
+    planted.add(
+        "rep bpm.yml env secret",
+        LOCKET_SECRET,
+        "var/vcap/jobs/rep/config/bpm.yml",
+    );
+    planted.add(
+        "rep server private key (PKCS#8)",
+        certs::REP_SERVER_KEY_PEM,
+        "var/vcap/jobs/rep/config/certs/rep_server.key",
+    );
+    planted.add(
+        "rep bbs client private key (EC)",
+        certs::BBS_CLIENT_KEY_PEM,
+        "var/vcap/jobs/rep/config/certs/bbs_client.key",
+    );
 }
 
 fn garden(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
@@ -249,7 +287,13 @@ fn garden(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
     );
     let ini = "[server]\n  bind-ip = 127.0.0.1\n  bind-port = 7777\n  depot = /var/vcap/data/garden/depot\n  log-level = info\n  default-container-grace-time = 0\n  max-containers = 250\n  network-pool = 10.254.0.0/22\n  runtime-plugin = /var/vcap/packages/runc/bin/runc\n  debug-bind-ip = 127.0.0.1\n  debug-bind-port = 17019\n";
     let start = now - Duration::from_secs(95 * 60);
-    let mut current = vec![lines::lager(start, "guardian", "guardian.started", LagerLevel::Info, r#"{"addr":"127.0.0.1:7777","network":"tcp"}"#)];
+    let mut current = vec![lines::lager(
+        start,
+        "guardian",
+        "guardian.started",
+        LagerLevel::Info,
+        r#"{"addr":"127.0.0.1:7777","network":"tcp"}"#,
+    )];
     current.extend(busy(Kind::Garden, start + Duration::from_secs(2), now, 10));
 
     vm.package("guardian");
@@ -258,9 +302,17 @@ fn garden(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
         .config("envs", envs)
         .log("garden.stdout.log", &current)
         .log::<&str>("garden.stderr.log", &[])
-        .pidfile(4100, false);
-    planted.add("garden envs proxy password in URL", PROXY_PASSWORD, "var/vcap/jobs/garden/config/envs");
-    planted.add("garden envs token", DEBUG_TOKEN, "var/vcap/jobs/garden/config/envs");
+        .pidfile(4100);
+    planted.add(
+        "garden envs proxy password in URL",
+        PROXY_PASSWORD,
+        "var/vcap/jobs/garden/config/envs",
+    );
+    planted.add(
+        "garden envs token",
+        DEBUG_TOKEN,
+        "var/vcap/jobs/garden/config/envs",
+    );
 }
 
 fn route_emitter(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
@@ -293,7 +345,13 @@ fn route_emitter(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets)
     );
     let start = now - Duration::from_secs(90 * 60);
     let mut current = vec![
-        lines::lager(start, "route-emitter", "route-emitter.started", LagerLevel::Info, "{}"),
+        lines::lager(
+            start,
+            "route-emitter",
+            "route-emitter.started",
+            LagerLevel::Info,
+            "{}",
+        ),
         // illustrative: a debug line that logs the bearer token it fetched.
         lines::lager(
             start + Duration::from_millis(250),
@@ -303,7 +361,12 @@ fn route_emitter(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets)
             &format!("{{\"authorization\":\"bearer {JWT}\",\"session\":\"3\"}}"),
         ),
     ];
-    current.extend(busy(Kind::RouteEmitter, start + Duration::from_secs(1), now, 20));
+    current.extend(busy(
+        Kind::RouteEmitter,
+        start + Duration::from_secs(1),
+        now,
+        20,
+    ));
 
     vm.package("route_emitter");
     vm.job("route_emitter")
@@ -315,21 +378,51 @@ fn route_emitter(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets)
         .key("route_emitter", certs::ROUTE_EMITTER_KEY_PEM)
         .log("route_emitter.stdout.log", &current)
         .log::<&str>("route_emitter.stderr.log", &[])
-        .pidfile(4300, true);
+        .pidfile(4300);
     let dir = "var/vcap/jobs/route_emitter/config";
-    planted.add("route_emitter.json nats_password", NATS_PASSWORD, format!("{dir}/route_emitter.json"));
-    planted.add("emitter.properties nats.password", PROPS_PASSWORD, format!("{dir}/emitter.properties"));
-    planted.add("emitter.properties uaa.client_secret", PROPS_CLIENT_SECRET, format!("{dir}/emitter.properties"));
-    planted.add("route_emitter bpm.yml env secret", BPM_SECRET, format!("{dir}/bpm.yml"));
-    planted.add("route_emitter private key (EC, PKCS#8)", certs::ROUTE_EMITTER_KEY_PEM, format!("{dir}/certs/route_emitter.key"));
-    planted.add("bearer JWT in route_emitter log", JWT, "var/vcap/sys/log/route_emitter/route_emitter.stdout.log");
+    planted.add(
+        "route_emitter.json nats_password",
+        NATS_PASSWORD,
+        format!("{dir}/route_emitter.json"),
+    );
+    planted.add(
+        "emitter.properties nats.password",
+        PROPS_PASSWORD,
+        format!("{dir}/emitter.properties"),
+    );
+    planted.add(
+        "emitter.properties uaa.client_secret",
+        PROPS_CLIENT_SECRET,
+        format!("{dir}/emitter.properties"),
+    );
+    planted.add(
+        "route_emitter bpm.yml env secret",
+        BPM_SECRET,
+        format!("{dir}/bpm.yml"),
+    );
+    planted.add(
+        "route_emitter private key (EC, PKCS#8)",
+        certs::ROUTE_EMITTER_KEY_PEM,
+        format!("{dir}/certs/route_emitter.key"),
+    );
+    planted.add(
+        "bearer JWT in route_emitter log",
+        JWT,
+        "var/vcap/sys/log/route_emitter/route_emitter.stdout.log",
+    );
 }
 
 fn metron_agent(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
     const SYSLOG_PASSWORD: &str = "Q7XIqOJX0pYZ8jDsIzQMLEYA5BRzCb";
     // illustrative YAML config with a password and an inline PEM private key block.
-    let indented_key: String = certs::METRON_KEY_PEM.lines().map(|l| format!("    {l}\n")).collect();
-    let indented_cert: String = certs::METRON_CERT_PEM.lines().map(|l| format!("    {l}\n")).collect();
+    let indented_key: String = certs::METRON_KEY_PEM
+        .lines()
+        .map(|l| format!("      {l}\n"))
+        .collect();
+    let indented_cert: String = certs::METRON_CERT_PEM
+        .lines()
+        .map(|l| format!("      {l}\n"))
+        .collect();
     let yml = format!(
         "---\nincoming_udp_port: 3457\ndeployment: cf\njob: diego_cell\nindex: \"{CELL_ID}\"\nzone: z1\nloggregator:\n  doppler_addr: doppler.service.cf.internal:8082\n  tls:\n    cert: |\n{indented_cert}    key: |\n{indented_key}syslog_drain:\n  url: syslog-tls://logs.example.com:6514\n  username: metron\n  password: {SYSLOG_PASSWORD}\n"
     );
@@ -343,18 +436,30 @@ fn metron_agent(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) 
         .cert("metron", certs::METRON_CERT_PEM)
         .log("metron_agent.stdout.log", &current)
         .log::<&str>("metron_agent.stderr.log", &[])
-        .pidfile(4400, false);
+        .pidfile(4400);
     let path = "var/vcap/jobs/metron_agent/config/metron_agent.yml";
     planted.add("metron_agent.yml password", SYSLOG_PASSWORD, path);
-    planted.add("metron_agent.yml inline private key (PKCS#1)", certs::METRON_KEY_PEM, path);
+    planted.add(
+        "metron_agent.yml inline private key (PKCS#1)",
+        certs::METRON_KEY_PEM,
+        path,
+    );
 }
 
 fn monit(vm: &mut FakeVm, now: SystemTime) {
     let boot = now - Duration::from_secs(2 * 3600) + Duration::from_secs(9);
     let at = |s: u64| boot + Duration::from_secs(s);
     let mut out = vec![
-        lines::monit(at(0), "info", "Starting monit daemon with http interface at [127.0.0.1:2822]"),
-        lines::monit(at(0), "info", "Starting monit HTTP server at [127.0.0.1:2822]"),
+        lines::monit(
+            at(0),
+            "info",
+            "Starting monit daemon with http interface at [127.0.0.1:2822]",
+        ),
+        lines::monit(
+            at(0),
+            "info",
+            "Starting monit HTTP server at [127.0.0.1:2822]",
+        ),
         lines::monit(at(0), "info", "monit HTTP server started"),
         lines::monit(at(0), "info", "'system_localhost' Monit started"),
     ];
@@ -364,12 +469,17 @@ fn monit(vm: &mut FakeVm, now: SystemTime) {
         } else {
             format!("/var/vcap/jobs/{job}/bin/ctl")
         };
-        out.push(lines::monit(at(10 + i as u64), "info", &format!("'{job}' start: {program}")));
+        out.push(lines::monit(
+            at(10 + i as u64),
+            "info",
+            &format!("'{job}' start: {program}"),
+        ));
     }
     out.extend(busy(Kind::Monit, at(60), now, 600));
     vm.monit_log(&out);
     for (i, job) in JOBS.iter().enumerate() {
-        let text = std::fs::read(vm.path(&format!("var/vcap/jobs/{job}/monit"))).expect("job monit file");
+        let text =
+            std::fs::read(vm.path(&format!("var/vcap/jobs/{job}/monit"))).expect("job monit file");
         vm.file(&format!("var/vcap/monit/job/{i:04}_{job}.monitrc"), text);
     }
 }
@@ -394,7 +504,11 @@ fn system_logs(vm: &mut FakeVm, now: SystemTime, planted: &mut PlantedSecrets) {
     let at = sys.len() / 2;
     sys.insert(at, sudo);
     vm.syslog(&sys);
-    planted.add("syslog sudo command password in URL", CURL_PASSWORD, "var/log/syslog");
+    planted.add(
+        "syslog sudo command password in URL",
+        CURL_PASSWORD,
+        "var/log/syslog",
+    );
 
     let kern: Vec<String> = busy(Kind::Kern, start, now, 60)
         .with_identity(&id.deployment, &id.instance_group, &id.id)
@@ -433,13 +547,86 @@ mod tests {
     }
 
     #[test]
+    fn every_planted_secret_is_where_it_says() {
+        let (vm, planted) = sample_cell_temp();
+        assert!(planted.len() >= 20, "{planted}");
+        for s in &planted {
+            let bytes = fs::read(vm.path(&s.path)).unwrap_or_else(|e| panic!("{}: {e}", s.path));
+            let found = s
+                .needles()
+                .iter()
+                .all(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()));
+            assert!(found, "{} not found in {}", s.label, s.path);
+        }
+        // Certificates are not secrets: no needle may match a .crt file.
+        for job in ["rep", "route_emitter", "metron_agent"] {
+            for entry in
+                fs::read_dir(vm.path(&format!("var/vcap/jobs/{job}/config/certs"))).unwrap()
+            {
+                let p = entry.unwrap().path();
+                if p.extension().is_some_and(|e| e == "crt") {
+                    assert!(
+                        planted.found_in(&fs::read(&p).unwrap()).is_empty(),
+                        "{}",
+                        p.display()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_entries_and_rotated_logs() {
+        use std::os::unix::fs::FileTypeExt;
+        let (vm, _) = sample_cell_temp();
+        let evil = fs::symlink_metadata(vm.path(EVIL_SYMLINK)).unwrap();
+        assert!(evil.file_type().is_symlink());
+        let escape = fs::read_link(vm.path(ESCAPING_SYMLINK)).unwrap();
+        assert!(escape.to_string_lossy().starts_with("../../"));
+        assert!(fs::symlink_metadata(vm.path(FIFO))
+            .unwrap()
+            .file_type()
+            .is_fifo());
+        let age = |rel: &str| {
+            SystemTime::now()
+                .duration_since(fs::metadata(vm.path(rel)).unwrap().modified().unwrap())
+                .unwrap()
+        };
+        assert!(age(RECENT_GZ) < 2 * DAY && age(RECENT_GZ) > DAY / 2);
+        assert!(age(OLD_GZ) > 7 * DAY);
+        assert!(age("var/vcap/sys/log/rep/rep.stdout.log") < Duration::from_secs(3600));
+        for job in JOBS {
+            assert!(
+                vm.path(&format!("var/vcap/jobs/{job}/monit")).is_file(),
+                "{job}"
+            );
+            assert!(
+                vm.path(&format!("var/vcap/sys/log/{job}/{job}.stdout.log"))
+                    .is_file(),
+                "{job}"
+            );
+        }
+        let agent = fs::read_to_string(vm.path("var/vcap/bosh/log/current")).unwrap();
+        assert!(agent.contains("registry-user:deBaTjI9cS5y9ar612OfY4atOwfGK9aqkvJ361NIRByxDyMxSdwgSPcY6TvoG7SS@10.4.1.4:25777"));
+        assert!(agent.contains(r#""node_id":"d2f8b7a4-3c1e-4e8b-9a57-0c6e4f1b2a93""#));
+    }
+
+    #[test]
     fn sample_cell_is_deterministic_for_a_fixed_now() {
         let now = timefmt::from_unix(1_750_000_000);
         let (a, pa) = sample_cell_at(None, now);
         let (b, pb) = sample_cell_at(None, now);
         assert_eq!(pa, pb);
-        for rel in ["var/vcap/sys/log/rep/rep.stdout.log", "var/vcap/bosh/log/current", "var/vcap/bosh/settings.json"] {
-            assert_eq!(fs::read(a.path(rel)).unwrap(), fs::read(b.path(rel)).unwrap(), "{rel}");
+        for rel in [
+            "var/vcap/sys/log/rep/rep.stdout.log",
+            "var/vcap/bosh/log/current",
+            "var/vcap/bosh/settings.json",
+        ] {
+            assert_eq!(
+                fs::read(a.path(rel)).unwrap(),
+                fs::read(b.path(rel)).unwrap(),
+                "{rel}"
+            );
         }
     }
 }

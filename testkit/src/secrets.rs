@@ -44,10 +44,22 @@ impl PlantedSecrets {
     }
 
     /// Record a secret.
-    pub fn add(&mut self, label: impl Into<String>, value: impl Into<String>, path: impl Into<String>) {
+    pub fn add(
+        &mut self,
+        label: impl Into<String>,
+        value: impl Into<String>,
+        path: impl Into<String>,
+    ) {
         let value = value.into();
-        assert!(value.len() >= 8, "a planted secret must be distinctive: {value:?}");
-        self.items.push(PlantedSecret { label: label.into(), value, path: path.into() });
+        assert!(
+            value.len() >= 8,
+            "a planted secret must be distinctive: {value:?}"
+        );
+        self.items.push(PlantedSecret {
+            label: label.into(),
+            value,
+            path: path.into(),
+        });
     }
 
     /// All planted secrets.
@@ -79,8 +91,15 @@ impl PlantedSecrets {
     pub fn assert_none_in(&self, what: &str, haystack: &[u8]) {
         let leaked = self.found_in(haystack);
         if !leaked.is_empty() {
-            let list: Vec<String> = leaked.iter().map(|s| format!("  {} (planted in {})", s.label, s.path)).collect();
-            panic!("{} planted secret(s) leaked into {what}:\n{}", leaked.len(), list.join("\n"));
+            let list: Vec<String> = leaked
+                .iter()
+                .map(|s| format!("  {} (planted in {})", s.label, s.path))
+                .collect();
+            panic!(
+                "{} planted secret(s) leaked into {what}:\n{}",
+                leaked.len(),
+                list.join("\n")
+            );
         }
     }
 }
@@ -128,8 +147,14 @@ mod tests {
         // A JSON-escaped key is still found.
         let escaped = crate::certs::BBS_CLIENT_KEY_PEM.replace('\n', "\\n");
         assert_eq!(p.found_in(escaped.as_bytes()).len(), 1);
-        assert!(p.found_in(b"-----BEGIN EC PRIVATE KEY-----\n[REDACTED private key]").is_empty());
-        assert_eq!(p.found_in(b"nats://nats:UB2wXDtzdpJYvgZnYujYbApz817nth@10.0.0.6").len(), 1);
+        assert!(p
+            .found_in(b"-----BEGIN EC PRIVATE KEY-----\n[REDACTED private key]")
+            .is_empty());
+        assert_eq!(
+            p.found_in(b"nats://nats:UB2wXDtzdpJYvgZnYujYbApz817nth@10.0.0.6")
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -77,25 +77,47 @@ impl AgentSettings {
 
     /// The `mbus` URL: `nats://user:password@director:4222`.
     pub fn mbus_url(&self) -> String {
-        format!("nats://{}:{}@{}:4222", self.nats_user, self.nats_password, self.director_ip)
+        format!(
+            "nats://{}:{}@{}:4222",
+            self.nats_user, self.nats_password, self.director_ip
+        )
     }
 
     /// The secrets in these settings, as (label, value).
     pub fn secrets(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("settings.json mbus NATS password", self.nats_password.clone()),
-            ("settings.json blobstore s3 access_key_id", self.access_key_id.clone()),
-            ("settings.json blobstore s3 secret_access_key", self.secret_access_key.clone()),
-            ("settings.json env.bosh.blobstores dav password", self.dav_password.clone()),
-            ("settings.json env.bosh.password ($6$ hash)", self.vcap_password_hash.clone()),
-            ("settings.json env.bosh.mbus.cert.private_key", self.mbus_private_key.clone()),
+            (
+                "settings.json mbus NATS password",
+                self.nats_password.clone(),
+            ),
+            (
+                "settings.json blobstore s3 access_key_id",
+                self.access_key_id.clone(),
+            ),
+            (
+                "settings.json blobstore s3 secret_access_key",
+                self.secret_access_key.clone(),
+            ),
+            (
+                "settings.json env.bosh.blobstores dav password",
+                self.dav_password.clone(),
+            ),
+            (
+                "settings.json env.bosh.password ($6$ hash)",
+                self.vcap_password_hash.clone(),
+            ),
+            (
+                "settings.json env.bosh.mbus.cert.private_key",
+                self.mbus_private_key.clone(),
+            ),
         ]
     }
 
     /// The file's content: compact JSON, as the agent writes it.
     pub fn to_json(&self) -> String {
         let s = json_str;
-        let list = |v: &[String]| format!("[{}]", v.iter().map(|x| s(x)).collect::<Vec<_>>().join(","));
+        let list =
+            |v: &[String]| format!("[{}]", v.iter().map(|x| s(x)).collect::<Vec<_>>().join(","));
         let persistent = match &self.persistent_disk {
             Some((cid, path)) => format!(r#"{{{}:{{"path":{}}}}}"#, s(cid), s(path)),
             None => "{}".into(),
@@ -187,6 +209,8 @@ mod tests {
             planted.add(label, value, "var/vcap/bosh/settings.json");
         }
         assert_eq!(planted.found_in(json.as_bytes()).len(), planted.len());
-        assert!(json.contains(r#""mbus":"nats://nats:UB2wXDtzdpJYvgZnYujYbApz817nth@10.0.0.6:4222""#));
+        assert!(
+            json.contains(r#""mbus":"nats://nats:UB2wXDtzdpJYvgZnYujYbApz817nth@10.0.0.6:4222""#)
+        );
     }
 }

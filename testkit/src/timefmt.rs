@@ -68,7 +68,11 @@ impl Utc {
         while frac.ends_with('0') {
             frac.pop();
         }
-        let frac = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+        let frac = if frac.is_empty() {
+            String::new()
+        } else {
+            format!(".{frac}")
+        };
         format!("{}T{}{}Z", self.date('-'), self.clock(), frac)
     }
 
@@ -79,7 +83,12 @@ impl Utc {
 
     /// svlogd `-tt` prefix: `2018-11-06_16:38:36.16986` (5 fractional digits).
     pub fn svlogd(&self) -> String {
-        format!("{}_{}.{:05}", self.date('-'), self.clock(), self.nanos / 10_000)
+        format!(
+            "{}_{}.{:05}",
+            self.date('-'),
+            self.clock(),
+            self.nanos / 10_000
+        )
     }
 
     /// Go's `log` package default: `2018/11/06 16:38:36`.

@@ -65,12 +65,26 @@ pub struct FakeVm {
 impl FakeVm {
     /// A flat fake VM in a new temporary directory.
     pub fn new(deployment: &str, instance_group: &str, id: &str, az: &str) -> FakeVm {
-        FakeVm::create(None, identity(deployment, instance_group, id, az), Layout::Flat)
+        FakeVm::create(
+            None,
+            identity(deployment, instance_group, id, az),
+            Layout::Flat,
+        )
     }
 
     /// A flat fake VM rooted at `root` (created if missing, kept after drop).
-    pub fn new_in(root: impl AsRef<Path>, deployment: &str, instance_group: &str, id: &str, az: &str) -> FakeVm {
-        FakeVm::create(Some(root.as_ref()), identity(deployment, instance_group, id, az), Layout::Flat)
+    pub fn new_in(
+        root: impl AsRef<Path>,
+        deployment: &str,
+        instance_group: &str,
+        id: &str,
+        az: &str,
+    ) -> FakeVm {
+        FakeVm::create(
+            Some(root.as_ref()),
+            identity(deployment, instance_group, id, az),
+            Layout::Flat,
+        )
     }
 
     /// The general constructor: `root` `None` means a new temporary directory.
@@ -88,7 +102,12 @@ impl FakeVm {
                 (t.path().to_path_buf(), Some(t))
             }
         };
-        let mut vm = FakeVm { root, temp, identity, layout };
+        let mut vm = FakeVm {
+            root,
+            temp,
+            identity,
+            layout,
+        };
         vm.skeleton();
         vm
     }
@@ -130,7 +149,10 @@ impl FakeVm {
         self.file("var/vcap/bosh/etc/infrastructure", b"aws");
         self.file("var/vcap/bosh/etc/operating_system", b"ubuntu");
         self.file("var/vcap/bosh/etc/stemcell_version", b"1.423");
-        self.file("var/vcap/bosh/etc/stemcell_git_sha1", b"4f1b9c6e2d7a8b3c5e0f1a2b3c4d5e6f7a8b9c0d");
+        self.file(
+            "var/vcap/bosh/etc/stemcell_git_sha1",
+            b"4f1b9c6e2d7a8b3c5e0f1a2b3c4d5e6f7a8b9c0d",
+        );
     }
 
     /// The root directory (what `vcap-collect --root` takes).
@@ -168,7 +190,8 @@ impl FakeVm {
 
     fn parent_dirs(&self, p: &Path) {
         if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir {}: {e}", parent.display()));
+            fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("mkdir {}: {e}", parent.display()));
         }
     }
 
@@ -189,7 +212,8 @@ impl FakeVm {
             .append(true)
             .open(&p)
             .unwrap_or_else(|e| panic!("open {}: {e}", p.display()));
-        f.write_all(contents.as_ref()).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
+        f.write_all(contents.as_ref())
+            .unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
         self
     }
 
@@ -207,7 +231,12 @@ impl FakeVm {
     /// Write `lines` gzip-compressed to `var/vcap/sys/log/<rel>` (name it like logrotate
     /// on a stemcell, which rotates without `dateext`: `rep/rep.stdout.log.1.gz`) and set
     /// its mtime to `age` ago.
-    pub fn rotated_gz_log<S: AsRef<str>>(&mut self, rel: &str, lines: &[S], age: Duration) -> &mut Self {
+    pub fn rotated_gz_log<S: AsRef<str>>(
+        &mut self,
+        rel: &str,
+        lines: &[S],
+        age: Duration,
+    ) -> &mut Self {
         let rel = format!("var/vcap/sys/log/{rel}");
         self.gz_file(&rel, join_lines(lines).as_bytes());
         self.set_mtime(&rel, SystemTime::now() - age);
@@ -265,7 +294,11 @@ impl FakeVm {
     /// Write a certificate to `var/vcap/jobs/<job>/config/certs/<name>.crt` (`name` is kept
     /// as is when it already ends in `.crt` or `.pem`).
     pub fn cert(&mut self, job: &str, name: &str, pem: &str) -> &mut Self {
-        let file = if name.ends_with(".crt") || name.ends_with(".pem") { name.to_string() } else { format!("{name}.crt") };
+        let file = if name.ends_with(".crt") || name.ends_with(".pem") {
+            name.to_string()
+        } else {
+            format!("{name}.crt")
+        };
         self.file(&format!("var/vcap/jobs/{job}/config/certs/{file}"), pem)
     }
 
@@ -273,20 +306,35 @@ impl FakeVm {
     pub fn set_mtime(&self, rel: &str, mtime: SystemTime) {
         let p = self.path(rel);
         let (secs, nanos) = timefmt::unix(mtime);
-        let ts = libc::timespec { tv_sec: secs as libc::time_t, tv_nsec: nanos as libc::c_long };
+        let ts = libc::timespec {
+            tv_sec: secs as libc::time_t,
+            tv_nsec: nanos as libc::c_long,
+        };
         let times = [ts, ts];
         let c = cpath(&p);
         // SAFETY: `c` is a valid NUL-terminated path and `times` points to two timespecs.
-        let rc = unsafe { libc::utimensat(libc::AT_FDCWD, c.as_ptr(), times.as_ptr(), libc::AT_SYMLINK_NOFOLLOW) };
+        let rc = unsafe {
+            libc::utimensat(
+                libc::AT_FDCWD,
+                c.as_ptr(),
+                times.as_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
         if rc != 0 {
-            panic!("utimensat {}: {}", p.display(), std::io::Error::last_os_error());
+            panic!(
+                "utimensat {}: {}",
+                p.display(),
+                std::io::Error::last_os_error()
+            );
         }
     }
 
     /// `chmod` `rel`.
     pub fn set_mode(&mut self, rel: &str, mode: u32) -> &mut Self {
         let p = self.path(rel);
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap_or_else(|e| panic!("chmod {}: {e}", p.display()));
+        fs::set_permissions(&p, fs::Permissions::from_mode(mode))
+            .unwrap_or_else(|e| panic!("chmod {}: {e}", p.display()));
         self
     }
 
@@ -295,7 +343,8 @@ impl FakeVm {
     pub fn symlink(&mut self, rel: &str, target: &str) -> &mut Self {
         let p = self.path(rel);
         self.parent_dirs(&p);
-        std::os::unix::fs::symlink(target, &p).unwrap_or_else(|e| panic!("symlink {} -> {target}: {e}", p.display()));
+        std::os::unix::fs::symlink(target, &p)
+            .unwrap_or_else(|e| panic!("symlink {} -> {target}: {e}", p.display()));
         self
     }
 
@@ -307,7 +356,11 @@ impl FakeVm {
         // SAFETY: `c` is a valid NUL-terminated path.
         let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o644) };
         if rc != 0 {
-            panic!("mkfifo {}: {}", p.display(), std::io::Error::last_os_error());
+            panic!(
+                "mkfifo {}: {}",
+                p.display(),
+                std::io::Error::last_os_error()
+            );
         }
         self
     }
@@ -346,12 +399,18 @@ impl FakeVm {
             self.mkdir(&format!("{rel}/config"));
             self.mkdir(&format!("var/vcap/sys/log/{name}"));
             self.mkdir(&format!("var/vcap/sys/run/{name}"));
-            let mut j = JobBuilder { vm: self, name: name.to_string() };
+            let mut j = JobBuilder {
+                vm: self,
+                name: name.to_string(),
+            };
             j.monit(&ctl_monit(name));
             j.bin("ctl", &ctl_script(name));
             return j;
         }
-        JobBuilder { vm: self, name: name.to_string() }
+        JobBuilder {
+            vm: self,
+            name: name.to_string(),
+        }
     }
 }
 
@@ -422,15 +481,24 @@ impl JobBuilder<'_> {
     }
 
     /// A rotated, gzipped `var/vcap/sys/log/<name>/<file>` with mtime `age` ago.
-    pub fn rotated_gz_log<S: AsRef<str>>(&mut self, file: &str, lines: &[S], age: Duration) -> &mut Self {
+    pub fn rotated_gz_log<S: AsRef<str>>(
+        &mut self,
+        file: &str,
+        lines: &[S],
+        age: Duration,
+    ) -> &mut Self {
         let rel = format!("{}/{file}", self.name);
         self.vm.rotated_gz_log(&rel, lines, age);
         self
     }
 
-    /// Write the job's pid file `var/vcap/sys/run/<name>/<name>.pid` (bpm jobs:
-    /// `var/vcap/sys/run/bpm/<name>/<name>.pid`).
-    pub fn pidfile(&mut self, pid: u32, bpm: bool) -> &mut Self {
+    /// Write the job's pid file `var/vcap/sys/run/<name>/<name>.pid`, or
+    /// `var/vcap/sys/run/bpm/<name>/<name>.pid` after [`JobBuilder::bpm`].
+    pub fn pidfile(&mut self, pid: u32) -> &mut Self {
+        let bpm = self
+            .vm
+            .path(&format!("{}/config/bpm.yml", self.dir()))
+            .exists();
         let path = if bpm {
             format!("var/vcap/sys/run/bpm/{0}/{0}.pid", self.name)
         } else {
@@ -507,7 +575,8 @@ fn gzip(contents: &[u8]) -> Vec<u8> {
 }
 
 fn cpath(p: &Path) -> CString {
-    CString::new(p.as_os_str().as_bytes()).unwrap_or_else(|_| panic!("path with NUL: {}", p.display()))
+    CString::new(p.as_os_str().as_bytes())
+        .unwrap_or_else(|_| panic!("path with NUL: {}", p.display()))
 }
 
 /// A stable 40-hex-digit name, standing in for the SHA-1 BOSH names job and package
@@ -536,14 +605,24 @@ mod tests {
     #[test]
     fn flat_vm_has_identity_and_jobs() {
         let mut vm = FakeVm::new("cf", "diego_cell", "abc", "z1");
-        vm.job("rep").config("rep.json", "{}").log("rep.stdout.log", &["one", "two"]);
-        assert_eq!(fs::read_to_string(vm.path("var/vcap/instance/name")).unwrap(), "diego_cell");
-        assert_eq!(fs::read_to_string(vm.path("/var/vcap/sys/log/rep/rep.stdout.log")).unwrap(), "one\ntwo\n");
+        vm.job("rep")
+            .config("rep.json", "{}")
+            .log("rep.stdout.log", &["one", "two"]);
+        assert_eq!(
+            fs::read_to_string(vm.path("var/vcap/instance/name")).unwrap(),
+            "diego_cell"
+        );
+        assert_eq!(
+            fs::read_to_string(vm.path("/var/vcap/sys/log/rep/rep.stdout.log")).unwrap(),
+            "one\ntwo\n"
+        );
         assert!(vm.path("var/vcap/jobs/rep/monit").is_file());
         assert!(vm.path("var/vcap/jobs/rep/bin/ctl").is_file());
         vm.job("rep").bpm("processes: []\n");
         assert!(!vm.path("var/vcap/jobs/rep/bin/ctl").exists());
-        assert!(fs::read_to_string(vm.path("var/vcap/jobs/rep/monit")).unwrap().contains("bpm start rep"));
+        assert!(fs::read_to_string(vm.path("var/vcap/jobs/rep/monit"))
+            .unwrap()
+            .contains("bpm start rep"));
         assert!(fs::read_to_string(vm.path("var/vcap/jobs/rep/config/rep.json")).is_ok());
     }
 
@@ -554,7 +633,9 @@ mod tests {
         vm.package("gorouter");
         let sys = fs::read_link(vm.path("var/vcap/sys")).unwrap();
         assert_eq!(sys, PathBuf::from("data/sys"));
-        assert!(vm.path("var/vcap/data/sys/log/gorouter/access.log").is_file());
+        assert!(vm
+            .path("var/vcap/data/sys/log/gorouter/access.log")
+            .is_file());
         let job = fs::read_link(vm.path("var/vcap/jobs/gorouter")).unwrap();
         assert!(job.starts_with("../data/jobs/gorouter/"));
         let real = fs::canonicalize(vm.path("var/vcap/jobs/gorouter/monit")).unwrap();
@@ -565,24 +646,42 @@ mod tests {
     #[test]
     fn special_files_and_times() {
         let mut vm = FakeVm::new("cf", "diego_cell", "abc", "z1");
-        vm.rotated_gz_log("rep/rep.stdout.log.1.gz", &["old line"], Duration::from_secs(8 * 86_400));
+        vm.rotated_gz_log(
+            "rep/rep.stdout.log.1.gz",
+            &["old line"],
+            Duration::from_secs(8 * 86_400),
+        );
         let meta = fs::metadata(vm.path("var/vcap/sys/log/rep/rep.stdout.log.1.gz")).unwrap();
-        let age = SystemTime::now().duration_since(meta.modified().unwrap()).unwrap();
+        let age = SystemTime::now()
+            .duration_since(meta.modified().unwrap())
+            .unwrap();
         assert!(age > Duration::from_secs(7 * 86_400));
         let mut text = String::new();
-        flate2::read::GzDecoder::new(fs::File::open(vm.path("var/vcap/sys/log/rep/rep.stdout.log.1.gz")).unwrap())
-            .read_to_string(&mut text)
-            .unwrap();
+        flate2::read::GzDecoder::new(
+            fs::File::open(vm.path("var/vcap/sys/log/rep/rep.stdout.log.1.gz")).unwrap(),
+        )
+        .read_to_string(&mut text)
+        .unwrap();
         assert_eq!(text, "old line\n");
         vm.fifo("var/vcap/sys/log/garden/garden.fifo");
         use std::os::unix::fs::FileTypeExt;
-        assert!(fs::symlink_metadata(vm.path("var/vcap/sys/log/garden/garden.fifo")).unwrap().file_type().is_fifo());
+        assert!(
+            fs::symlink_metadata(vm.path("var/vcap/sys/log/garden/garden.fifo"))
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
         vm.symlink("var/vcap/sys/log/evil", "/etc");
-        assert_eq!(fs::read_link(vm.path("var/vcap/sys/log/evil")).unwrap(), PathBuf::from("/etc"));
+        assert_eq!(
+            fs::read_link(vm.path("var/vcap/sys/log/evil")).unwrap(),
+            PathBuf::from("/etc")
+        );
         vm.truncated_gz_log("rep/rep.stdout.log.2.gz", &["x"; 100]);
         let mut s = String::new();
-        let r = flate2::read::GzDecoder::new(fs::File::open(vm.path("var/vcap/sys/log/rep/rep.stdout.log.2.gz")).unwrap())
-            .read_to_string(&mut s);
+        let r = flate2::read::GzDecoder::new(
+            fs::File::open(vm.path("var/vcap/sys/log/rep/rep.stdout.log.2.gz")).unwrap(),
+        )
+        .read_to_string(&mut s);
         assert!(r.is_err());
     }
 

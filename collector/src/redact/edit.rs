@@ -54,9 +54,16 @@ mod tests {
 
     #[test]
     fn overlapping_edits_merge_into_their_union() {
-        let mut v = vec![e(5, 9, SecretKind::Jwt), e(2, 6, SecretKind::Token), e(12, 14, SecretKind::Password)];
+        let mut v = vec![
+            e(5, 9, SecretKind::Jwt),
+            e(2, 6, SecretKind::Token),
+            e(12, 14, SecretKind::Password),
+        ];
         normalize(&mut v);
-        assert_eq!(v, vec![e(2, 9, SecretKind::Token), e(12, 14, SecretKind::Password)]);
+        assert_eq!(
+            v,
+            vec![e(2, 9, SecretKind::Token), e(12, 14, SecretKind::Password)]
+        );
         let mut out = Vec::new();
         apply(b"0123456789abcdef", &v, &mut out);
         assert_eq!(out, b"01[REDACTED token]9ab[REDACTED password]ef");

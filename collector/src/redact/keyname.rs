@@ -54,8 +54,22 @@ pub(crate) fn classify_key(key: &[u8]) -> Option<KeyClass> {
         b"password" | b"passwords" | b"passwd" | b"pwd" | b"pass" => {
             class(if encryption { EncryptionKey } else { Password }, Always)
         }
-        b"passphrase" => class(if encryption { EncryptionKey } else { Passphrase }, Always),
-        b"secret" | b"secrets" => class(if prev == b"client" { ClientSecret } else { Secret }, Always),
+        b"passphrase" => class(
+            if encryption {
+                EncryptionKey
+            } else {
+                Passphrase
+            },
+            Always,
+        ),
+        b"secret" | b"secrets" => class(
+            if prev == b"client" {
+                ClientSecret
+            } else {
+                Secret
+            },
+            Always,
+        ),
         b"clientsecret" => class(ClientSecret, Always),
         b"token" | b"tokens" => class(Token, Always),
         b"credential" | b"credentials" | b"creds" => class(Credential, Always),
@@ -81,9 +95,15 @@ pub(crate) fn classify_key(key: &[u8]) -> Option<KeyClass> {
 
 /// Strips what surrounds a key name but is not part of it: `--`, `$`, quotes.
 fn trim_key(key: &[u8]) -> &[u8] {
-    let start = key.iter().position(|b| !matches!(b, b'-' | b'$' | b'_' | b'.')).unwrap_or(key.len());
+    let start = key
+        .iter()
+        .position(|b| !matches!(b, b'-' | b'$' | b'_' | b'.'))
+        .unwrap_or(key.len());
     let key = &key[start..];
-    let end = key.iter().rposition(|b| !matches!(b, b'-' | b'_' | b'.')).map_or(0, |i| i + 1);
+    let end = key
+        .iter()
+        .rposition(|b| !matches!(b, b'-' | b'_' | b'.'))
+        .map_or(0, |i| i + 1);
     &key[..end]
 }
 
@@ -142,7 +162,9 @@ pub(crate) fn value_is_secret(class: KeyClass, key: &[u8], value: &[u8]) -> bool
         return false;
     }
     let bare = trim_key(key);
-    if (bare.eq_ignore_ascii_case(b"pwd") || bare.eq_ignore_ascii_case(b"oldpwd")) && value.starts_with(b"/") {
+    if (bare.eq_ignore_ascii_case(b"pwd") || bare.eq_ignore_ascii_case(b"oldpwd"))
+        && value.starts_with(b"/")
+    {
         return false; // the shell's working directory, not a password
     }
     match class.strength {
@@ -157,10 +179,15 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
     if v.is_empty() || is_marker(v) {
         return true;
     }
-    if [&b"true"[..], b"false", b"null", b"nil", b"~"].iter().any(|w| v.eq_ignore_ascii_case(w)) {
+    if [&b"true"[..], b"false", b"null", b"nil", b"~"]
+        .iter()
+        .any(|w| v.eq_ignore_ascii_case(w))
+    {
         return true;
     }
-    let placeholder = |open: &[u8], close: &[u8]| v.len() > open.len() + close.len() && v.starts_with(open) && v.ends_with(close);
+    let placeholder = |open: &[u8], close: &[u8]| {
+        v.len() > open.len() + close.len() && v.starts_with(open) && v.ends_with(close)
+    };
     (placeholder(b"((", b"))") && !v[2..v.len() - 2].contains(&b' '))
         || v.starts_with(b"<%")
         || (placeholder(b"{{", b"}}"))
@@ -175,10 +202,13 @@ pub(crate) fn looks_like_key_material(v: &[u8]) -> bool {
     if v.len() < 16 || is_uuid(v) {
         return false;
     }
-    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/") {
+    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
+    {
         return false;
     }
-    let charset_ok = v.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
+    let charset_ok = v
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
     charset_ok && v.iter().any(u8::is_ascii_digit) && v.iter().any(u8::is_ascii_alphabetic)
 }
 
@@ -231,12 +261,21 @@ mod tests {
         assert_eq!(kind("nats_password"), Some(("password", Always)));
         assert_eq!(kind("DB_PASSWORD"), Some(("password", Always)));
         assert_eq!(kind("--db-password"), Some(("password", Always)));
-        assert_eq!(kind("uaa.admin.client_secret"), Some(("client_secret", Always)));
+        assert_eq!(
+            kind("uaa.admin.client_secret"),
+            Some(("client_secret", Always))
+        );
         assert_eq!(kind("clientSecret"), Some(("client_secret", Always)));
-        assert_eq!(kind("credhub_encryption_password"), Some(("encryption_key", Always)));
+        assert_eq!(
+            kind("credhub_encryption_password"),
+            Some(("encryption_key", Always))
+        );
         assert_eq!(kind("encryption_key_0"), Some(("encryption_key", Always)));
         assert_eq!(kind("secret_access_key"), Some(("aws_secret_key", Always)));
-        assert_eq!(kind("AWS_SECRET_ACCESS_KEY"), Some(("aws_secret_key", Always)));
+        assert_eq!(
+            kind("AWS_SECRET_ACCESS_KEY"),
+            Some(("aws_secret_key", Always))
+        );
         assert_eq!(kind("X-Auth-Token"), Some(("token", Always)));
         assert_eq!(kind("X-Api-Key"), Some(("api_key", Always)));
         assert_eq!(kind("APIKey"), Some(("api_key", Always)));
@@ -249,9 +288,21 @@ mod tests {
     #[test]
     fn near_miss_names_are_not_secret() {
         for k in [
-            "password_min_length", "passwordMinLength", "password_policy", "token_ttl", "key_name",
-            "public_key", "secret_name", "access_key_id", "verification_key", "key_value", "password.txt",
-            "bypass", "tokenizer", "keys", "credentials_source",
+            "password_min_length",
+            "passwordMinLength",
+            "password_policy",
+            "token_ttl",
+            "key_name",
+            "public_key",
+            "secret_name",
+            "access_key_id",
+            "verification_key",
+            "key_value",
+            "password.txt",
+            "bypass",
+            "tokenizer",
+            "keys",
+            "credentials_source",
         ] {
             assert_eq!(kind(k), None, "{k}");
         }
@@ -266,18 +317,36 @@ mod tests {
         assert!(!value_is_secret(pw, b"password", b"[REDACTED password]"));
         assert!(!value_is_secret(pw, b"password", b"((admin_password))"));
         assert!(!value_is_secret(pw, b"password", b"true"));
-        assert!(!value_is_secret(classify_key(b"PWD").unwrap(), b"PWD", b"/var/vcap"));
-        assert!(!value_is_secret(key, b"key", b"/var/vcap/jobs/x/config/key.pem"));
+        assert!(!value_is_secret(
+            classify_key(b"PWD").unwrap(),
+            b"PWD",
+            b"/var/vcap"
+        ));
+        assert!(!value_is_secret(
+            key,
+            b"key",
+            b"/var/vcap/jobs/x/config/key.pem"
+        ));
         assert!(!value_is_secret(key, b"key", b"some_name"));
-        assert!(!value_is_secret(key, b"key", b"0c9f2a4e-1b2c-4d5e-8f90-a1b2c3d4e5f6"));
+        assert!(!value_is_secret(
+            key,
+            b"key",
+            b"0c9f2a4e-1b2c-4d5e-8f90-a1b2c3d4e5f6"
+        ));
         assert!(value_is_secret(key, b"key", b"q8Zx0vK3mN7pL2wR5tY9uI1o"));
     }
 
     #[test]
     fn key_material_shapes() {
-        assert!(looks_like_key_material(b"-----BEGIN RSA PRIVATE KEY-----\\nMII"));
-        assert!(!looks_like_key_material(b"-----BEGIN CERTIFICATE-----\\nMII"));
-        assert!(!looks_like_key_material(b"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ me@host"));
+        assert!(looks_like_key_material(
+            b"-----BEGIN RSA PRIVATE KEY-----\\nMII"
+        ));
+        assert!(!looks_like_key_material(
+            b"-----BEGIN CERTIFICATE-----\\nMII"
+        ));
+        assert!(!looks_like_key_material(
+            b"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ me@host"
+        ));
         assert!(!looks_like_key_material(b"short1"));
     }
 }

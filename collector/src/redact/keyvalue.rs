@@ -13,7 +13,9 @@
 //! What a key name means and which values are secret is decided in [`super::keyname`].
 
 use super::edit::Edit;
-use super::keyname::{classify_key, is_prose_word, key_token_bounds, value_is_secret, KeyClass, Strength};
+use super::keyname::{
+    classify_key, is_prose_word, key_token_bounds, value_is_secret, KeyClass, Strength,
+};
 use super::kind::SecretKind;
 
 /// A YAML block scalar (`key: |`) whose content lines follow.
@@ -53,9 +55,15 @@ pub(crate) fn line_key_start(line: &[u8]) -> usize {
         let rest = &line[p..];
         let skip = if rest.starts_with(b"- ") || rest.starts_with(b"-\t") {
             2
-        } else if let Some(w) = [&b"export "[..], b"declare -x ", b"readonly ", b"local ", b"set "]
-            .iter()
-            .find(|w| rest.starts_with(w))
+        } else if let Some(w) = [
+            &b"export "[..],
+            b"declare -x ",
+            b"readonly ",
+            b"local ",
+            b"set ",
+        ]
+        .iter()
+        .find(|w| rest.starts_with(w))
         {
             w.len()
         } else if rest.starts_with(b"#") || rest.starts_with(b";") {
@@ -87,9 +95,18 @@ pub(crate) struct LineCtx {
 
 /// Finds secret values of secret-named keys. `key_words` are the prefilter's trigger word
 /// spans (in order). Appends edits; returns block/pending state for the stream.
-pub(crate) fn find(line: &[u8], key_words: &[(usize, usize)], ctx: &LineCtx, edits: &mut Vec<Edit>) -> KvOutcome {
+pub(crate) fn find(
+    line: &[u8],
+    key_words: &[(usize, usize)],
+    ctx: &LineCtx,
+    edits: &mut Vec<Edit>,
+) -> KvOutcome {
     let mut outcome = KvOutcome::default();
-    let key_start = if ctx.line_start { Some(line_key_start(line)) } else { None };
+    let key_start = if ctx.line_start {
+        Some(line_key_start(line))
+    } else {
+        None
+    };
     let mut done_until = 0;
     for &(s, e) in key_words {
         if s < done_until {
@@ -97,7 +114,9 @@ pub(crate) fn find(line: &[u8], key_words: &[(usize, usize)], ctx: &LineCtx, edi
         }
         let (ks, ke) = key_token_bounds(line, s, e);
         done_until = ke;
-        let Some(class) = classify_key(&line[ks..ke]) else { continue };
+        let Some(class) = classify_key(&line[ks..ke]) else {
+            continue;
+        };
         if let Some(found) = one_key(line, ks, ke, class, key_start, ctx, edits) {
             done_until = done_until.max(found.value_end);
             if found.block.is_some() {
@@ -127,7 +146,11 @@ enum Sep {
 
 /// Terminators of an unquoted value in running text.
 pub(crate) fn ends_unquoted(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b',' | b';' | b'&' | b'}' | b']' | b')' | b'"' | b'\'' | b'<' | b'>')
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b',' | b';' | b'&' | b'}' | b']' | b')' | b'"' | b'\'' | b'<' | b'>'
+        )
 }
 
 fn one_key(
@@ -143,12 +166,17 @@ fn one_key(
     // An opening quote right before the key, possibly escaped (`\"password\"`).
     let open_quote = (ks > 0 && matches!(line[ks - 1], b'"' | b'\'')).then(|| {
         let q = line[ks - 1];
-        let nb = line[..ks - 1].iter().rev().take_while(|&&b| b == b'\\').count();
+        let nb = line[..ks - 1]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
         (q, nb)
     });
     let mut p = ke;
     if let Some((q, nb)) = open_quote {
-        if line[p..].len() > nb && line[p..p + nb].iter().all(|&b| b == b'\\') && line[p + nb] == q {
+        if line[p..].len() > nb && line[p..p + nb].iter().all(|&b| b == b'\\') && line[p + nb] == q
+        {
             p += nb + 1;
         }
     }
@@ -170,7 +198,11 @@ fn one_key(
                 Sep::Equals
             }
         },
-        Some(_) if line[ks] == b'-' && p > after_key && (ks == 0 || line[ks - 1].is_ascii_whitespace()) => {
+        Some(_)
+            if line[ks] == b'-'
+                && p > after_key
+                && (ks == 0 || line[ks - 1].is_ascii_whitespace()) =>
+        {
             if line[p] == b'-' {
                 return None; // `--password --next-flag`: no value
             }
@@ -184,7 +216,11 @@ fn one_key(
     let kind_for = |v: &[u8]| {
         if v.starts_with(b"-----BEGIN") && memchr::memmem::find(v, b"PRIVATE KEY").is_some() {
             SecretKind::PrivateKey
-        } else if class.strength == Strength::Authorization && !v.get(..6).is_some_and(|w| w.eq_ignore_ascii_case(b"bearer")) {
+        } else if class.strength == Strength::Authorization
+            && !v
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"bearer"))
+        {
             SecretKind::Credential
         } else {
             class.kind
@@ -211,7 +247,11 @@ fn one_key(
                 }),
                 Strength::Authorization => None,
             };
-            return Some(Found { value_end: len, block, pending: None });
+            return Some(Found {
+                value_end: len,
+                block,
+                pending: None,
+            });
         }
     }
     if sep == Sep::Colon && c == b'#' && p > sep_end {
@@ -232,11 +272,23 @@ fn one_key(
         });
         let value_end = close.map_or(len, |c| c + nb + 1);
         if !value_is_secret(class, &line[ks..ke], value) {
-            return Some(Found { value_end, block: None, pending: None });
+            return Some(Found {
+                value_end,
+                block: None,
+                pending: None,
+            });
         }
         let start = vs + authorization_scheme_len(class, value);
-        edits.push(Edit { start, end: ve, kind: kind_for(value) });
-        return Some(Found { value_end, block: None, pending });
+        edits.push(Edit {
+            start,
+            end: ve,
+            kind: kind_for(value),
+        });
+        return Some(Found {
+            value_end,
+            block: None,
+            pending,
+        });
     }
 
     // A flow sequence of secrets: `passwords: [a, "b"]`.
@@ -255,7 +307,9 @@ fn one_key(
     let ve = if whole_line {
         let mut end = len;
         if sep == Sep::Colon {
-            if let Some(h) = memchr::memmem::find(&line[p..], b" #").or_else(|| memchr::memmem::find(&line[p..], b"\t#")) {
+            if let Some(h) = memchr::memmem::find(&line[p..], b" #")
+                .or_else(|| memchr::memmem::find(&line[p..], b"\t#"))
+            {
                 end = p + h;
             }
         }
@@ -264,30 +318,63 @@ fn one_key(
         }
         end
     } else {
-        line[p..].iter().position(|&b| ends_unquoted(b)).map_or(len, |i| p + i)
+        line[p..]
+            .iter()
+            .position(|&b| ends_unquoted(b))
+            .map_or(len, |i| p + i)
     };
     let value = &line[p..ve];
     if !value_is_secret(class, &line[ks..ke], value) {
-        return Some(Found { value_end: ve, block: None, pending: None });
+        return Some(Found {
+            value_end: ve,
+            block: None,
+            pending: None,
+        });
     }
     // `invalid token: expired`: a sentence, not a key. Structured contexts (`{password: x`)
     // and line-start keys are never prose.
-    if !whole_line && sep == Sep::Colon && open_quote.is_none() && sep_end < len && line[sep_end].is_ascii_whitespace() {
+    if !whole_line
+        && sep == Sep::Colon
+        && open_quote.is_none()
+        && sep_end < len
+        && line[sep_end].is_ascii_whitespace()
+    {
         let before = line[..ks].iter().rev().find(|b| !b.is_ascii_whitespace());
         if !matches!(before, Some(b'{' | b',' | b'[')) && is_prose_word(value) {
-            return Some(Found { value_end: ve, block: None, pending: None });
+            return Some(Found {
+                value_end: ve,
+                block: None,
+                pending: None,
+            });
         }
     }
     let start = p + authorization_scheme_len(class, if whole_line { value } else { &line[p..len] });
     let ve = if start > p && !whole_line {
         // `Authorization: Basic xyz` mid-line: the credentials are the next token.
-        line[start..].iter().position(|&b| ends_unquoted(b)).map_or(len, |i| start + i)
+        line[start..]
+            .iter()
+            .position(|&b| ends_unquoted(b))
+            .map_or(len, |i| start + i)
     } else {
         ve
     };
-    edits.push(Edit { start, end: ve, kind: kind_for(value) });
-    let pending = (ve == len && ctx.is_piece).then(|| if whole_line { Pending::RestOfLine } else { Pending::Unquoted });
-    Some(Found { value_end: ve, block: None, pending })
+    edits.push(Edit {
+        start,
+        end: ve,
+        kind: kind_for(value),
+    });
+    let pending = (ve == len && ctx.is_piece).then(|| {
+        if whole_line {
+            Pending::RestOfLine
+        } else {
+            Pending::Unquoted
+        }
+    });
+    Some(Found {
+        value_end: ve,
+        block: None,
+        pending,
+    })
 }
 
 /// For an `Authorization` value `Basic xyz` / `Bearer xyz`: the length of the scheme word
@@ -296,7 +383,10 @@ fn authorization_scheme_len(class: KeyClass, value: &[u8]) -> usize {
     if class.strength != Strength::Authorization {
         return 0;
     }
-    let word = value.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+    let word = value
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+        .count();
     if word > 0 && value.get(word) == Some(&b' ') {
         word + 1 + value[word + 1..].iter().take_while(|&&b| b == b' ').count()
     } else {
@@ -311,7 +401,11 @@ pub(crate) fn find_close(line: &[u8], from: usize, q: u8, nb: usize) -> Option<u
     let mut i = from;
     while let Some(off) = memchr::memchr(q, &line[i..]) {
         let at = i + off;
-        let backslashes = line[from..at].iter().rev().take_while(|&&b| b == b'\\').count();
+        let backslashes = line[from..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
         if nb == 0 {
             if q == b'\'' && line.get(at + 1) == Some(&b'\'') {
                 i = at + 2;
@@ -341,15 +435,26 @@ fn flow_sequence(line: &[u8], mut p: usize, class: KeyClass, edits: &mut Vec<Edi
             let ve = find_close(line, p + 1, line[p], 0).unwrap_or(len);
             (p + 1, ve, (ve + 1).min(len))
         } else {
-            let ve = line[p..].iter().position(|&b| b == b',' || b == b']' || b.is_ascii_whitespace()).map_or(len, |i| p + i);
+            let ve = line[p..]
+                .iter()
+                .position(|&b| b == b',' || b == b']' || b.is_ascii_whitespace())
+                .map_or(len, |i| p + i);
             (p, ve, ve)
         };
         if value_is_secret(class, b"", &line[vs..ve]) {
-            edits.push(Edit { start: vs, end: ve, kind: class.kind });
+            edits.push(Edit {
+                start: vs,
+                end: ve,
+                kind: class.kind,
+            });
         }
         p = next;
     }
-    Found { value_end: p, block: None, pending: None }
+    Found {
+        value_end: p,
+        block: None,
+        pending: None,
+    }
 }
 
 #[cfg(test)]
@@ -362,7 +467,10 @@ mod tests {
         let mut t = Triggers::default();
         Prefilter::new().scan(line.as_bytes(), &mut t);
         let mut edits = Vec::new();
-        let ctx = LineCtx { line_start: true, is_piece: false };
+        let ctx = LineCtx {
+            line_start: true,
+            is_piece: false,
+        };
         let o = find(line.as_bytes(), &t.key_words, &ctx, &mut edits);
         normalize(&mut edits);
         let mut out = Vec::new();
@@ -376,28 +484,55 @@ mod tests {
 
     #[test]
     fn yaml_values() {
-        assert_eq!(r("  nats_password: s3cr3t-Pa55 # rotated"), "  nats_password: [REDACTED password] # rotated");
-        assert_eq!(r("- password: 'it''s-s3cret'"), "- password: '[REDACTED password]'");
+        assert_eq!(
+            r("  nats_password: s3cr3t-Pa55 # rotated"),
+            "  nats_password: [REDACTED password] # rotated"
+        );
+        assert_eq!(
+            r("- password: 'it''s-s3cret'"),
+            "- password: '[REDACTED password]'"
+        );
         assert_eq!(r("secret: two words"), "secret: [REDACTED secret]");
         assert_eq!(r("password_min_length: 8"), "password_min_length: 8");
-        assert_eq!(r("require_client_secret: true"), "require_client_secret: true");
+        assert_eq!(
+            r("require_client_secret: true"),
+            "require_client_secret: true"
+        );
         assert_eq!(r("credentials:"), "credentials:");
     }
 
     #[test]
     fn json_values() {
-        assert_eq!(r(r#"{"user":"a","password":"p\"w","x":1}"#), r#"{"user":"a","password":"[REDACTED password]","x":1}"#);
+        assert_eq!(
+            r(r#"{"user":"a","password":"p\"w","x":1}"#),
+            r#"{"user":"a","password":"[REDACTED password]","x":1}"#
+        );
         assert_eq!(r(r#"{"password":""}"#), r#"{"password":""}"#);
-        assert_eq!(r(r#""data":"{\"client_secret\":\"abc\"}""#), r#""data":"{\"client_secret\":\"[REDACTED client_secret]\"}""#);
+        assert_eq!(
+            r(r#""data":"{\"client_secret\":\"abc\"}""#),
+            r#""data":"{\"client_secret\":\"[REDACTED client_secret]\"}""#
+        );
         assert_eq!(r(r#"{"token": 12345}"#), r#"{"token": [REDACTED token]}"#);
     }
 
     #[test]
     fn env_properties_cli() {
-        assert_eq!(r("export DB_PASSWORD=\"x y\""), "export DB_PASSWORD=\"[REDACTED password]\"");
-        assert_eq!(r("cc.db.password=pa ss"), "cc.db.password=[REDACTED password]");
-        assert_eq!(r("app --db-password=hunter2 --port 80"), "app --db-password=[REDACTED password] --port 80");
-        assert_eq!(r("app --password hunter2 -v"), "app --password [REDACTED password] -v");
+        assert_eq!(
+            r("export DB_PASSWORD=\"x y\""),
+            "export DB_PASSWORD=\"[REDACTED password]\""
+        );
+        assert_eq!(
+            r("cc.db.password=pa ss"),
+            "cc.db.password=[REDACTED password]"
+        );
+        assert_eq!(
+            r("app --db-password=hunter2 --port 80"),
+            "app --db-password=[REDACTED password] --port 80"
+        );
+        assert_eq!(
+            r("app --password hunter2 -v"),
+            "app --password [REDACTED password] -v"
+        );
         assert_eq!(r("if password == x"), "if password == x");
     }
 
@@ -405,25 +540,53 @@ mod tests {
     fn block_scalar_is_reported() {
         let (out, o) = run("  private_key: |-");
         assert_eq!(out, "  private_key: |-");
-        assert_eq!(o.block, Some(BlockStart { indent: 2, kind: SecretKind::PrivateKey, strength: Strength::Always }));
+        assert_eq!(
+            o.block,
+            Some(BlockStart {
+                indent: 2,
+                kind: SecretKind::PrivateKey,
+                strength: Strength::Always
+            })
+        );
     }
 
     #[test]
     fn prose_is_not_a_key() {
-        assert_eq!(r("2024 ERROR invalid token: expired, retrying"), "2024 ERROR invalid token: expired, retrying");
-        assert_eq!(r("2024 ERROR login password: Hunter2x"), "2024 ERROR login password: [REDACTED password]");
-        assert_eq!(r("{password: abc, user: x}"), "{password: [REDACTED password], user: x}");
+        assert_eq!(
+            r("2024 ERROR invalid token: expired, retrying"),
+            "2024 ERROR invalid token: expired, retrying"
+        );
+        assert_eq!(
+            r("2024 ERROR login password: Hunter2x"),
+            "2024 ERROR login password: [REDACTED password]"
+        );
+        assert_eq!(
+            r("{password: abc, user: x}"),
+            "{password: [REDACTED password], user: x}"
+        );
     }
 
     #[test]
     fn authorization_keeps_scheme() {
-        assert_eq!(r("Authorization: Basic dXNlcjpwYXNz"), "Authorization: Basic [REDACTED credential]");
-        assert_eq!(r("Authorization: Bearer abc.def.ghi"), "Authorization: Bearer [REDACTED bearer_token]");
-        assert_eq!(r(r#"{"authorization":"bearer abc.def"}"#), r#"{"authorization":"bearer [REDACTED bearer_token]"}"#);
+        assert_eq!(
+            r("Authorization: Basic dXNlcjpwYXNz"),
+            "Authorization: Basic [REDACTED credential]"
+        );
+        assert_eq!(
+            r("Authorization: Bearer abc.def.ghi"),
+            "Authorization: Bearer [REDACTED bearer_token]"
+        );
+        assert_eq!(
+            r(r#"{"authorization":"bearer abc.def"}"#),
+            r#"{"authorization":"bearer [REDACTED bearer_token]"}"#
+        );
     }
 
     #[test]
     fn flow_sequences() {
-        assert_eq!(r("passwords: [a1, \"b2\"]"), "passwords: [[REDACTED password], \"[REDACTED password]\"]");
+        assert_eq!(
+            r("passwords: [a1, \"b2\"]"),
+            "passwords: [[REDACTED password], \"[REDACTED password]\"]"
+        );
     }
 }

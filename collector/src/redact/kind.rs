@@ -93,7 +93,10 @@ mod tests {
     #[test]
     fn names_are_snake_case_and_markers_bracketed() {
         assert_eq!(SecretKind::PrivateKey.as_str(), "private_key");
-        assert_eq!(SecretKind::UrlCredentials.marker(), "[REDACTED url_credentials]");
+        assert_eq!(
+            SecretKind::UrlCredentials.marker(),
+            "[REDACTED url_credentials]"
+        );
         assert!(is_marker(SecretKind::Jwt.marker().as_bytes()));
         assert!(!is_marker(b"[REDACTED"));
     }

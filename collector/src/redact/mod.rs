@@ -90,7 +90,11 @@ impl Default for Redactor {
 
 impl Redactor {
     pub fn new() -> Redactor {
-        Redactor { prefilter: prefilter::Prefilter::new(), tokens: tokens::TokenRules::new(), scanner: scan::Scanner::new() }
+        Redactor {
+            prefilter: prefilter::Prefilter::new(),
+            tokens: tokens::TokenRules::new(),
+            scanner: scan::Scanner::new(),
+        }
     }
 
     /// A per-file stream state (multi-line constructs: PEM blocks, YAML block scalars
@@ -101,7 +105,12 @@ impl Redactor {
 
     /// Copy `input` to `output` redacting, lines capped at `max_line` bytes (at least
     /// 256; longer lines are processed in pieces, never buffered whole). Returns stats.
-    pub fn redact_reader<R: io::Read, W: io::Write>(&self, input: R, output: W, max_line: usize) -> io::Result<RedactStats> {
+    pub fn redact_reader<R: io::Read, W: io::Write>(
+        &self,
+        input: R,
+        output: W,
+        max_line: usize,
+    ) -> io::Result<RedactStats> {
         reader::redact_reader(self, input, output, max_line)
     }
 
@@ -120,7 +129,12 @@ impl Redactor {
     /// (kind + byte span). Never returns the secret text itself.
     pub fn scan_line(&self, line: &[u8]) -> Vec<SecretHit> {
         let mut hits = Vec::new();
-        self.scanner.scan(&self.prefilter, line, &mut prefilter::Triggers::default(), &mut hits);
+        self.scanner.scan(
+            &self.prefilter,
+            line,
+            &mut prefilter::Triggers::default(),
+            &mut hits,
+        );
         hits
     }
 }

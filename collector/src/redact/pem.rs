@@ -25,7 +25,11 @@ pub(crate) const END: &[u8] = b"-----END";
 pub(crate) fn header(line: &[u8], at: usize) -> Option<(usize, bool)> {
     let label_start = at + BEGIN.len();
     let rest = line.get(label_start..)?;
-    let label_len = rest.iter().take(64).take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b' ').count();
+    let label_len = rest
+        .iter()
+        .take(64)
+        .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b' ')
+        .count();
     if !rest[label_len..].starts_with(b"-----") {
         return None;
     }
@@ -89,7 +93,10 @@ fn body_run(line: &[u8], mut p: usize) -> Option<usize> {
         if run == 0 {
             break;
         }
-        b64 += line[q..q + run].iter().filter(|b| b.is_ascii_alphanumeric()).count();
+        b64 += line[q..q + run]
+            .iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .count();
         p = q + run;
         end = p;
     }
@@ -127,18 +134,31 @@ pub(crate) fn find(line: &[u8], is_piece: bool, edits: &mut Vec<Edit>) -> Open {
             let end_at = hdr_end + end_off;
             let body_end = trim_seps_end(line, body_start, end_at);
             if body_end > body_start && !is_marker(&line[body_start..body_end]) {
-                edits.push(Edit { start: body_start, end: body_end, kind: SecretKind::PrivateKey });
+                edits.push(Edit {
+                    start: body_start,
+                    end: body_end,
+                    kind: SecretKind::PrivateKey,
+                });
             }
             from = end_at + END.len();
             open = Open::No;
-        } else if body_start == line.len() || line[body_start..].iter().all(u8::is_ascii_whitespace) {
+        } else if body_start == line.len() || line[body_start..].iter().all(u8::is_ascii_whitespace)
+        {
             return Open::BodyFollows;
         } else if is_marker(&line[body_start..]) {
             return Open::No;
         } else if let Some(run_end) = body_run(line, body_start) {
-            edits.push(Edit { start: body_start, end: run_end, kind: SecretKind::PrivateKey });
+            edits.push(Edit {
+                start: body_start,
+                end: run_end,
+                kind: SecretKind::PrivateKey,
+            });
             let to_end = trim_seps_end(line, run_end, line.len()) == run_end;
-            return if to_end && is_piece { Open::Continues } else { Open::No };
+            return if to_end && is_piece {
+                Open::Continues
+            } else {
+                Open::No
+            };
         }
     }
     open
@@ -174,14 +194,23 @@ mod tests {
 
     #[test]
     fn header_alone_opens_a_block() {
-        assert_eq!(run("  -----BEGIN OPENSSH PRIVATE KEY-----", false).1, Open::BodyFollows);
+        assert_eq!(
+            run("  -----BEGIN OPENSSH PRIVATE KEY-----", false).1,
+            Open::BodyFollows
+        );
         assert_eq!(run("-----BEGIN PUBLIC KEY-----", false).1, Open::No);
     }
 
     #[test]
     fn body_cut_at_end_of_piece_continues() {
-        let (out, open) = run(r#""k":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF"#, true);
-        assert_eq!(out, r#""k":"-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]"#);
+        let (out, open) = run(
+            r#""k":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF"#,
+            true,
+        );
+        assert_eq!(
+            out,
+            r#""k":"-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]"#
+        );
         assert_eq!(open, Open::Continues);
     }
 

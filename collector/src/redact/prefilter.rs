@@ -103,7 +103,10 @@ mod tests {
         p.scan(b"DB_PASSWORD=x nats://a:b@c", &mut t);
         assert!(t.has(Family::KeyName) && t.has(Family::Url) && !t.has(Family::Jwt));
         assert_eq!(t.key_words, vec![(3, 7)]);
-        p.scan(br#"{"timestamp":"1.5","source":"rep","message":"rep.started","log_level":1}"#, &mut t);
+        p.scan(
+            br#"{"timestamp":"1.5","source":"rep","message":"rep.started","log_level":1}"#,
+            &mut t,
+        );
         assert!(!t.any());
     }
 }

@@ -71,7 +71,10 @@ fn piece_cut(avail: &[u8], max: usize) -> usize {
         cut -= 1; // not inside a UTF-8 sequence (at most 3 continuation bytes)
     }
     let window = (cut / 4).min(1024);
-    match avail[cut - window..cut].iter().rposition(|&b| b == b' ' || b == b',' || b == b'\t') {
+    match avail[cut - window..cut]
+        .iter()
+        .rposition(|&b| b == b' ' || b == b',' || b == b'\t')
+    {
         Some(i) => cut - window + i + 1,
         None => cut,
     }

@@ -50,7 +50,13 @@ impl Scanner {
     }
 
     /// Appends to `hits` what in `line` still looks like a secret, ordered by start.
-    pub fn scan(&self, pf: &Prefilter, line: &[u8], trig: &mut Triggers, hits: &mut Vec<SecretHit>) {
+    pub fn scan(
+        &self,
+        pf: &Prefilter,
+        line: &[u8],
+        trig: &mut Triggers,
+        hits: &mut Vec<SecretHit>,
+    ) {
         pf.scan(line, trig);
         if !trig.any() {
             return;
@@ -59,7 +65,11 @@ impl Scanner {
         if trig.has(Family::Pem) {
             for c in self.pem.captures_iter(line) {
                 let m = c.get(1).expect("group 1 always takes part");
-                push(SecretKind::PrivateKey, m.start(), trim_seps_end(line, m.start(), m.end()));
+                push(
+                    SecretKind::PrivateKey,
+                    m.start(),
+                    trim_seps_end(line, m.start(), m.end()),
+                );
             }
         }
         if trig.has(Family::Jwt) {
@@ -108,10 +118,20 @@ impl Scanner {
 
 /// A secret value after a secret-named key at `ks..ke`, with `:`, `=`, `=>` or (for a
 /// `--flag`) white space between them.
-fn key_value(line: &[u8], ks: usize, ke: usize, key_start: usize) -> Option<(SecretKind, usize, usize)> {
+fn key_value(
+    line: &[u8],
+    ks: usize,
+    ke: usize,
+    key_start: usize,
+) -> Option<(SecretKind, usize, usize)> {
     let key = &line[ks..ke];
     let class = classify_key(key)?;
-    let ws = |p: usize| p + line[p..].iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+    let ws = |p: usize| {
+        p + line[p..]
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .count()
+    };
     let quote_run = |p: usize| {
         let nb = line[p..].iter().take_while(|&&b| b == b'\\').count();
         matches!(line.get(p + nb), Some(b'"' | b'\'')).then_some(nb + 1)
@@ -151,7 +171,10 @@ fn key_value(line: &[u8], ks: usize, ke: usize, key_start: usize) -> Option<(Sec
     };
     let (mut vs, mut ve, mut kind) = (vs, ve, class.kind);
     if class.strength == Strength::Authorization {
-        let word = line[vs..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let word = line[vs..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
         if word > 0 && line.get(vs + word) == Some(&b' ') {
             if !line[vs..vs + word].eq_ignore_ascii_case(b"bearer") {
                 kind = SecretKind::Credential;
@@ -167,7 +190,12 @@ fn key_value(line: &[u8], ks: usize, ke: usize, key_start: usize) -> Option<(Sec
     if !value_is_secret(class, key, value) || value.starts_with(b"[REDACTED") {
         return None;
     }
-    if colon && matches!(value[0], b'|' | b'>') && value[1..].iter().all(|b| matches!(b, b'-' | b'+' | b'0'..=b'9')) {
+    if colon
+        && matches!(value[0], b'|' | b'>')
+        && value[1..]
+            .iter()
+            .all(|b| matches!(b, b'-' | b'+' | b'0'..=b'9'))
+    {
         return None; // a YAML block scalar header: the value is on the next lines
     }
     let mid_line = !(ks == key_start || (key_quoted && ks == key_start + 1));
@@ -181,7 +209,24 @@ fn key_value(line: &[u8], ks: usize, ke: usize, key_start: usize) -> Option<(Sec
 }
 
 fn ends_value(b: u8) -> bool {
-    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'\\' | b',' | b';' | b'&' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'#')
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\''
+                | b'\\'
+                | b','
+                | b';'
+                | b'&'
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'#'
+        )
 }
 
 #[cfg(test)]
@@ -190,7 +235,12 @@ mod tests {
 
     fn kinds(line: &str) -> Vec<&'static str> {
         let mut hits = Vec::new();
-        Scanner::new().scan(&Prefilter::new(), line.as_bytes(), &mut Triggers::default(), &mut hits);
+        Scanner::new().scan(
+            &Prefilter::new(),
+            line.as_bytes(),
+            &mut Triggers::default(),
+            &mut hits,
+        );
         hits.iter().map(|h| h.kind.as_str()).collect()
     }
 
@@ -198,9 +248,18 @@ mod tests {
     fn finds_what_is_left() {
         assert_eq!(kinds("password: hunter2"), ["password"]);
         assert_eq!(kinds(r#"{"client_secret":"abc"}"#), ["client_secret"]);
-        assert_eq!(kinds("http://registry-user:deBa@10.4.1.4:25777"), ["url_credentials"]);
-        assert_eq!(kinds(r#""-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAfake\n""#), ["private_key"]);
-        assert_eq!(kinds("x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig y"), ["jwt"]);
+        assert_eq!(
+            kinds("http://registry-user:deBa@10.4.1.4:25777"),
+            ["url_credentials"]
+        );
+        assert_eq!(
+            kinds(r#""-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAfake\n""#),
+            ["private_key"]
+        );
+        assert_eq!(
+            kinds("x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig y"),
+            ["jwt"]
+        );
         assert_eq!(kinds("AKIAABCDEFGHIJKLMNOP"), ["aws_access_key"]);
         assert_eq!(kinds("--password s3cret"), ["password"]);
         assert_eq!(kinds("Authorization: Basic dXNlcjpwYXNz"), ["credential"]);
@@ -228,7 +287,12 @@ mod tests {
     #[test]
     fn hits_never_carry_text() {
         let mut hits = Vec::new();
-        Scanner::new().scan(&Prefilter::new(), b"password=s3cr3t", &mut Triggers::default(), &mut hits);
+        Scanner::new().scan(
+            &Prefilter::new(),
+            b"password=s3cr3t",
+            &mut Triggers::default(),
+            &mut hits,
+        );
         let shown = format!("{hits:?}");
         assert!(!shown.contains("s3cr3t"));
         assert_eq!((hits[0].start, hits[0].end), (9, 15));

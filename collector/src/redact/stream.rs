@@ -65,8 +65,14 @@ fn leading_ws(s: &[u8]) -> usize {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &s[start..end]
 }
 
@@ -126,7 +132,10 @@ impl<'r> RedactStream<'r> {
                 Some(end_at) => from += end_at,
             }
         }
-        let ctx = LineCtx { line_start: line_start && from == 0, is_piece };
+        let ctx = LineCtx {
+            line_start: line_start && from == 0,
+            is_piece,
+        };
         self.process(&content[from..], &ctx, out);
         out.extend_from_slice(term);
     }
@@ -137,8 +146,16 @@ impl<'r> RedactStream<'r> {
     }
 
     /// A line while inside a YAML block scalar. Returns whether the line was handled.
-    fn block_line(&mut self, content: &[u8], term: &[u8], is_piece: bool, out: &mut Vec<u8>) -> bool {
-        let Some(mut b) = self.block else { return false };
+    fn block_line(
+        &mut self,
+        content: &[u8],
+        term: &[u8],
+        is_piece: bool,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let Some(mut b) = self.block else {
+            return false;
+        };
         if content.iter().all(u8::is_ascii_whitespace) {
             out.extend_from_slice(content);
             out.extend_from_slice(term);
@@ -151,7 +168,10 @@ impl<'r> RedactStream<'r> {
         }
         let text = trim(content);
         if !b.redact {
-            if b.start.strength == Strength::Material && !text.starts_with(b"-----BEGIN") && looks_like_key_material(text) {
+            if b.start.strength == Strength::Material
+                && !text.starts_with(b"-----BEGIN")
+                && looks_like_key_material(text)
+            {
                 b.redact = true;
             } else {
                 // Not key material (or a PEM block, which the PEM rule judges): lines pass.
@@ -179,7 +199,14 @@ impl<'r> RedactStream<'r> {
 
     /// A line while inside a PEM private key body. Returns `None` when the line was
     /// consumed, or the offset of the END marker from which normal processing goes on.
-    fn pem_line(&mut self, seg: &[u8], term: &[u8], line_start: bool, is_piece: bool, out: &mut Vec<u8>) -> Option<usize> {
+    fn pem_line(
+        &mut self,
+        seg: &[u8],
+        term: &[u8],
+        line_start: bool,
+        is_piece: bool,
+        out: &mut Vec<u8>,
+    ) -> Option<usize> {
         let mut st = self.pem.expect("called inside a PEM block");
         if let Some(end_at) = memchr::memmem::find(seg, pem::END) {
             let lead = if line_start { leading_ws(seg) } else { 0 };
@@ -244,7 +271,11 @@ impl<'r> RedactStream<'r> {
             let o = keyvalue::find(seg, &t.key_words, ctx, &mut edits);
             if let Some(start) = o.block {
                 let redact = start.strength == Strength::Always;
-                self.block = Some(Block { start, redact, marker_emitted: false });
+                self.block = Some(Block {
+                    start,
+                    redact,
+                    marker_emitted: false,
+                });
             }
             if let Some(p) = o.pending {
                 let kind = edits.last().map_or(SecretKind::Secret, |e| e.kind);
@@ -257,8 +288,16 @@ impl<'r> RedactStream<'r> {
         }
         match pem_open {
             pem::Open::No => {}
-            pem::Open::BodyFollows => self.pem = Some(PemState { marker_emitted: false }),
-            pem::Open::Continues => self.pem = Some(PemState { marker_emitted: true }),
+            pem::Open::BodyFollows => {
+                self.pem = Some(PemState {
+                    marker_emitted: false,
+                })
+            }
+            pem::Open::Continues => {
+                self.pem = Some(PemState {
+                    marker_emitted: true,
+                })
+            }
         }
         if t.has(Family::Url) {
             super::url::find(seg, &mut edits);
@@ -282,12 +321,17 @@ impl<'r> RedactStream<'r> {
 
         // The leak scan on what is about to be written.
         self.hits.clear();
-        r.scanner.scan(&r.prefilter, &tmp, &mut self.trig, &mut self.hits);
+        r.scanner
+            .scan(&r.prefilter, &tmp, &mut self.trig, &mut self.hits);
         if self.hits.is_empty() {
             out.extend_from_slice(&tmp);
         } else {
             edits.clear();
-            edits.extend(self.hits.iter().map(|h| Edit { start: h.start, end: h.end, kind: h.kind }));
+            edits.extend(self.hits.iter().map(|h| Edit {
+                start: h.start,
+                end: h.end,
+                kind: h.kind,
+            }));
             normalize(&mut edits);
             for e in &edits {
                 self.count(e.kind);
@@ -304,7 +348,10 @@ impl<'r> RedactStream<'r> {
 fn pending_end(content: &[u8], p: &Pending) -> usize {
     match p {
         Pending::RestOfLine => content.len(),
-        Pending::Unquoted => content.iter().position(|&b| keyvalue::ends_unquoted(b)).unwrap_or(content.len()),
+        Pending::Unquoted => content
+            .iter()
+            .position(|&b| keyvalue::ends_unquoted(b))
+            .unwrap_or(content.len()),
         Pending::Delimiter(d) => memchr::memmem::find(content, d).unwrap_or(content.len()),
     }
 }

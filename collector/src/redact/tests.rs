@@ -4,7 +4,10 @@ use super::*;
 
 fn redact(s: &str) -> (String, RedactStats) {
     let (out, stats) = Redactor::new().redact_bytes(s.as_bytes());
-    (String::from_utf8(out).expect("valid UTF-8 in, valid UTF-8 out"), stats)
+    (
+        String::from_utf8(out).expect("valid UTF-8 in, valid UTF-8 out"),
+        stats,
+    )
 }
 
 #[test]
@@ -27,13 +30,19 @@ fn multi_line_pem_keeps_begin_and_end_and_one_marker() {
 
 #[test]
 fn unterminated_pem_is_redacted_to_the_end() {
-    let (out, _) = redact("x\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nQEFAASCBKcwggSjAgEAAoIB\n");
-    assert_eq!(out, "x\n-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]\n");
+    let (out, _) = redact(
+        "x\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nQEFAASCBKcwggSjAgEAAoIB\n",
+    );
+    assert_eq!(
+        out,
+        "x\n-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]\n"
+    );
 }
 
 #[test]
 fn certificate_block_passes_byte_for_byte() {
-    let input = "-----BEGIN CERTIFICATE-----\nMIIDXTCCAkWgAwIBAgIJAKLfake0\n-----END CERTIFICATE-----\n";
+    let input =
+        "-----BEGIN CERTIFICATE-----\nMIIDXTCCAkWgAwIBAgIJAKLfake0\n-----END CERTIFICATE-----\n";
     assert_eq!(redact(input).0, input);
 }
 
@@ -61,7 +70,10 @@ fn generic_key_block_probes_its_first_line() {
 fn block_scalar_with_blank_lines_and_crlf() {
     let input = "password: |\r\n  line-one\r\n\r\n  line-two\r\nuser: bob\r\n";
     let (out, _) = redact(input);
-    assert_eq!(out, "password: |\r\n  [REDACTED password]\n\r\nuser: bob\r\n");
+    assert_eq!(
+        out,
+        "password: |\r\n  [REDACTED password]\n\r\nuser: bob\r\n"
+    );
     assert!(!out.contains("line-"));
 }
 
@@ -87,12 +99,17 @@ fn long_line_in_pieces_redacts_a_secret_in_the_first_piece() {
     line.push_str(&"x".repeat(2000));
     line.push_str("\"}\nnext: 1\n");
     let mut out = Vec::new();
-    let stats = Redactor::new().redact_reader(line.as_bytes(), &mut out, 300).unwrap();
+    let stats = Redactor::new()
+        .redact_reader(line.as_bytes(), &mut out, 300)
+        .unwrap();
     let out = String::from_utf8(out).unwrap();
     assert!(!out.contains("s3cr3t-Pa55"));
     assert!(out.starts_with(r#"{"password":"[REDACTED password]","pad":"xxx"#));
     assert!(out.ends_with("xxx\"}\nnext: 1\n"));
-    assert_eq!(out.len(), line.len() - "s3cr3t-Pa55".len() + "[REDACTED password]".len());
+    assert_eq!(
+        out.len(),
+        line.len() - "s3cr3t-Pa55".len() + "[REDACTED password]".len()
+    );
     assert_eq!(stats.redactions, 1);
 }
 
@@ -134,10 +151,15 @@ fn escaped_pem_cut_between_pieces() {
         ("{\"pem\":\"-----BEGIN EC PRIVATE KEY-----\\n[REDACTED private_key]\\n-----END EC PRIVATE KEY-----\\n\",\"port\":1}\n".to_string(), 1)
     );
     // Under a key name that is itself secret, the whole value goes.
-    let first = String::from_utf8(pieces[0].to_vec()).unwrap().replace("pem", "tls_key");
+    let first = String::from_utf8(pieces[0].to_vec())
+        .unwrap()
+        .replace("pem", "tls_key");
     assert_eq!(
         run(&[first.as_bytes(), pieces[1], pieces[2]]),
-        ("{\"tls_key\":\"[REDACTED private_key]\",\"port\":1}\n".to_string(), 1)
+        (
+            "{\"tls_key\":\"[REDACTED private_key]\",\"port\":1}\n".to_string(),
+            1
+        )
     );
 }
 

@@ -21,7 +21,8 @@ impl TokenRules {
             // The token: RFC 6750 b64token characters. Short or digit-less words
             // ("bearer token", "Bearer realm") are not tokens; see `bearer_like`.
             bearer: Regex::new(r"(?i)\bbearer(?:\s+|%20|\+)([A-Za-z0-9\-._~+/]+=*)").unwrap(),
-            jwt: Regex::new(r"\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").unwrap(),
+            jwt: Regex::new(r"\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+                .unwrap(),
             aws: Regex::new(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b").unwrap(),
         }
     }
@@ -30,20 +31,32 @@ impl TokenRules {
         for c in self.bearer.captures_iter(line) {
             let m = c.get(1).expect("group 1 always takes part");
             if bearer_like(m.as_bytes()) {
-                edits.push(Edit { start: m.start(), end: m.end(), kind: SecretKind::BearerToken });
+                edits.push(Edit {
+                    start: m.start(),
+                    end: m.end(),
+                    kind: SecretKind::BearerToken,
+                });
             }
         }
     }
 
     pub fn jwt(&self, line: &[u8], edits: &mut Vec<Edit>) {
         for m in self.jwt.find_iter(line) {
-            edits.push(Edit { start: m.start(), end: m.end(), kind: SecretKind::Jwt });
+            edits.push(Edit {
+                start: m.start(),
+                end: m.end(),
+                kind: SecretKind::Jwt,
+            });
         }
     }
 
     pub fn aws(&self, line: &[u8], edits: &mut Vec<Edit>) {
         for m in self.aws.find_iter(line) {
-            edits.push(Edit { start: m.start(), end: m.end(), kind: SecretKind::AwsAccessKey });
+            edits.push(Edit {
+                start: m.start(),
+                end: m.end(),
+                kind: SecretKind::AwsAccessKey,
+            });
         }
     }
 }
@@ -72,14 +85,29 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(r("GET / Authorization: Bearer 0a1b2c3d4e5f6a7b8c9d"), "GET / Authorization: Bearer [REDACTED bearer_token]");
-        assert_eq!(r("id=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl;"), "id=[REDACTED jwt];");
-        assert_eq!(r("key AKIAABCDEFGHIJKLMNOP used"), "key [REDACTED aws_access_key] used");
+        assert_eq!(
+            r("GET / Authorization: Bearer 0a1b2c3d4e5f6a7b8c9d"),
+            "GET / Authorization: Bearer [REDACTED bearer_token]"
+        );
+        assert_eq!(
+            r("id=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl;"),
+            "id=[REDACTED jwt];"
+        );
+        assert_eq!(
+            r("key AKIAABCDEFGHIJKLMNOP used"),
+            "key [REDACTED aws_access_key] used"
+        );
     }
 
     #[test]
     fn near_misses() {
-        for l in ["the bearer token is invalid", "WWW-Authenticate: Bearer realm=\"uaa\"", "AKIAshort", "Asia/Tokyo", "eyJhbGciOiJIUzI1NiJ9 alone"] {
+        for l in [
+            "the bearer token is invalid",
+            "WWW-Authenticate: Bearer realm=\"uaa\"",
+            "AKIAshort",
+            "Asia/Tokyo",
+            "eyJhbGciOiJIUzI1NiJ9 alone",
+        ] {
             assert_eq!(r(l), l);
         }
     }

@@ -20,7 +20,11 @@ fn ends_url(b: u8) -> bool {
 pub(crate) fn find(line: &[u8], edits: &mut Vec<Edit>) {
     for at in memmem::find_iter(line, b"://") {
         if let Some((s, e)) = password_span(line, at) {
-            edits.push(Edit { start: s, end: e, kind: SecretKind::UrlCredentials });
+            edits.push(Edit {
+                start: s,
+                end: e,
+                kind: SecretKind::UrlCredentials,
+            });
         }
     }
 }
@@ -28,15 +32,25 @@ pub(crate) fn find(line: &[u8], edits: &mut Vec<Edit>) {
 /// The password of the URL whose `://` is at `at`, if it has one.
 pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
     // A scheme must precede: letters, digits, `+ . -`, starting with a letter.
-    let scheme_len = line[..at].iter().rev().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-')).count();
+    let scheme_len = line[..at]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        .count();
     if scheme_len == 0 || !line[at - scheme_len].is_ascii_alphabetic() {
         return None;
     }
     let start = at + 3;
-    let token_end = line[start..].iter().position(|&b| ends_url(b)).map_or(line.len(), |i| start + i);
+    let token_end = line[start..]
+        .iter()
+        .position(|&b| ends_url(b))
+        .map_or(line.len(), |i| start + i);
     let token = &line[start..token_end];
     // The authority ends at the first `/ ? #`; the user info at its last `@`.
-    let auth_end = token.iter().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(token.len());
+    let auth_end = token
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(token.len());
     let at_sign = token[..auth_end].iter().rposition(|&b| b == b'@')?;
     let colon = token[..at_sign].iter().position(|&b| b == b':')?;
     let (ps, pe) = (start + colon + 1, start + at_sign);
@@ -58,13 +72,22 @@ mod tests {
 
     #[test]
     fn password_goes_user_and_host_stay() {
-        assert_eq!(r("nats://nats:pw@10.0.0.1:4222"), "nats://nats:[REDACTED url_credentials]@10.0.0.1:4222");
+        assert_eq!(
+            r("nats://nats:pw@10.0.0.1:4222"),
+            "nats://nats:[REDACTED url_credentials]@10.0.0.1:4222"
+        );
         assert_eq!(
             r("url='http://registry-user:deB4@10.4.1.4:25777/instances/i-1/settings'"),
             "url='http://registry-user:[REDACTED url_credentials]@10.4.1.4:25777/instances/i-1/settings'"
         );
-        assert_eq!(r("redis://:p%40ss@h:6379/0"), "redis://:[REDACTED url_credentials]@h:6379/0");
-        assert_eq!(r("postgres://u:p@ss@db:5432/x"), "postgres://u:[REDACTED url_credentials]@db:5432/x");
+        assert_eq!(
+            r("redis://:p%40ss@h:6379/0"),
+            "redis://:[REDACTED url_credentials]@h:6379/0"
+        );
+        assert_eq!(
+            r("postgres://u:p@ss@db:5432/x"),
+            "postgres://u:[REDACTED url_credentials]@db:5432/x"
+        );
     }
 
     #[test]
