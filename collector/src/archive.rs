@@ -1,6 +1,7 @@
-//! Writing the `.tgz`: each entry becomes its own gzip member (so members can be compressed
-//! in parallel and the manifest, known only at the end, can still come first), and the
-//! final file is assembled as `[manifest member][body members][end-of-archive member]`.
+//! Writing the `.tgz`: the tar stream is cut into chunks, each compressed as its own gzip
+//! member (so chunks, even of one large file, are compressed in parallel, and the manifest,
+//! known only at the end, can still come first); the final file is assembled as
+//! `[manifest member][body members...][end-of-archive member]`.
 //! Concatenated gzip members are one valid gzip stream for every reader (`gzip -dc`,
 //! `tar xzf`, flate2's `MultiGzDecoder`, Go's and Python's gzip).
 
@@ -106,9 +107,85 @@ impl Read for ExactReader<'_> {
     }
 }
 
+/// Bytes of tar stream per chunk compressed on its own.
+pub const CHUNK: usize = 4 << 20;
+
+/// Serializes one tar entry `path` of exactly `size` bytes read from `data`, handing the
+/// raw tar bytes (header, data, padding; no end-of-archive) to `emit` in chunks of
+/// [`CHUNK`] bytes (the last may be shorter). Returns the number of chunks.
+pub fn entry_chunks(path: &str, mtime: i64, size: u64, data: &mut dyn Read, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<u32> {
+    let chunker = Chunker { buf: Vec::with_capacity(CHUNK), emit, count: 0 };
+    let mut builder = tar::Builder::new(Gate { inner: chunker, open: true });
+    let mut header = tar::Header::new_gnu();
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_mtime(mtime.max(0) as u64);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    let mut exact = ExactReader { inner: data, left: size };
+    builder.append_data(&mut header, path, &mut exact)?;
+    builder.get_mut().open = false;
+    let mut chunker = builder.into_inner()?.inner;
+    chunker.flush_chunk();
+    Ok(chunker.count)
+}
+
+/// Compresses one chunk of tar stream into a gzip member.
+pub fn compress(chunk: &[u8]) -> io::Result<Vec<u8>> {
+    let mut gz = GzEncoder::new(Vec::with_capacity(chunk.len() / 4), Compression::new(LEVEL));
+    gz.write_all(chunk)?;
+    gz.finish()
+}
+
+struct Chunker<'a> {
+    buf: Vec<u8>,
+    emit: &'a mut dyn FnMut(Vec<u8>),
+    count: u32,
+}
+
+impl Chunker<'_> {
+    fn flush_chunk(&mut self) {
+        if !self.buf.is_empty() {
+            let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+            (self.emit)(full);
+            self.count += 1;
+        }
+    }
+}
+
+impl Write for Chunker<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len().min(CHUNK - self.buf.len());
+        self.buf.extend_from_slice(&buf[..n]);
+        if self.buf.len() == CHUNK {
+            self.flush_chunk();
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunked_entries_compressed_apart_read_back_as_one_tar() {
+        let big: Vec<u8> = (0..(CHUNK * 2 + 1234)).map(|i| b"abcdefgh\n"[i % 9]).collect();
+        let mut chunks = Vec::new();
+        let n = entry_chunks("top/big.log", 0, big.len() as u64, &mut &big[..], &mut |c| chunks.push(c)).unwrap();
+        assert_eq!(n, 3);
+        let mut out: Vec<u8> = chunks.iter().flat_map(|c| compress(c).unwrap()).collect();
+        out.extend(end_of_archive().unwrap());
+        let mut ar = tar::Archive::new(flate2::read::MultiGzDecoder::new(&out[..]));
+        let mut e = ar.entries().unwrap().next().unwrap().unwrap();
+        let mut back = Vec::new();
+        e.read_to_end(&mut back).unwrap();
+        assert_eq!(back, big);
+    }
 
     #[test]
     fn members_concatenate_into_one_tar() {

@@ -2,8 +2,8 @@
 //!
 //! Phases, one module each: [`plan`] what to collect (walk the default trees under the
 //! root, apply globs) -> [`commands`] run the diagnostic commands -> [`copy`] each file
-//! through the [`redact`]or into a [`spool`] -> [`archive`] compress each entry into a gzip
-//! member -> [`run`] writes them in order behind the manifest. The bundle format is
+//! through the [`redact`]or into a [`spool`] -> [`archive`] cut into chunks compressed in
+//! parallel ([`pipeline`]) -> [`run`] writes them in order behind the manifest. The bundle format is
 //! defined in [`manifest`]; [`guard`] keeps the VM safe (free space, priority).
 //!
 //! What it is not: an agent, a log shipper, or a filter. It collects whole files (capped by
@@ -16,6 +16,7 @@ pub mod copy;
 pub mod guard;
 pub mod identity;
 pub mod manifest;
+pub mod pipeline;
 pub mod plan;
 pub mod redact;
 pub mod run;

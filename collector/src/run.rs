@@ -1,23 +1,19 @@
-//! One collection, start to finish: plan, run the commands, copy and compress entries in
-//! parallel (workers) while one writer appends them in order to the body, then write the
-//! manifest first and the body after it, atomically.
+//! One collection, start to finish: plan, run the commands, push everything through the
+//! [`pipeline`] into the body, then write the manifest first and the body after it,
+//! atomically (a hidden partial file renamed at the end).
 
-use crate::archive::{self, Member};
-use crate::commands::{self, Ran};
+use crate::archive;
+use crate::commands;
 use crate::config::{Config, Output};
-use crate::copy::prepare;
 use crate::guard::FreeSpace;
-use crate::manifest::{self, CommandRecord, FileRecord, FileStatus, Manifest};
-use crate::plan::{self, Candidate, Item};
+use crate::manifest::{self, FileStatus, Manifest};
+use crate::pipeline::{self, Settings, Stops, Written};
+use crate::plan;
 use crate::redact::Redactor;
-use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 use std::time::{Instant, SystemTime};
 
 /// Why no bundle could be written at all (exit code 2).
@@ -73,50 +69,6 @@ impl Outcome {
     }
 }
 
-enum Job {
-    Command(Ran),
-    File(Candidate),
-    Record(FileRecord),
-}
-
-enum Rec {
-    File(FileRecord),
-    Command(CommandRecord),
-}
-
-struct Done {
-    seq: u64,
-    rec: Rec,
-    member: Option<Member>,
-}
-
-/// What the writer hands back.
-struct Written {
-    files: Vec<FileRecord>,
-    commands: Vec<CommandRecord>,
-    reasons: Vec<String>,
-}
-
-/// Shared stop conditions.
-struct Stops<'a> {
-    signal: &'a AtomicBool,
-    halt: AtomicBool,
-    started: Instant,
-    cfg: &'a Config,
-}
-
-impl Stops<'_> {
-    fn why(&self) -> Option<&'static str> {
-        if self.signal.load(Ordering::Relaxed) {
-            Some("interrupted by a signal")
-        } else if self.started.elapsed() > self.cfg.max_duration {
-            Some("--max-duration reached")
-        } else {
-            None
-        }
-    }
-}
-
 /// Runs one collection. `signal` is set by SIGTERM/SIGINT handlers: the run then stops
 /// early and still writes a valid bundle marked incomplete.
 pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
@@ -149,12 +101,7 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
     };
     let items = plan::plan(cfg, now, final_path.as_deref()).map_err(CollectError::Options)?;
     let redactor = Redactor::new();
-    let stops = Stops {
-        signal,
-        halt: AtomicBool::new(false),
-        started,
-        cfg,
-    };
+    let stops = Stops { signal, halt: AtomicBool::new(false), started, max_duration: cfg.max_duration };
 
     let ran = if cfg.commands {
         commands::run_all(
@@ -171,74 +118,8 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
             .collect()
     };
 
-    let threads = cfg.threads.max(1);
-    let (job_tx, job_rx) = sync_channel::<(u64, Job)>(threads * 2);
-    let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = sync_channel::<Done>(threads * 2);
-    let written = std::thread::scope(|s| {
-        for _ in 0..threads {
-            let done_tx = done_tx.clone();
-            let (job_rx, stops, redactor, out_dir, stem) =
-                (&job_rx, &stops, &redactor, &out_dir, &stem);
-            s.spawn(move || loop {
-                let next = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                let Ok((seq, job)) = next else { return };
-                if done_tx
-                    .send(work(seq, job, cfg, stops, redactor, out_dir, stem))
-                    .is_err()
-                {
-                    return;
-                }
-            });
-        }
-        drop(done_tx);
-        let writer = s.spawn(|| write_body(done_rx, &mut body, &free, cfg.max_total, &stops));
-
-        let mut seq = 0;
-        let mut send = |job: Job| {
-            let _ = job_tx.send((seq, job));
-            seq += 1;
-        };
-        for r in ran {
-            send(Job::Command(r));
-        }
-        let mut reserved = 0u64;
-        let mut budget_note = None;
-        for item in items {
-            let job = match item {
-                Item::Record(r) => Job::Record(r),
-                Item::Store(c) => {
-                    let estimate = c.size.min(cfg.max_file_size);
-                    if let Some(why) = stops.why() {
-                        Job::Record(unstored(&c, FileStatus::TimedOut, why))
-                    } else if stops.halt.load(Ordering::Relaxed) {
-                        Job::Record(unstored(
-                            &c,
-                            FileStatus::OverBudget,
-                            "output filesystem nearly full",
-                        ))
-                    } else if reserved + estimate > cfg.max_total {
-                        budget_note =
-                            Some(format!("--max-total of {} bytes reached", cfg.max_total));
-                        Job::Record(unstored(&c, FileStatus::OverBudget, "--max-total reached"))
-                    } else {
-                        reserved += estimate;
-                        Job::File(c)
-                    }
-                }
-            };
-            send(job);
-        }
-        drop(job_tx);
-        let mut written = writer.join().expect("writer thread panicked");
-        if let Some(n) = budget_note {
-            written.reasons.push(n);
-        }
-        if let Some(why) = stops.why() {
-            written.reasons.push(why.to_string());
-        }
-        written
-    });
+    let set = Settings { threads: cfg.threads, max_file_size: cfg.max_file_size, max_total: cfg.max_total, spool_dir: &out_dir, stem: &stem };
+    let written = pipeline::run(ran, items, &set, &stops, &redactor, &free, &mut body);
     let Written {
         files,
         commands,
@@ -315,192 +196,6 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
         path: final_path,
         manifest,
     })
-}
-
-/// A worker's share: copy, redact and compress one entry.
-fn work(
-    seq: u64,
-    job: Job,
-    cfg: &Config,
-    stops: &Stops,
-    redactor: &Redactor,
-    spool_dir: &Path,
-    stem: &str,
-) -> Done {
-    match job {
-        Job::Record(r) => Done {
-            seq,
-            rec: Rec::File(r),
-            member: None,
-        },
-        Job::Command(mut ran) => {
-            let member = match (ran.data.as_mut(), &ran.record.path) {
-                (Some(data), Some(path)) => {
-                    let mtime = jiff::Timestamp::now().as_second();
-                    match archive::member(
-                        &format!("{stem}/{path}"),
-                        mtime,
-                        ran.record.size,
-                        data,
-                        spool_dir,
-                    ) {
-                        Ok(m) => Some(m),
-                        Err(e) => {
-                            ran.record.status = manifest::CommandStatus::Failed;
-                            ran.record.detail = Some(format!("could not store output: {e}"));
-                            None
-                        }
-                    }
-                }
-                _ => None,
-            };
-            Done {
-                seq,
-                rec: Rec::Command(ran.record),
-                member,
-            }
-        }
-        Job::File(c) => {
-            if let Some(why) = stops.why() {
-                return Done {
-                    seq,
-                    rec: Rec::File(unstored(&c, FileStatus::TimedOut, why)),
-                    member: None,
-                };
-            }
-            let mut p = prepare(&c, cfg.max_file_size, spool_dir, redactor);
-            let member = p.data.as_mut().and_then(|data| {
-                let name = p.record.stored_as.as_deref().unwrap_or(&p.record.path);
-                match archive::member(
-                    &format!("{stem}/{name}"),
-                    p.record.mtime.unwrap_or(0),
-                    p.record.size,
-                    data,
-                    spool_dir,
-                ) {
-                    Ok(m) => Some(m),
-                    Err(e) => {
-                        p.record.status = FileStatus::Unreadable;
-                        p.record.detail = Some(format!("could not compress: {e}"));
-                        None
-                    }
-                }
-            });
-            Done {
-                seq,
-                rec: Rec::File(p.record),
-                member,
-            }
-        }
-    }
-}
-
-/// The writer: puts members in plan order, enforces `--max-total` on stored bytes and the
-/// free-space guard, and appends to the body. A failed append is rolled back so the body
-/// stays a valid sequence of members.
-fn write_body(
-    done: Receiver<Done>,
-    body: &mut File,
-    free: &FreeSpace,
-    max_total: u64,
-    stops: &Stops,
-) -> Written {
-    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
-    let mut next = 0;
-    let mut out = Written {
-        files: Vec::new(),
-        commands: Vec::new(),
-        reasons: Vec::new(),
-    };
-    let mut stored = 0u64;
-    let mut end = 0u64;
-    for d in done {
-        pending.insert(d.seq, d);
-        while let Some(mut d) = pending.remove(&next) {
-            next += 1;
-            if let Some(mut m) = d.member.take() {
-                let size = match &d.rec {
-                    Rec::File(r) => r.size,
-                    Rec::Command(c) => c.size,
-                };
-                let refusal = if stops.halt.load(Ordering::Relaxed) {
-                    Some((
-                        FileStatus::OverBudget,
-                        "output filesystem nearly full".to_string(),
-                    ))
-                } else if stored + size > max_total {
-                    Some((FileStatus::OverBudget, "--max-total reached".to_string()))
-                } else if let Err(why) = free.check(m.len.saturating_mul(2)) {
-                    // Twice: the final assembly copies the body once more.
-                    stops.halt.store(true, Ordering::Relaxed);
-                    out.reasons.push(why.clone());
-                    Some((FileStatus::OverBudget, why))
-                } else {
-                    match io::copy(&mut m.data, body) {
-                        Ok(_) => {
-                            end += m.len;
-                            stored += size;
-                            None
-                        }
-                        Err(e) => {
-                            let _ = body
-                                .set_len(end)
-                                .and_then(|_| body.seek(SeekFrom::Start(end)).map(|_| ()));
-                            stops.halt.store(true, Ordering::Relaxed);
-                            let why = format!("writing the bundle failed: {e}");
-                            out.reasons.push(why.clone());
-                            Some((FileStatus::OverBudget, why))
-                        }
-                    }
-                };
-                if let Some((status, why)) = refusal {
-                    if why == "--max-total reached"
-                        && !out.reasons.iter().any(|r| r.contains("--max-total"))
-                    {
-                        out.reasons
-                            .push(format!("--max-total of {max_total} bytes reached"));
-                    }
-                    match &mut d.rec {
-                        Rec::File(r) => {
-                            r.status = status;
-                            r.detail = Some(why);
-                            r.size = 0;
-                            r.sha256 = None;
-                        }
-                        Rec::Command(c) => {
-                            c.status = manifest::CommandStatus::Skipped;
-                            c.detail = Some(why);
-                            c.size = 0;
-                            c.sha256 = None;
-                            c.path = None;
-                        }
-                    }
-                }
-            }
-            match d.rec {
-                Rec::File(r) => out.files.push(r),
-                Rec::Command(c) => out.commands.push(c),
-            }
-        }
-    }
-    out
-}
-
-fn unstored(c: &Candidate, status: FileStatus, why: &str) -> FileRecord {
-    FileRecord {
-        path: c.rel.clone(),
-        stored_as: None,
-        status,
-        detail: Some(why.to_string()),
-        source_size: c.size,
-        mtime: c.mtime,
-        size: 0,
-        sha256: None,
-        truncated: None,
-        redactions: 0,
-        redacted_kinds: Default::default(),
-        leak_scan_hits: 0,
-    }
 }
 
 fn options(cfg: &Config) -> manifest::Options {

@@ -16,7 +16,7 @@ use super::edit::Edit;
 use super::keyname::{
     classify_key, is_prose_word, key_token_bounds, value_is_secret, KeyClass, Strength,
 };
-use super::kind::SecretKind;
+use super::kind::{is_marker, SecretKind};
 
 /// A YAML block scalar (`key: |`) whose content lines follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,6 +230,11 @@ fn one_key(
     if p >= len {
         return None; // `credentials:` opening a nested map
     }
+    if is_marker(&line[p..]) {
+        // Already redacted (idempotence); `[` here is not a flow sequence.
+        let end = memchr::memchr(b']', &line[p..]).map_or(len, |i| p + i + 1);
+        return Some(Found { value_end: end, block: None, pending: None });
+    }
     let c = line[p];
     // YAML block scalar: `private_key: |`, `password: >-`.
     if sep == Sep::Colon && matches!(c, b'|' | b'>') {
@@ -279,6 +284,9 @@ fn one_key(
             });
         }
         let start = vs + authorization_scheme_len(class, value);
+        if is_marker(&line[start..]) {
+            return Some(Found { value_end, block: None, pending: None });
+        }
         edits.push(Edit {
             start,
             end: ve,
@@ -358,6 +366,9 @@ fn one_key(
     } else {
         ve
     };
+    if is_marker(&line[start..]) {
+        return Some(Found { value_end: ve, block: None, pending: None });
+    }
     edits.push(Edit {
         start,
         end: ve,

@@ -1,10 +1,15 @@
 //! Copying a whole file through a [`RedactStream`](super::RedactStream) with bounded
 //! memory: lines longer than `max_line` are fed in pieces, never buffered whole.
 //!
+//! While no multi-line construct is open, whole runs of lines before the next trigger
+//! word are found with one prefilter pass over the buffer and copied unchanged, so clean
+//! log text costs one folded literal search and a copy.
+//!
 //! A piece is cut on a UTF-8 character boundary (so a replacement never splits a
 //! character) and, when there is one near the end, just after white space or a comma
 //! (so a value is rarely cut in two; when it is, the stream carries it over).
 
+use super::prefilter::fold;
 use super::{RedactStats, Redactor};
 use std::io::{self, Read, Write};
 
@@ -23,8 +28,30 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
     let mut buf = vec![0u8; (max_line + 1).max(IO_CHUNK)];
     let (mut start, mut filled, mut eof) = (0usize, 0usize, false);
     let mut out = Vec::with_capacity(IO_CHUNK * 2);
+    // `folded[i]` is `buf[i]` folded for the prefilter, kept in step with `buf`.
+    let mut folded = vec![0u8; buf.len()];
     loop {
         loop {
+            let avail = &buf[start..filled];
+            // Fast path: complete lines before the first trigger are copied in one go.
+            if stream.is_idle() {
+                if let Some(last_nl) = memchr::memrchr(b'\n', avail) {
+                    let region = &avail[..=last_nl];
+                    let clean = match r.prefilter.first_trigger(&folded[start..=start + last_nl]) {
+                        None => region.len(),
+                        Some(at) => memchr::memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1),
+                    };
+                    if clean > 0 {
+                        out.extend_from_slice(&region[..clean]);
+                        start += clean;
+                        if out.len() >= IO_CHUNK {
+                            output.write_all(&out)?;
+                            out.clear();
+                        }
+                        continue;
+                    }
+                }
+            }
             let avail = &buf[start..filled];
             let take = match memchr::memchr(b'\n', avail) {
                 Some(nl) if nl <= max_line => nl + 1,
@@ -44,6 +71,7 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
             break;
         }
         buf.copy_within(start..filled, 0);
+        folded.copy_within(start..filled, 0);
         filled -= start;
         start = 0;
         let n = loop {
@@ -56,6 +84,7 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
         if n == 0 {
             eof = true;
         } else {
+            fold(&buf[filled..filled + n], &mut folded[filled..filled + n]);
             filled += n;
         }
     }

@@ -93,6 +93,11 @@ impl<'r> RedactStream<'r> {
         }
     }
 
+    /// No multi-line state in force: a line with no trigger would be copied unchanged.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.at_line_start && !self.drop_line && self.pem.is_none() && self.block.is_none() && self.pending.is_none()
+    }
+
     /// What was redacted so far in this file.
     pub fn stats(&self) -> &RedactStats {
         &self.stats
