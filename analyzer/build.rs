@@ -16,22 +16,37 @@ fn main() {
     if root.is_dir() {
         walk(&root, &mut files);
     } else {
-        println!("cargo:warning=no signature library at {}: the analyzer embeds none", root.display());
+        println!(
+            "cargo:warning=no signature library at {}: the analyzer embeds none",
+            root.display()
+        );
     }
     files.sort();
 
-    let mut out = String::from("/// The built-in signature library: (path relative to `signatures/`, file text).\n");
+    let mut out = String::from(
+        "/// The built-in signature library: (path relative to `signatures/`, file text).\n",
+    );
     out.push_str("pub static BUILTIN: &[(&str, &str)] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let rel = file.strip_prefix(&root).expect("walked under root");
-        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         let abs = fs::canonicalize(file).unwrap_or_else(|_| file.clone());
-        writeln!(out, "    ({:?}, include_str!({:?})),", rel.join("/"), abs.to_string_lossy()).unwrap();
+        writeln!(
+            out,
+            "    ({:?}, include_str!({:?})),",
+            rel.join("/"),
+            abs.to_string_lossy()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
 
-    let dest = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR")).join("builtin_signatures.rs");
+    let dest =
+        PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR")).join("builtin_signatures.rs");
     fs::write(&dest, out).unwrap_or_else(|e| panic!("writing {}: {e}", dest.display()));
 }
 

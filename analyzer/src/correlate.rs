@@ -55,13 +55,21 @@ const MAX_EVIDENCE: usize = 20;
 /// Correlates `findings` (ids assigned) with the rules of their signatures.
 pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correlation {
     // Edges: finding index -> the findings that explain it (with the link's why).
-    let by_sig: BTreeMap<&str, Vec<usize>> = findings.iter().enumerate().fold(BTreeMap::new(), |mut m, (i, f)| {
-        m.entry(f.signature.as_str()).or_insert_with(Vec::new).push(i);
-        m
-    });
+    let by_sig: BTreeMap<&str, Vec<usize>> =
+        findings
+            .iter()
+            .enumerate()
+            .fold(BTreeMap::new(), |mut m, (i, f)| {
+                m.entry(f.signature.as_str())
+                    .or_insert_with(Vec::new)
+                    .push(i);
+                m
+            });
     let mut explainers: Vec<Vec<(usize, &str)>> = vec![Vec::new(); findings.len()];
     for (i, f) in findings.iter().enumerate() {
-        let Some(rule) = rules.get(&f.signature) else { continue };
+        let Some(rule) = rules.get(&f.signature) else {
+            continue;
+        };
         for link in &rule.links {
             for &c in by_sig.get(link.cause.as_str()).into_iter().flatten() {
                 if c != i && applies(link, f, &findings[c]) {
@@ -71,7 +79,9 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
         }
     }
     // Roots of each finding: follow explainers until findings nothing explains.
-    let roots: Vec<BTreeSet<usize>> = (0..findings.len()).map(|i| roots_of(i, &explainers)).collect();
+    let roots: Vec<BTreeSet<usize>> = (0..findings.len())
+        .map(|i| roots_of(i, &explainers))
+        .collect();
 
     // Group root findings by signature (fleet grouping), collecting what they explain.
     struct Group {
@@ -82,11 +92,13 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
     let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (i, rs) in roots.iter().enumerate() {
         for &r in rs {
-            let g = groups.entry(findings[r].signature.as_str()).or_insert_with(|| Group {
-                members: BTreeSet::new(),
-                explains: BTreeSet::new(),
-                why: BTreeSet::new(),
-            });
+            let g = groups
+                .entry(findings[r].signature.as_str())
+                .or_insert_with(|| Group {
+                    members: BTreeSet::new(),
+                    explains: BTreeSet::new(),
+                    why: BTreeSet::new(),
+                });
             g.members.insert(r);
             if r != i {
                 g.explains.insert(i);
@@ -110,7 +122,11 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
     for (sig, g) in groups {
         let members: Vec<&Finding> = g.members.iter().map(|&i| &findings[i]).collect();
         let head = members[0];
-        let severity = members.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+        let severity = members
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info);
         let standalone = g.explains.is_empty();
         if standalone && head.kind == Kind::Symptom {
             out.unexplained.extend(members.iter().map(|f| f.id.clone()));
@@ -121,10 +137,19 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
             continue;
         }
         let vms: BTreeSet<String> = members.iter().map(|f| f.vm.clone()).collect();
-        let symptom_vms: BTreeSet<String> = g.explains.iter().map(|&i| findings[i].vm.clone()).collect();
+        let symptom_vms: BTreeSet<String> =
+            g.explains.iter().map(|&i| findings[i].vm.clone()).collect();
         let first_seen = members.iter().filter_map(|f| f.timestamp).min();
         let mut evidence: Vec<&Finding> = members.clone();
-        evidence.sort_by_key(|f| (f.timestamp.is_none(), f.timestamp, f.vm.clone(), f.path.clone(), f.line));
+        evidence.sort_by_key(|f| {
+            (
+                f.timestamp.is_none(),
+                f.timestamp,
+                f.vm.clone(),
+                f.path.clone(),
+                f.line,
+            )
+        });
         causes.push(RootCause {
             rank: 0,
             signature: sig.to_string(),
@@ -135,14 +160,27 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
             first_seen,
             explains: g.explains.iter().map(|&i| findings[i].id.clone()).collect(),
             symptom_vms: symptom_vms.into_iter().collect(),
-            evidence: evidence.iter().take(MAX_EVIDENCE).map(|f| evidence_of(f)).collect(),
+            evidence: evidence
+                .iter()
+                .take(MAX_EVIDENCE)
+                .map(|f| evidence_of(f))
+                .collect(),
             why: g.why.into_iter().collect(),
             summary: head.summary.clone(),
-            remediation: rules.get(sig).map(|r| r.remediation.clone()).unwrap_or_default(),
+            remediation: rules
+                .get(sig)
+                .map(|r| r.remediation.clone())
+                .unwrap_or_default(),
         });
     }
     causes.sort_by(|a, b| {
-        let vms = |c: &RootCause| c.vms.iter().chain(&c.symptom_vms).collect::<BTreeSet<_>>().len();
+        let vms = |c: &RootCause| {
+            c.vms
+                .iter()
+                .chain(&c.symptom_vms)
+                .collect::<BTreeSet<_>>()
+                .len()
+        };
         b.explains
             .len()
             .cmp(&a.explains.len())
@@ -193,7 +231,10 @@ fn applies(link: &Link, symptom: &Finding, cause: &Finding) -> bool {
         Scope::Vm => symptom.vm == cause.vm,
         Scope::Fleet => true,
     };
-    let captures = link.when.iter().all(|(k, v)| cause.captures.get(k) == Some(v));
+    let captures = link
+        .when
+        .iter()
+        .all(|(k, v)| cause.captures.get(k) == Some(v));
     let time = match (link.window, symptom.timestamp, cause.timestamp) {
         (Some(w), Some(s), Some(c)) => c <= s.checked_add(w).unwrap_or(Timestamp::MAX),
         _ => true,
@@ -210,7 +251,11 @@ fn roots_of(i: usize, explainers: &[Vec<(usize, &str)>]) -> BTreeSet<usize> {
         if !seen.insert(n) {
             continue;
         }
-        let up: Vec<usize> = explainers[n].iter().map(|&(c, _)| c).filter(|c| !seen.contains(c)).collect();
+        let up: Vec<usize> = explainers[n]
+            .iter()
+            .map(|&(c, _)| c)
+            .filter(|c| !seen.contains(c))
+            .collect();
         if explainers[n].is_empty() || (up.is_empty() && n != i) {
             roots.insert(n);
         }
@@ -249,18 +294,57 @@ mod tests {
     }
 
     fn link(cause: &str, scope: Scope) -> Link {
-        Link { cause: cause.into(), scope, window: None, when: BTreeMap::new(), why: format!("{cause} explains it") }
+        Link {
+            cause: cause.into(),
+            scope,
+            window: None,
+            when: BTreeMap::new(),
+            why: format!("{cause} explains it"),
+        }
     }
 
     #[test]
     fn fleet_cause_explains_symptoms_on_every_vm_and_chains_resolve_to_the_root() {
         let mut rules = BTreeMap::new();
-        rules.insert("metron-panic".to_string(), Rule { links: vec![link("doppler-down", Scope::Fleet)], remediation: String::new() });
-        rules.insert("doppler-down".to_string(), Rule { links: vec![link("etcd-down", Scope::Vm)], remediation: "restart".into() });
+        rules.insert(
+            "metron-panic".to_string(),
+            Rule {
+                links: vec![link("doppler-down", Scope::Fleet)],
+                remediation: String::new(),
+            },
+        );
+        rules.insert(
+            "doppler-down".to_string(),
+            Rule {
+                links: vec![link("etcd-down", Scope::Vm)],
+                remediation: "restart".into(),
+            },
+        );
         let findings = vec![
-            f("f1", "metron-panic", Kind::Symptom, "a/0", "metron_agent", None),
-            f("f2", "metron-panic", Kind::Symptom, "b/0", "metron_agent", None),
-            f("f3", "doppler-down", Kind::Cause, "doppler/1", "doppler", None),
+            f(
+                "f1",
+                "metron-panic",
+                Kind::Symptom,
+                "a/0",
+                "metron_agent",
+                None,
+            ),
+            f(
+                "f2",
+                "metron-panic",
+                Kind::Symptom,
+                "b/0",
+                "metron_agent",
+                None,
+            ),
+            f(
+                "f3",
+                "doppler-down",
+                Kind::Cause,
+                "doppler/1",
+                "doppler",
+                None,
+            ),
             f("f4", "etcd-down", Kind::Cause, "doppler/1", "doppler", None),
             f("f5", "lonely", Kind::Symptom, "a/0", "rep", None),
         ];
@@ -278,12 +362,46 @@ mod tests {
         let mut rules = BTreeMap::new();
         let mut l = link("cert", Scope::Job);
         l.window = Some(SignedDuration::from_hours(1));
-        rules.insert("tls".to_string(), Rule { links: vec![l], remediation: String::new() });
+        rules.insert(
+            "tls".to_string(),
+            Rule {
+                links: vec![l],
+                remediation: String::new(),
+            },
+        );
         let findings = vec![
-            f("f1", "tls", Kind::Symptom, "cell/0", "rep", Some("2020-01-01T00:00:00Z")),
-            f("f2", "cert", Kind::Cause, "cell/0", "garden", Some("2020-01-01T00:00:00Z")),
-            f("f3", "tls", Kind::Symptom, "cell/1", "rep", Some("2020-01-01T00:00:00Z")),
-            f("f4", "cert", Kind::Cause, "cell/1", "rep", Some("2020-01-01T05:00:00Z")),
+            f(
+                "f1",
+                "tls",
+                Kind::Symptom,
+                "cell/0",
+                "rep",
+                Some("2020-01-01T00:00:00Z"),
+            ),
+            f(
+                "f2",
+                "cert",
+                Kind::Cause,
+                "cell/0",
+                "garden",
+                Some("2020-01-01T00:00:00Z"),
+            ),
+            f(
+                "f3",
+                "tls",
+                Kind::Symptom,
+                "cell/1",
+                "rep",
+                Some("2020-01-01T00:00:00Z"),
+            ),
+            f(
+                "f4",
+                "cert",
+                Kind::Cause,
+                "cell/1",
+                "rep",
+                Some("2020-01-01T05:00:00Z"),
+            ),
         ];
         let c = correlate(&findings, &rules);
         assert_eq!(c.unexplained, vec!["f1", "f3"]);

@@ -3,7 +3,7 @@
 //! structured checks when they want it), findings are grouped per VM, then correlated into
 //! a [`Report`].
 
-use crate::checks::{self, VmChecks};
+use crate::checks::{self, Source, VmChecks, VmClock};
 use crate::correlate::{self, Link, Rule, Scope};
 use crate::finding::Finding;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
@@ -33,7 +33,7 @@ impl Default for Options {
 }
 
 /// Files the structured checks read whole are buffered up to this size.
-const CHECK_BUFFER: u64 = 8 << 20;
+const CHECK_BUFFER: u64 = checks::WHOLE_FILE_CAP;
 
 /// What one VM's reading produced.
 struct VmState {
@@ -69,6 +69,24 @@ impl Collector<'_> {
     }
 }
 
+impl Collector<'_> {
+    /// Our bundle's manifest: the collector's command records tell the checks what could not
+    /// be run (a failed `monit summary` is a finding).
+    fn manifest(&self, state: &Mutex<VmState>, data: &mut dyn Read) -> io::Result<()> {
+        let mut buf = Vec::new();
+        data.take(CHECK_BUFFER).read_to_end(&mut buf)?;
+        let mut s = lock(state);
+        s.files += 1;
+        s.bytes += buf.len() as u64;
+        if let Ok(m) = serde_json::from_slice::<collector::manifest::Manifest>(&buf) {
+            for c in &m.commands {
+                s.checks.command(c);
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Sink for Collector<'_> {
     fn vm(&self, vm: &VmInfo) {
         self.state(vm);
@@ -77,19 +95,22 @@ impl Sink for Collector<'_> {
     fn entry(&self, vm: &VmInfo, entry: &EntryMeta, data: &mut dyn Read) -> io::Result<()> {
         let state = self.state(vm);
         let sel = self.matcher.select(&entry.path, vm.is_loose);
-        let wanted = checks::wants(&entry.path);
+        let source = Source::of(&entry.path);
         let hint = YearHint { now: vm.collected_at.or_else(|| entry.mtime.and_then(|s| Timestamp::from_second(s).ok())) };
         let mut counted = Counting { inner: data, n: 0 };
-        let hits = if wanted && checks::reads_whole(&entry.path) {
+        if entry.path == "manifest.json" {
+            return self.manifest(&state, &mut counted);
+        }
+        let hits = if source.is_some_and(|s| !s.line_based()) {
             let mut buf = Vec::new();
             (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
-            lock(&state).checks.feed(&entry.path, &buf);
+            lock(&state).checks.feed(&entry.path, &mut &buf[..])?;
             if sel.is_empty() {
                 Vec::new()
             } else {
-                self.matcher.scan(&sel, &mut &buf[..], hint)?
+                self.matcher.scan_slice(&sel, &buf, hint)
             }
-        } else if wanted {
+        } else if source.is_some() {
             let mut tee = LineTee { inner: &mut counted, state: &state, path: &entry.path, partial: Vec::new() };
             let hits = self.matcher.scan(&sel, &mut tee, hint)?;
             tee.flush();
@@ -211,7 +232,8 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
         let newest = vm.findings.iter().filter_map(|f| f.last_seen.or(f.timestamp)).max();
         let now = opts.at.or(vm.info.collected_at).or(newest);
         if let Some(at) = vm.info.collected_at {
-            clocks.push((vm.info.identity.name.clone(), at, newest));
+            let newest_line = vm.findings.iter().filter_map(|f| f.last_seen.or(f.timestamp).map(|t| (t, f.path.clone()))).max();
+            clocks.push(VmClock { vm: vm.info.identity.name.clone(), collected_at: at, newest_line });
         }
         let (check_findings, certs) = vm.checks.finish(now, opts.warn_days);
         coverage.files += vm.files;
@@ -236,7 +258,7 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
         findings.extend(check_findings);
         certificates.extend(certs);
     }
-    findings.extend(checks::clock::skew(&clocks));
+    findings.extend(checks::skew(&clocks));
     findings.sort_by(|a, b| {
         (&a.vm, &a.path, a.line, &a.signature, &a.excerpt).cmp(&(&b.vm, &b.path, b.line, &b.signature, &b.excerpt))
     });
@@ -284,8 +306,24 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
             (s.id.clone(), Rule { links, remediation: s.report.remediation.clone() })
         })
         .collect();
-    for (id, rule) in checks::rules() {
-        rules.entry(id).or_insert(rule);
+    for (id, remediation) in CHECK_REMEDIATION {
+        rules.entry(id.to_string()).or_insert(Rule { links: Vec::new(), remediation: remediation.to_string() });
     }
     rules
 }
+
+/// What to do about each structured check's finding (signatures carry their own).
+const CHECK_REMEDIATION: &[(&str, &str)] = &[
+    ("cert-expired", "Renew the certificate (CredHub/Vault/ops files), redeploy; if a VM hangs during the redeploy (cells do), put the renewed certificates in its job config by hand and `monit restart all` on it (seed 001)."),
+    ("cert-not-yet-valid", "Check the VM's clock (NTP) against the issuer's; reissue the certificate if its notBefore is wrong."),
+    ("cert-expiring-soon", "Rotate the certificate before it expires (`credhub regenerate` or your CA process), then redeploy."),
+    ("cert-unknown-issuer", "Make sure the issuing CA is in the job's trusted CAs (`ca_cert`/`trusted_certs`); if the CA was rotated, redeploy every consumer."),
+    ("monit-process-failed", "On the VM: `monit summary`, read the job's logs in /var/vcap/sys/log/<job>/, then `monit restart <process>` (or `monit restart all`)."),
+    ("monit-unavailable", "Monit itself is down: `sv status monit` / `sv start monit` on the VM; the agent reports `unresponsive agent` until it answers again."),
+    ("disk-full", "Free space on the filesystem (old logs, orphaned containers/blobs) or give the instance group a bigger disk (`persistent_disk_type` / VM type) and redeploy."),
+    ("inodes-exhausted", "Find the directory with millions of small files (`find <mount> -xdev | cut -d/ -f2-4 | sort | uniq -c | sort -n`), clean it, and fix what creates them."),
+    ("memory-pressure", "The VM is out of memory: look at `ps` for the biggest process, and scale the instance group's VM type up."),
+    ("oom-kill", "The kernel killed a process for memory: raise the VM type's memory or the container's limit; check the killed process for a leak."),
+    ("clock-skew", "Fix time sync on the VM (`chronyc sources`, BOSH `ntp` settings); TLS and tokens fail when clocks disagree."),
+    ("agent-vitals-disk", "The agent reports a nearly full disk: free space or grow the disk, as for disk-full."),
+];

@@ -37,7 +37,9 @@ impl std::str::FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            other => Err(format!("unknown severity {other:?} (info, low, medium, high, critical)")),
+            other => Err(format!(
+                "unknown severity {other:?} (info, low, medium, high, critical)"
+            )),
         }
     }
 }

@@ -7,12 +7,14 @@
 //! per candidate line) and [`checks`] (certificates, monit, disk...) -> [`finding`]s ->
 //! correlation -> [`report`] (one file per format).
 
+pub mod checks;
+pub mod cli;
+pub mod correlate;
+pub mod engine;
 pub mod finding;
 pub mod input;
 pub mod matcher;
+pub mod report;
 pub mod signature;
 pub mod taxonomy;
 pub mod timestamp;
-pub mod checks;
-pub mod report;
-pub mod correlate;

@@ -7,7 +7,7 @@
 //! (overlapping search, so a literal hidden inside another cannot mask a signature) names
 //! the signatures to test, and those selected for the file run their regexes. Hits are
 //! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by
-//! [`Matcher::findings`].
+//! [`to_findings`].
 //!
 //! Not here: where files come from ([`crate::input`]), how the library is loaded and
 //! validated ([`crate::signature`]), and correlation.
@@ -16,11 +16,10 @@ mod findings;
 mod scan;
 mod selection;
 
-pub use findings::{job_of, placeholders, render_summary};
+pub use findings::{job_of, placeholders, render_summary, to_findings};
 pub use scan::{GroupedHit, DEFAULT_BUFFER};
 pub use selection::Selection;
 
-use crate::finding::{Kind, Severity};
 use crate::signature::Signature;
 use aho_corasick::{AhoCorasick, MatchKind};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
@@ -32,11 +31,23 @@ use std::ops::Range;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MatcherError {
     #[error("signature {id}: regex {pattern:?}: {message}")]
-    Regex { id: String, pattern: String, message: String },
+    Regex {
+        id: String,
+        pattern: String,
+        message: String,
+    },
     #[error("signature {id}: scope glob {pattern:?}: {message}")]
-    Glob { id: String, pattern: String, message: String },
+    Glob {
+        id: String,
+        pattern: String,
+        message: String,
+    },
     #[error("signature {id}: literal {literal:?}: {message}")]
-    Literal { id: String, literal: String, message: String },
+    Literal {
+        id: String,
+        literal: String,
+        message: String,
+    },
     #[error("building the literal automaton: {0}")]
     Automaton(String),
     #[error("building the scope globs: {0}")]
@@ -66,21 +77,10 @@ pub fn literal_problem(literal: &str) -> Option<&'static str> {
     }
 }
 
-/// What a finding needs to know about its signature.
-#[derive(Debug, Clone)]
-struct SigMeta {
-    id: String,
-    title: String,
-    category: String,
-    kind: Kind,
-    severity: Severity,
-    summary: String,
-}
-
 /// One signature, compiled.
 #[derive(Debug, Clone)]
 struct CompiledSig {
-    meta: SigMeta,
+    id: String,
     regexes: Vec<Regex>,
     nots: Vec<Regex>,
 }
@@ -147,8 +147,18 @@ impl Matcher {
                     message: e.to_string(),
                 })
             };
-            let regexes = sig.matching.regex.iter().map(regex).collect::<Result<_, _>>()?;
-            let nots = sig.matching.not.iter().map(regex).collect::<Result<_, _>>()?;
+            let regexes = sig
+                .matching
+                .regex
+                .iter()
+                .map(regex)
+                .collect::<Result<_, _>>()?;
+            let nots = sig
+                .matching
+                .not
+                .iter()
+                .map(regex)
+                .collect::<Result<_, _>>()?;
             for pattern in &sig.scope.files {
                 let glob = compile_glob(pattern).map_err(|e| MatcherError::Glob {
                     id: sig.id.clone(),
@@ -159,14 +169,7 @@ impl Matcher {
                 scope_owner.push(i);
             }
             compiled.push(CompiledSig {
-                meta: SigMeta {
-                    id: sig.id.clone(),
-                    title: sig.title.clone(),
-                    category: sig.category.clone(),
-                    kind: sig.kind,
-                    severity: sig.severity,
-                    summary: sig.report.summary.clone(),
-                },
+                id: sig.id.clone(),
                 regexes,
                 nots,
             });
@@ -184,7 +187,9 @@ impl Matcher {
             max_literal: literals.iter().map(|l| l.len()).max().unwrap_or(0),
             owners,
             sigs: compiled,
-            scopes: scopes.build().map_err(|e| MatcherError::Scopes(e.to_string()))?,
+            scopes: scopes
+                .build()
+                .map_err(|e| MatcherError::Scopes(e.to_string()))?,
             scope_owner,
         })
     }
@@ -200,12 +205,12 @@ impl Matcher {
 
     /// The id of signature `i`.
     pub fn id(&self, i: usize) -> &str {
-        &self.sigs[i].meta.id
+        &self.sigs[i].id
     }
 
     /// The index of the signature with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.sigs.iter().position(|s| s.meta.id == id)
+        self.sigs.iter().position(|s| s.id == id)
     }
 
     /// Which signatures a file can see: scope globs over the VM path (a leading `/` or
@@ -248,9 +253,19 @@ impl Matcher {
         let captures = regex
             .capture_names()
             .flatten()
-            .filter_map(|name| caps.name(name).map(|m| (name.to_string(), String::from_utf8_lossy(m.as_bytes()).into_owned())))
+            .filter_map(|name| {
+                caps.name(name).map(|m| {
+                    (
+                        name.to_string(),
+                        String::from_utf8_lossy(m.as_bytes()).into_owned(),
+                    )
+                })
+            })
             .collect();
-        Some(LineHit { captures, span: caps.get(0).map_or(0..0, |m| m.range()) })
+        Some(LineHit {
+            captures,
+            span: caps.get(0).map_or(0..0, |m| m.range()),
+        })
     }
 }
 

@@ -226,6 +226,22 @@ const CASES: &[Case] = &[
         keep: &["password=", "&useSSL=true", "user=uaa"],
         kinds: &["password"],
     },
+    Case {
+        // uaa-release renders tomcat's `server.xml`: keystore password as an attribute.
+        name: "xml attribute and element",
+        input: "<Connector port=\"8443\" keystorePass=\"t0mcat-ks-pw\" keyAlias=\"uaa\"/>\n<password>xml-el3ment-pw</password>\n",
+        secrets: &["t0mcat-ks-pw", "xml-el3ment-pw"],
+        keep: &["keystorePass=", "<password>", "</password>", "keyAlias=\"uaa\""],
+        kinds: &["password"],
+    },
+    Case {
+        // cloud_controller_ng / rails-style apps: `secret_key_base`, `api_key`.
+        name: "secret_key_base and api_key",
+        input: "secret_key_base: 0123abcdSecretKeyBaseFAKE\napi_key: ap1-k3y-fake-value\n",
+        secrets: &["0123abcdSecretKeyBaseFAKE", "ap1-k3y-fake-value"],
+        keep: &["secret_key_base:", "api_key:"],
+        kinds: &["secret", "api_key"],
+    },
     // ---- PEM private keys ----
     Case {
         name: "pem rsa multi-line",

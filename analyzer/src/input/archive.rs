@@ -36,7 +36,11 @@ pub(crate) fn read_file(path: &Path, sink: &dyn Sink) -> Vec<Problem> {
         // a pipe or device named as an archive: read it as a stream, sniffing as it goes
         return loose::read_file(path, sink);
     }
-    let file = match fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path) {
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) => return vec![Problem::new(origin, format!("cannot open: {e}"))],
     };
@@ -45,39 +49,67 @@ pub(crate) fn read_file(path: &Path, sink: &dyn Sink) -> Vec<Problem> {
         Ok(n) => n,
         Err(e) => return vec![Problem::new(origin, format!("cannot read: {e}"))],
     };
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let names = naming::parse_name(&file_name);
-    let top = |compressed| Source { origin: origin.clone(), names: names.clone(), fallback: origin.clone(), depth: 0, compressed };
+    let top = |compressed| Source {
+        origin: origin.clone(),
+        names: names.clone(),
+        fallback: origin.clone(),
+        depth: 0,
+        compressed,
+    };
     match magic(&head[..n]) {
         Magic::Empty => vec![Problem::new(origin, "empty file (0 bytes): not an archive")],
         Magic::Other => vec![Problem::new(
             origin,
-            format!("not a gzip or tar archive (it starts with \"{}\")", describe_prefix(&head[..n])),
+            match sniff::unsupported_format(&head[..n]) {
+                Some(format) => {
+                    format!("{format} data: not a supported format (gzip-compressed or plain tar)")
+                }
+                None => format!(
+                    "not a gzip or tar archive (it starts with \"{}\")",
+                    describe_prefix(&head[..n])
+                ),
+            },
         )],
         Magic::Tar => match readahead::spawn(file) {
             Ok(mut stream) => read_tar(&mut stream, &top(None), sink).into_problems(),
-            Err(e) => vec![Problem::new(origin, format!("cannot start the reading thread: {e}"))],
+            Err(e) => vec![Problem::new(
+                origin,
+                format!("cannot start the reading thread: {e}"),
+            )],
         },
         Magic::Gzip => {
             let (decoder, counter) = gunzip(file);
             let stream = match readahead::spawn(decoder) {
                 Ok(s) => s,
-                Err(e) => return vec![Problem::new(origin, format!("cannot start the decompression thread: {e}"))],
+                Err(e) => {
+                    return vec![Problem::new(
+                        origin,
+                        format!("cannot start the decompression thread: {e}"),
+                    )]
+                }
             };
             let mut data = peek(stream, PEEK);
             if sniff::is_tar_header(data.prefix()) {
                 return read_tar(&mut data, &top(Some(counter)), sink).into_problems();
             }
             if naming::has_archive_ext(&file_name) {
-                let why = match data.error() {
-                    Some(e) => format!("gzip data ends early or is corrupt ({e}); offset is in the compressed file"),
-                    None => "the gzip data does not hold a tar archive".to_string(),
-                };
-                return vec![Problem::new(origin, why).with_offset(counter.get())];
+                return vec![match data.error() {
+                    Some(e) => Problem::new(
+                        origin,
+                        format!("gzip data ends early or is corrupt ({e}); offset is in the compressed file"),
+                    )
+                    .with_offset(counter.get()),
+                    None => Problem::new(origin, "the gzip data does not hold a tar archive"),
+                }];
             }
             // a lone compressed log (`rep.stdout.log.1.gz`)
             let entry = loose::loose_meta(&origin, Some(&meta));
-            loose::deliver(&origin, &origin, entry, &mut data, true, sink)
+            loose::deliver(&origin, &origin, entry, &mut data, Some(counter), sink)
         }
     }
 }
@@ -215,10 +247,16 @@ impl Read for EntryData<'_, '_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.entry.read(out)?;
         if n == 0 && !out.is_empty() && self.got < self.want {
-            self.state.fail(Failure::Truncated { got: self.got, want: self.want });
+            self.state.fail(Failure::Truncated {
+                got: self.got,
+                want: self.want,
+            });
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                format!("the archive ends inside this entry ({} of {} bytes)", self.got, self.want),
+                format!(
+                    "the archive ends inside this entry ({} of {} bytes)",
+                    self.got, self.want
+                ),
             ));
         }
         self.got += n as u64;
@@ -230,7 +268,10 @@ impl Read for EntryData<'_, '_> {
 pub(crate) fn read_tar(reader: &mut dyn Read, src: &Source, sink: &dyn Sink) -> Outcome {
     let state = StreamState::default();
     let mut level = Level::new(src, sink);
-    let mut archive = tar::Archive::new(Tracked { inner: reader, state: &state });
+    let mut archive = tar::Archive::new(Tracked {
+        inner: reader,
+        state: &state,
+    });
     let mut entries = match archive.entries() {
         Ok(entries) => entries,
         Err(e) => {
@@ -256,7 +297,6 @@ pub(crate) fn read_tar(reader: &mut dyn Read, src: &Source, sink: &dyn Sink) -> 
             }
         }
     }
-    drop(entries);
     if state.eof.get() {
         let problem = level.stream_problem(&state, None, None);
         level.outcome.stream = Some(Problem {
@@ -271,8 +311,10 @@ pub(crate) fn read_tar(reader: &mut dyn Read, src: &Source, sink: &dyn Sink) -> 
         let mut rest = archive.into_inner();
         if let Err(e) = io::copy(&mut (&mut rest).take(TRAILER_CAP), &mut io::sink()) {
             let problem = level.stream_problem(&state, Some(&e), None);
-            level.outcome.stream =
-                Some(Problem { message: format!("after the end of the tar archive: {}", problem.message), ..problem });
+            level.outcome.stream = Some(Problem {
+                message: format!("after the end of the tar archive: {}", problem.message),
+                ..problem
+            });
         }
     }
     level.finish()
@@ -321,7 +363,11 @@ impl<'a> Level<'a> {
 
     fn skip(&self, norm: &str, reason: String) {
         let path = naming::vm_path(norm, &self.layout);
-        self.sink.skipped(Skipped { vm: self.vm.identity.name.clone(), path, reason });
+        self.sink.skipped(Skipped {
+            vm: self.vm.identity.name.clone(),
+            path,
+            reason,
+        });
     }
 
     fn offset_unit(&self) -> &'static str {
@@ -333,7 +379,12 @@ impl<'a> Level<'a> {
     }
 
     /// The problem that ends reading this stream.
-    fn stream_problem(&self, state: &StreamState, tar_error: Option<&io::Error>, path: Option<&str>) -> Problem {
+    fn stream_problem(
+        &self,
+        state: &StreamState,
+        tar_error: Option<&io::Error>,
+        path: Option<&str>,
+    ) -> Problem {
         let pos = state.pos.get();
         let unit = self.offset_unit();
         let (message, offset) = match (&*state.failure.borrow(), &self.src.compressed) {
@@ -369,16 +420,32 @@ impl<'a> Level<'a> {
     }
 
     /// Handles one entry; `Err` is the problem that ends this stream.
-    fn entry<'s>(&mut self, entry: TarEntry<'_, 's>, state: &'s StreamState) -> Result<(), Problem> {
+    fn entry<'s>(
+        &mut self,
+        entry: TarEntry<'_, 's>,
+        state: &'s StreamState,
+    ) -> Result<(), Problem> {
         let raw = entry.path_bytes();
         let raw_name = String::from_utf8_lossy(&raw).into_owned();
         let norm = naming::normalize(&raw);
         drop(raw);
         let kind = entry.header().entry_type();
-        let mtime = entry.header().mtime().ok().and_then(|m| i64::try_from(m).ok());
-        let link = entry.link_name_bytes().map(|l| String::from_utf8_lossy(&l).into_owned()).unwrap_or_default();
+        let mtime = entry
+            .header()
+            .mtime()
+            .ok()
+            .and_then(|m| i64::try_from(m).ok());
+        let link = entry
+            .link_name_bytes()
+            .map(|l| String::from_utf8_lossy(&l).into_owned())
+            .unwrap_or_default();
         let want = entry.size();
-        let mut data = EntryData { entry, state, want, got: 0 };
+        let mut data = EntryData {
+            entry,
+            state,
+            want,
+            got: 0,
+        };
 
         let mut later = None;
         if kind.is_dir() || kind.is_pax_global_extensions() {
@@ -392,10 +459,18 @@ impl<'a> Level<'a> {
         } else if kind.is_character_special() || kind.is_block_special() {
             self.skip(&norm, "device file (not a regular file)".to_string());
         } else if kind.is_file() || kind.is_contiguous() || kind.is_gnu_sparse() {
-            let meta = EntryMeta { path: String::new(), archive_name: raw_name.clone(), size: Some(want), mtime };
+            let meta = EntryMeta {
+                path: String::new(),
+                archive_name: raw_name.clone(),
+                size: Some(want),
+                mtime,
+            };
             later = self.file(&mut data, &norm, meta);
         } else {
-            self.skip(&norm, format!("unsupported tar entry type {:?}", kind.as_byte() as char));
+            self.skip(
+                &norm,
+                format!("unsupported tar entry type {:?}", kind.as_byte() as char),
+            );
         }
 
         // skip what was not read, so the next header is where the parser expects it
@@ -411,7 +486,12 @@ impl<'a> Level<'a> {
 
     /// A regular file: the manifest, a nested archive, or data for the sink. Returns a problem
     /// to record unless the stream itself failed (then that failure is the problem).
-    fn file(&mut self, data: &mut EntryData<'_, '_>, norm: &str, mut meta: EntryMeta) -> Option<Problem> {
+    fn file(
+        &mut self,
+        data: &mut EntryData<'_, '_>,
+        norm: &str,
+        mut meta: EntryMeta,
+    ) -> Option<Problem> {
         if !self.seen_file {
             self.seen_file = true;
             if let Some(top) = naming::manifest_top(norm) {
@@ -426,9 +506,12 @@ impl<'a> Level<'a> {
         }
         self.start();
         meta.path = naming::vm_path(norm, &self.layout);
-        let gzip = content.is_gzip();
-        content::deliver(self.sink, &self.vm, &meta, content.reader(), gzip)
-            .map(|message| Problem::new(&self.src.origin, message).with_path(&meta.archive_name))
+        let gzip = content.counter();
+        content::deliver(self.sink, &self.vm, &meta, content.reader(), gzip).map(|failed| {
+            failed
+                .problem(&self.src.origin)
+                .with_path(&meta.archive_name)
+        })
     }
 
     /// Our bundle's `manifest.json`: names the VM, then goes to the sink like any file.
@@ -437,7 +520,9 @@ impl<'a> Level<'a> {
         let read = data.take(MANIFEST_CAP + 1).read_to_end(&mut head);
         let origin = &self.src.origin;
         let mut note = |message: String| {
-            self.outcome.problems.push(Problem::new(origin, message).with_path(&meta.archive_name));
+            self.outcome
+                .problems
+                .push(Problem::new(origin, message).with_path(&meta.archive_name));
         };
         match read {
             Ok(_) if head.len() as u64 <= MANIFEST_CAP => match naming::parse_manifest(&head) {
@@ -452,16 +537,29 @@ impl<'a> Level<'a> {
         }
         self.start();
         let mut rest = io::Cursor::new(head).chain(data);
-        content::deliver(self.sink, &self.vm, &meta, &mut rest, false)
-            .map(|message| Problem::new(&self.src.origin, message).with_path(&meta.archive_name))
+        content::deliver(self.sink, &self.vm, &meta, &mut rest, None).map(|failed| {
+            failed
+                .problem(&self.src.origin)
+                .with_path(&meta.archive_name)
+        })
     }
 
     /// An archive inside this one: a VM (or several) of its own, read as a stream.
-    fn nested(&mut self, content: &mut Content<'_>, norm: &str, archive_name: &str) -> Option<Problem> {
+    fn nested(
+        &mut self,
+        content: &mut Content<'_>,
+        norm: &str,
+        archive_name: &str,
+    ) -> Option<Problem> {
         self.nested_any = true;
         let depth = self.src.depth + 1;
         if depth > MAX_NESTING {
-            self.skip(norm, format!("archive nested {depth} levels deep (the limit is {MAX_NESTING}): not read"));
+            self.skip(
+                norm,
+                format!(
+                    "archive nested {depth} levels deep (the limit is {MAX_NESTING}): not read"
+                ),
+            );
             return None;
         }
         let name = if norm.is_empty() { archive_name } else { norm };

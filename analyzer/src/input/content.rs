@@ -5,7 +5,7 @@
 
 use super::gzip::{gunzip, Counter, Gunzip};
 use super::sniff::{self, peek, Magic, Peeked, PEEK};
-use super::{EntryMeta, Sink, VmInfo};
+use super::{EntryMeta, Problem, Sink, VmInfo};
 use std::io::{self, Read};
 
 type Raw<'r> = Peeked<&'r mut dyn Read>;
@@ -13,9 +13,15 @@ type Raw<'r> = Peeked<&'r mut dyn Read>;
 /// One file's data, opened according to what it is.
 pub(crate) enum Content<'r> {
     Plain(Raw<'r>),
-    Gzip { data: Peeked<Gunzip<Raw<'r>>>, counter: Counter },
+    Gzip {
+        data: Peeked<Gunzip<Raw<'r>>>,
+        counter: Counter,
+    },
     Tar(Raw<'r>),
-    GzipTar { data: Peeked<Gunzip<Raw<'r>>>, counter: Counter },
+    GzipTar {
+        data: Peeked<Gunzip<Raw<'r>>>,
+        counter: Counter,
+    },
 }
 
 /// Peeks at `raw` (and, for gzip, at its decompressed start) to tell what it is.
@@ -42,11 +48,6 @@ impl Content<'_> {
         matches!(self, Content::Tar(_) | Content::GzipTar { .. })
     }
 
-    /// Gzip-compressed (data is delivered decompressed).
-    pub(crate) fn is_gzip(&self) -> bool {
-        matches!(self, Content::Gzip { .. } | Content::GzipTar { .. })
-    }
-
     /// The (decompressed) data, from its first byte.
     pub(crate) fn reader(&mut self) -> &mut dyn Read {
         match self {
@@ -58,25 +59,59 @@ impl Content<'_> {
     /// Compressed bytes consumed so far, for gzip data.
     pub(crate) fn counter(&self) -> Option<Counter> {
         match self {
-            Content::Gzip { counter, .. } | Content::GzipTar { counter, .. } => Some(counter.clone()),
+            Content::Gzip { counter, .. } | Content::GzipTar { counter, .. } => {
+                Some(counter.clone())
+            }
             Content::Plain(_) | Content::Tar(_) => None,
         }
     }
 }
 
-/// Hands one file to the sink. Returns, for the report, what went wrong: reading the data
-/// (truncated, corrupt gzip) or the sink's own error.
-pub(crate) fn deliver(sink: &dyn Sink, vm: &VmInfo, meta: &EntryMeta, data: &mut dyn Read, gzip: bool) -> Option<String> {
-    let mut capture = Capture { inner: data, error: None, bytes: 0 };
+/// Why a file was not delivered whole, for the report.
+pub(crate) struct Undelivered {
+    message: String,
+    /// Compressed bytes consumed when gzip data failed.
+    offset: Option<u64>,
+}
+
+impl Undelivered {
+    pub(crate) fn problem(self, input: &str) -> Problem {
+        let problem = Problem::new(input, self.message);
+        match self.offset {
+            Some(offset) => problem.with_offset(offset),
+            None => problem,
+        }
+    }
+}
+
+/// Hands one file's data to the sink. `gzip` is the compressed-bytes counter when the data
+/// is being decompressed. Returns what went wrong: reading the data (truncated, corrupt gzip)
+/// or the sink's own error.
+pub(crate) fn deliver(
+    sink: &dyn Sink,
+    vm: &VmInfo,
+    meta: &EntryMeta,
+    data: &mut dyn Read,
+    gzip: Option<Counter>,
+) -> Option<Undelivered> {
+    let mut capture = Capture {
+        inner: data,
+        error: None,
+        bytes: 0,
+    };
     let result = sink.entry(vm, meta, &mut capture);
-    match (capture.error, result) {
-        (Some(e), _) if gzip => Some(format!(
-            "gzip data ends early or is corrupt ({e}); {} bytes were decompressed and delivered",
-            capture.bytes
-        )),
-        (Some(e), _) => Some(format!("read error ({e}) after {} bytes", capture.bytes)),
-        (None, Err(e)) => Some(format!("processing this file failed: {e}")),
-        (None, Ok(())) => None,
+    let bytes = capture.bytes;
+    match (capture.error, gzip, result) {
+        (Some(e), Some(counter), _) => Some(Undelivered {
+            message: format!(
+                "gzip data ends early or is corrupt ({e}); {bytes} bytes were decompressed and delivered; \
+                 offset is in the compressed file"
+            ),
+            offset: Some(counter.get()),
+        }),
+        (Some(e), None, _) => Some(Undelivered { message: format!("read error ({e}) after {bytes} bytes"), offset: None }),
+        (None, _, Err(e)) => Some(Undelivered { message: format!("processing this file failed: {e}"), offset: None }),
+        (None, _, Ok(())) => None,
     }
 }
 

@@ -42,7 +42,9 @@ pub fn discover(args: &[String]) -> (Vec<Input>, Vec<Problem>) {
         match fs::symlink_metadata(path) {
             Ok(_) => found.path(path, arg),
             Err(e) if e.kind() == io::ErrorKind::NotFound && has_glob_meta(arg) => found.glob(arg),
-            Err(e) => found.problems.push(Problem::new(arg.as_str(), format!("cannot read: {e}"))),
+            Err(e) => found
+                .problems
+                .push(Problem::new(arg.as_str(), format!("cannot read: {e}"))),
         }
     }
     (found.inputs, found.problems)
@@ -69,13 +71,17 @@ enum FileKind {
     Tar,
     GzipTar,
     Gzip,
+    /// An archive or compression format that is not read (zip, zstd...): reported by the reader.
+    Unsupported,
     Other,
 }
 
 impl Discovery {
     fn push(&mut self, input: Input) {
         let key = match &input {
-            Input::Archive(p) | Input::Tree(p) | Input::LogFile(p) => fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+            Input::Archive(p) | Input::Tree(p) | Input::LogFile(p) => {
+                fs::canonicalize(p).unwrap_or_else(|_| p.clone())
+            }
             Input::Stdin => PathBuf::from("-"),
         };
         if self.seen.insert(key) {
@@ -88,7 +94,8 @@ impl Discovery {
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                self.problems.push(Problem::new(shown, format!("cannot read: {e}")));
+                self.problems
+                    .push(Problem::new(shown, format!("cannot read: {e}")));
                 return;
             }
         };
@@ -101,17 +108,24 @@ impl Discovery {
         } else if meta.is_file() {
             let by_name = file_name(path);
             match sniff_file(path) {
-                Ok(FileKind::Tar | FileKind::GzipTar | FileKind::Gzip) => self.push(Input::Archive(path.to_path_buf())),
+                Ok(FileKind::Tar | FileKind::GzipTar | FileKind::Gzip | FileKind::Unsupported) => {
+                    self.push(Input::Archive(path.to_path_buf()))
+                }
                 Ok(FileKind::Other) if has_archive_ext(&by_name) || by_name.ends_with(".gz") => {
                     self.push(Input::Archive(path.to_path_buf()));
                 }
                 Ok(FileKind::Other) => self.push(Input::LogFile(path.to_path_buf())),
-                Err(e) => self.problems.push(Problem::new(shown, format!("cannot read: {e}"))),
+                Err(e) => self
+                    .problems
+                    .push(Problem::new(shown, format!("cannot read: {e}"))),
             }
         } else if file_type.is_fifo() || file_type.is_char_device() {
             self.push(Input::LogFile(path.to_path_buf()));
         } else {
-            self.problems.push(Problem::new(shown, format!("is a {}, not a file", tree::kind_name(file_type))));
+            self.problems.push(Problem::new(
+                shown,
+                format!("is a {}, not a file", tree::kind_name(file_type)),
+            ));
         }
     }
 
@@ -131,7 +145,9 @@ impl Discovery {
         let mut holds = false;
         let mut has_files = false;
         for child in children {
-            let Ok(file_type) = child.file_type() else { continue };
+            let Ok(file_type) = child.file_type() else {
+                continue;
+            };
             let path = child.path();
             if file_type.is_dir() {
                 match self.scan(&path, depth + 1) {
@@ -148,11 +164,15 @@ impl Discovery {
             } else if file_type.is_file() {
                 has_files = true;
                 let archive = match sniff_file(&path) {
-                    Ok(FileKind::Tar | FileKind::GzipTar) => true,
+                    Ok(FileKind::Tar | FileKind::GzipTar | FileKind::Unsupported) => true,
                     _ => has_archive_ext(&file_name(&path)),
                 };
                 holds |= archive;
-                inputs.push(if archive { Input::Archive(path) } else { Input::LogFile(path) });
+                inputs.push(if archive {
+                    Input::Archive(path)
+                } else {
+                    Input::LogFile(path)
+                });
             }
             // links, pipes, sockets, devices: not followed, not opened
         }
@@ -167,22 +187,33 @@ impl Discovery {
         let matcher = match GlobBuilder::new(pattern).literal_separator(true).build() {
             Ok(glob) => glob.compile_matcher(),
             Err(e) => {
-                self.problems.push(Problem::new(pattern, format!("invalid glob pattern: {e}")));
+                self.problems
+                    .push(Problem::new(pattern, format!("invalid glob pattern: {e}")));
                 return;
             }
         };
         let (base, implicit_base, max_depth) = glob_base(pattern);
         let mut matched: Vec<PathBuf> = Vec::new();
-        for item in WalkDir::new(&base).follow_links(false).min_depth(1).max_depth(max_depth).sort_by_file_name() {
+        for item in WalkDir::new(&base)
+            .follow_links(false)
+            .min_depth(1)
+            .max_depth(max_depth)
+            .sort_by_file_name()
+        {
             let Ok(item) = item else { continue };
-            let candidate = if implicit_base { item.path().strip_prefix(".").unwrap_or(item.path()) } else { item.path() };
+            let candidate = if implicit_base {
+                item.path().strip_prefix(".").unwrap_or(item.path())
+            } else {
+                item.path()
+            };
             // a directory already matched stands for what it holds
             if matcher.is_match(candidate) && !matched.iter().any(|m| item.path().starts_with(m)) {
                 matched.push(item.into_path());
             }
         }
         if matched.is_empty() {
-            self.problems.push(Problem::new(pattern, "no file matches this pattern"));
+            self.problems
+                .push(Problem::new(pattern, "no file matches this pattern"));
         }
         for path in matched {
             let shown = path.display().to_string();
@@ -199,9 +230,17 @@ fn has_glob_meta(arg: &str) -> bool {
 /// it the pattern reaches.
 fn glob_base(pattern: &str) -> (PathBuf, bool, usize) {
     let parts: Vec<&str> = pattern.split('/').collect();
-    let literal = parts.iter().take_while(|p| !has_glob_meta(p)).count().min(parts.len() - 1);
+    let literal = parts
+        .iter()
+        .take_while(|p| !has_glob_meta(p))
+        .count()
+        .min(parts.len() - 1);
     let rest = &parts[literal..];
-    let max_depth = if rest.contains(&"**") { usize::MAX } else { rest.len() };
+    let max_depth = if rest.contains(&"**") {
+        usize::MAX
+    } else {
+        rest.len()
+    };
     let base = parts[..literal].join("/");
     match base.as_str() {
         "" if pattern.starts_with('/') => (PathBuf::from("/"), false, max_depth),
@@ -211,13 +250,18 @@ fn glob_base(pattern: &str) -> (PathBuf, bool, usize) {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Reads a regular file's first bytes (and, for gzip, its first decompressed bytes). Never
 /// blocks: opened with `O_NONBLOCK`, and only when the file type says regular file.
 fn sniff_file(path: &Path) -> io::Result<FileKind> {
-    let file = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
     if !file.metadata()?.is_file() {
         return Ok(FileKind::Other);
     }
@@ -232,6 +276,7 @@ fn sniff_file(path: &Path) -> io::Result<FileKind> {
                 FileKind::Gzip
             }
         }
+        Magic::Other if sniff::unsupported_format(head.prefix()).is_some() => FileKind::Unsupported,
         Magic::Empty | Magic::Other => FileKind::Other,
     })
 }
@@ -244,7 +289,10 @@ mod tests {
     fn glob_bases() {
         assert_eq!(glob_base("*.tgz"), (PathBuf::from("."), true, 1));
         assert_eq!(glob_base("b/*/x.tgz"), (PathBuf::from("b"), false, 2));
-        assert_eq!(glob_base("/tmp/b/**/*.tgz"), (PathBuf::from("/tmp/b"), false, usize::MAX));
+        assert_eq!(
+            glob_base("/tmp/b/**/*.tgz"),
+            (PathBuf::from("/tmp/b"), false, usize::MAX)
+        );
         assert_eq!(glob_base("/*.tgz"), (PathBuf::from("/"), false, 1));
     }
 }

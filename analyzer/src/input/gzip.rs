@@ -52,7 +52,10 @@ pub(crate) type Gunzip<R> = MultiGzDecoder<CountingBufRead<BufReader<R>>>;
 /// Decodes `compressed` as (possibly concatenated) gzip members.
 pub(crate) fn gunzip<R: Read>(compressed: R) -> (Gunzip<R>, Counter) {
     let counter = Counter::default();
-    let counting = CountingBufRead { inner: BufReader::with_capacity(64 * 1024, compressed), consumed: counter.clone() };
+    let counting = CountingBufRead {
+        inner: BufReader::with_capacity(64 * 1024, compressed),
+        consumed: counter.clone(),
+    };
     (MultiGzDecoder::new(counting), counter)
 }
 

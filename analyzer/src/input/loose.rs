@@ -5,6 +5,7 @@
 
 use super::archive::{read_tar, Source};
 use super::content;
+use super::gzip::Counter;
 use super::naming::{self, NameInfo};
 use super::{EntryMeta, Problem, Sink};
 use std::fs::{self, Metadata};
@@ -35,7 +36,10 @@ pub(crate) fn read_file(path: &Path, sink: &dyn Sink) -> Vec<Problem> {
         Ok(f) => f,
         Err(e) => return vec![Problem::new(origin, format!("cannot open: {e}"))],
     };
-    let names = path.file_name().map(|n| naming::parse_name(&n.to_string_lossy())).unwrap_or_default();
+    let names = path
+        .file_name()
+        .map(|n| naming::parse_name(&n.to_string_lossy()))
+        .unwrap_or_default();
     let entry = loose_meta(&origin, meta.is_file().then_some(&meta));
     read_stream(&origin, &origin, names, entry, file, sink)
 }
@@ -43,37 +47,67 @@ pub(crate) fn read_file(path: &Path, sink: &dyn Sink) -> Vec<Problem> {
 /// Reads standard input: VM `stdin`, input `-`.
 pub(crate) fn read_stdin(sink: &dyn Sink) -> Vec<Problem> {
     let entry = loose_meta("-", None);
-    read_stream("-", "stdin", NameInfo::default(), entry, io::stdin().lock(), sink)
+    read_stream(
+        "-",
+        "stdin",
+        NameInfo::default(),
+        entry,
+        io::stdin().lock(),
+        sink,
+    )
 }
 
 /// The entry a loose input delivers: named after its path (from `var/vcap/` on, when the path
 /// has it, else its file name); `stdin` for stdin.
 pub(crate) fn loose_meta(origin: &str, meta: Option<&Metadata>) -> EntryMeta {
     EntryMeta {
-        path: if origin == "-" { "stdin".to_string() } else { naming::loose_path(origin) },
+        path: if origin == "-" {
+            "stdin".to_string()
+        } else {
+            naming::loose_path(origin)
+        },
         archive_name: origin.to_string(),
         size: meta.map(Metadata::len),
         mtime: meta.map(MetadataExt::mtime),
     }
 }
 
-fn read_stream(origin: &str, name: &str, names: NameInfo, entry: EntryMeta, mut reader: impl Read, sink: &dyn Sink) -> Vec<Problem> {
+fn read_stream(
+    origin: &str,
+    name: &str,
+    names: NameInfo,
+    entry: EntryMeta,
+    mut reader: impl Read,
+    sink: &dyn Sink,
+) -> Vec<Problem> {
     let mut content = content::open(&mut reader);
     if content.is_archive() {
-        let src =
-            Source { origin: origin.to_string(), names, fallback: name.to_string(), depth: 0, compressed: content.counter() };
+        let src = Source {
+            origin: origin.to_string(),
+            names,
+            fallback: name.to_string(),
+            depth: 0,
+            compressed: content.counter(),
+        };
         return read_tar(content.reader(), &src, sink).into_problems();
     }
-    let gzip = content.is_gzip();
+    let gzip = content.counter();
     deliver(origin, name, entry, content.reader(), gzip, sink)
 }
 
 /// Delivers one loose stream as a VM of its own.
-pub(crate) fn deliver(origin: &str, name: &str, entry: EntryMeta, data: &mut dyn Read, gzip: bool, sink: &dyn Sink) -> Vec<Problem> {
+pub(crate) fn deliver(
+    origin: &str,
+    name: &str,
+    entry: EntryMeta,
+    data: &mut dyn Read,
+    gzip: Option<Counter>,
+    sink: &dyn Sink,
+) -> Vec<Problem> {
     let vm = naming::loose_vm(origin, name);
     sink.vm(&vm);
-    match content::deliver(sink, &vm, &entry, data, gzip) {
-        Some(message) => vec![Problem::new(origin, message)],
-        None => vec![],
-    }
+    content::deliver(sink, &vm, &entry, data, gzip)
+        .map(|failed| failed.problem(origin))
+        .into_iter()
+        .collect()
 }

@@ -13,7 +13,8 @@
 //!   `var/vcap/sys/log/`, agent logs under `var/vcap/bosh/log/`), VM roots, loose files.
 //! - Hostile input is data, not instructions: `../` and absolute names are only normalized
 //!   for reporting, links are never followed, FIFOs and devices are never opened, nesting
-//!   and header sizes are capped. A truncated or corrupt input yields what was readable plus
+//!   and header sizes are capped. The one file held in memory is our `manifest.json` (to name
+//!   the VM), capped at 32 MiB. A truncated or corrupt input yields what was readable plus
 //!   a [`Problem`] with the byte offset; nothing here panics or stops the run.
 //!
 //! What it is not: it does not match, parse or judge log content (that is the matcher and the
@@ -165,7 +166,10 @@ pub fn read_input(input: &Input, sink: &dyn Sink) -> Vec<Problem> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            vec![Problem::new(input.name(), format!("internal error while reading (panic: {what})"))]
+            vec![Problem::new(
+                input.name(),
+                format!("internal error while reading (panic: {what})"),
+            )]
         }
     }
 }

@@ -62,23 +62,33 @@ pub(crate) struct ManifestInfo {
 
 /// Parses `manifest.json`. Missing fields are fine; a field of the wrong shape is a warning.
 pub(crate) fn parse_manifest(bytes: &[u8]) -> Result<(ManifestInfo, Vec<String>), String> {
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| format!("manifest.json is not valid JSON: {e}"))?;
+    let root: Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("manifest.json is not valid JSON: {e}"))?;
     if !root.is_object() {
         return Err("manifest.json is not a JSON object".to_string());
     }
-    let text = |ptr: &str| root.pointer(ptr).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    let text = |ptr: &str| {
+        root.pointer(ptr)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let mut warnings = Vec::new();
     let collected_at = match root.get("collected_at") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => match s.parse::<Timestamp>() {
             Ok(t) => Some(t),
             Err(e) => {
-                warnings.push(format!("manifest.json: collected_at {s:?} is not an RFC 3339 time ({e})"));
+                warnings.push(format!(
+                    "manifest.json: collected_at {s:?} is not an RFC 3339 time ({e})"
+                ));
                 None
             }
         },
         Some(other) => {
-            warnings.push(format!("manifest.json: collected_at is not a string: {other}"));
+            warnings.push(format!(
+                "manifest.json: collected_at is not a string: {other}"
+            ));
             None
         }
     };
@@ -97,7 +107,12 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> Result<(ManifestInfo, Vec<String>)
 
 /// The VM an archive or directory stands for: the manifest first, then its name, then
 /// `fallback` (the input path, or `stdin`).
-pub(crate) fn vm_info(origin: &str, fallback: &str, names: &NameInfo, manifest: Option<&ManifestInfo>) -> VmInfo {
+pub(crate) fn vm_info(
+    origin: &str,
+    fallback: &str,
+    names: &NameInfo,
+    manifest: Option<&ManifestInfo>,
+) -> VmInfo {
     let m = manifest.cloned().unwrap_or_default();
     let from_manifest = match (&m.name, &m.id) {
         (Some(n), Some(id)) => Some(format!("{n}/{id}")),
@@ -106,7 +121,9 @@ pub(crate) fn vm_info(origin: &str, fallback: &str, names: &NameInfo, manifest: 
     };
     VmInfo {
         identity: VmIdentity {
-            name: from_manifest.or_else(|| names.instance()).unwrap_or_else(|| fallback.to_string()),
+            name: from_manifest
+                .or_else(|| names.instance())
+                .unwrap_or_else(|| fallback.to_string()),
             deployment: m.deployment.or_else(|| names.deployment.clone()),
             az: m.az,
         },
@@ -121,7 +138,11 @@ pub(crate) fn vm_info(origin: &str, fallback: &str, names: &NameInfo, manifest: 
 /// A loose input (log file, stdin) standing for a VM of its own.
 pub(crate) fn loose_vm(origin: &str, name: &str) -> VmInfo {
     VmInfo {
-        identity: VmIdentity { name: name.to_string(), deployment: None, az: None },
+        identity: VmIdentity {
+            name: name.to_string(),
+            deployment: None,
+            az: None,
+        },
         collected_at: None,
         origin: origin.to_string(),
         bundle_complete: None,
@@ -142,8 +163,14 @@ pub(crate) fn loose_vm(origin: &str, name: &str) -> VmInfo {
 pub(crate) fn parse_name(file_name: &str) -> NameInfo {
     let stem = strip_archive_ext(file_name);
     if let Some(epoch) = stem.strip_prefix("logs_") {
-        let at = epoch.parse::<i64>().ok().and_then(|s| Timestamp::from_second(s).ok());
-        return NameInfo { at, ..NameInfo::default() };
+        let at = epoch
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok());
+        return NameInfo {
+            at,
+            ..NameInfo::default()
+        };
     }
     if let Some((rest, at)) = split_compact_time(stem) {
         // instance ids and group names hold no dots: split them off the right
@@ -161,7 +188,11 @@ pub(crate) fn parse_name(file_name: &str) -> NameInfo {
                 id: None,
                 at: Some(at),
             },
-            _ => NameInfo { deployment: Some(rest.to_string()), at: Some(at), ..NameInfo::default() },
+            _ => NameInfo {
+                deployment: Some(rest.to_string()),
+                at: Some(at),
+                ..NameInfo::default()
+            },
         };
         return info.non_empty();
     }
@@ -181,7 +212,10 @@ pub(crate) fn parse_name(file_name: &str) -> NameInfo {
                     id: Some(id.to_string()),
                     at: Some(at),
                 },
-                _ => NameInfo { at: Some(at), ..NameInfo::default() },
+                _ => NameInfo {
+                    at: Some(at),
+                    ..NameInfo::default()
+                },
             };
             return info.non_empty();
         }
@@ -227,7 +261,11 @@ fn split_compact_time(stem: &str) -> Option<(&str, Timestamp)> {
     }
     let (rest, at) = compact_at_end(&stem[..sep])?;
     let nanos: i64 = format!("{frac:0<9}").parse().ok()?;
-    Some((rest, at.checked_add(jiff::SignedDuration::from_nanos(nanos)).ok()?))
+    Some((
+        rest,
+        at.checked_add(jiff::SignedDuration::from_nanos(nanos))
+            .ok()?,
+    ))
 }
 
 /// `(rest, time)` when `s` ends with `-YYYYMMDD-HHMMSS`.
@@ -237,28 +275,57 @@ fn compact_at_end(s: &str) -> Option<(&str, Timestamp)> {
     }
     let (rest, tail) = s.split_at(s.len() - 16);
     let tail = tail.as_bytes();
-    if tail[0] != b'-' || tail[9] != b'-' || !tail[1..9].iter().chain(&tail[10..16]).all(u8::is_ascii_digit) {
+    if tail[0] != b'-'
+        || tail[9] != b'-'
+        || !tail[1..9]
+            .iter()
+            .chain(&tail[10..16])
+            .all(u8::is_ascii_digit)
+    {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> i64 { tail[r].iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')) };
-    let at = utc(num(1..5), num(5..7), num(7..9), num(10..12), num(12..14), num(14..16))?;
+    let num = |r: std::ops::Range<usize>| -> i64 {
+        tail[r].iter().fold(0, |n, d| n * 10 + i64::from(d - b'0'))
+    };
+    let at = utc(
+        num(1..5),
+        num(5..7),
+        num(7..9),
+        num(10..12),
+        num(12..14),
+        num(14..16),
+    )?;
     (!rest.is_empty()).then_some((rest, at))
 }
 
 /// `Y-m-d-H-M-S`, or one of the compact forms a bundle name may carry.
 fn parse_dotted_time(s: &str) -> Option<Timestamp> {
     let fields: Vec<&str> = s.split('-').collect();
-    if fields.len() == 6 && fields.iter().all(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())) {
+    if fields.len() == 6
+        && fields
+            .iter()
+            .all(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    {
         let n: Vec<i64> = fields.iter().filter_map(|f| f.parse().ok()).collect();
         return utc(n[0], n[1], n[2], n[3], n[4], n[5]);
     }
     // 20240102T030405Z, 2024-01-02T03-04-05Z, 2024-01-02T03:04:05Z
     let s2 = s.trim_end_matches('Z');
     let digits: String = s2.chars().filter(char::is_ascii_digit).collect();
-    let shape_ok = s2.contains('T') && s2.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 'T'));
+    let shape_ok = s2.contains('T')
+        && s2
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | 'T'));
     if shape_ok && digits.len() == 14 {
         let num = |r: std::ops::Range<usize>| digits[r].parse::<i64>().ok();
-        return utc(num(0..4)?, num(4..6)?, num(6..8)?, num(8..10)?, num(10..12)?, num(12..14)?);
+        return utc(
+            num(0..4)?,
+            num(4..6)?,
+            num(6..8)?,
+            num(8..10)?,
+            num(10..12)?,
+            num(12..14)?,
+        );
     }
     None
 }
@@ -327,7 +394,10 @@ pub(crate) fn vm_path(norm: &str, layout: &Layout) -> String {
 }
 
 fn is_vm_path(p: &str) -> bool {
-    p.starts_with("var/vcap/") || p.starts_with("var/log/") || p.starts_with("commands/") || p == "manifest.json"
+    p.starts_with("var/vcap/")
+        || p.starts_with("var/log/")
+        || p.starts_with("commands/")
+        || p == "manifest.json"
 }
 
 fn auto_path(p: &str) -> String {
@@ -390,13 +460,21 @@ mod tests {
 
     #[test]
     fn bosh_logs_single_instance_name() {
-        let n = parse_name("cf.diego_cell.3f2a9c1e-1111-2222-3333-444455556666-20240102-030405-123456789.tgz");
+        let n = parse_name(
+            "cf.diego_cell.3f2a9c1e-1111-2222-3333-444455556666-20240102-030405-123456789.tgz",
+        );
         assert_eq!(n.deployment.as_deref(), Some("cf"));
         assert_eq!(n.group.as_deref(), Some("diego_cell"));
-        assert_eq!(n.id.as_deref(), Some("3f2a9c1e-1111-2222-3333-444455556666"));
+        assert_eq!(
+            n.id.as_deref(),
+            Some("3f2a9c1e-1111-2222-3333-444455556666")
+        );
         assert_eq!(n.at, ts("2024-01-02T03:04:05.123456789Z"));
         let n = parse_name("cf.router.0-20240102-030405.tgz");
-        assert_eq!((n.group.as_deref(), n.id.as_deref()), (Some("router"), Some("0")));
+        assert_eq!(
+            (n.group.as_deref(), n.id.as_deref()),
+            (Some("router"), Some("0"))
+        );
         assert_eq!(n.at, ts("2024-01-02T03:04:05Z"));
         let n = parse_name("cf-20240102-030405-5.tgz");
         assert_eq!((n.deployment.as_deref(), n.group), (Some("cf"), None));
@@ -406,7 +484,10 @@ mod tests {
     #[test]
     fn nested_instance_and_multi_instance_names() {
         let n = parse_name("doppler.7d9e-aa.2024-01-02-03-04-05.tgz");
-        assert_eq!((n.group.as_deref(), n.id.as_deref()), (Some("doppler"), Some("7d9e-aa")));
+        assert_eq!(
+            (n.group.as_deref(), n.id.as_deref()),
+            (Some("doppler"), Some("7d9e-aa"))
+        );
         assert_eq!(n.at, ts("2024-01-02T03:04:05Z"));
         let n = parse_name("logs_1704164645.tgz");
         assert_eq!(n.at, ts("2024-01-02T03:04:05Z"));
@@ -432,15 +513,35 @@ mod tests {
 
     #[test]
     fn layouts_map_to_vm_paths() {
-        let bundle = Layout::Bundle { top: Some("b".into()) };
-        assert_eq!(vm_path("b/var/vcap/sys/log/rep/rep.log", &bundle), "var/vcap/sys/log/rep/rep.log");
+        let bundle = Layout::Bundle {
+            top: Some("b".into()),
+        };
+        assert_eq!(
+            vm_path("b/var/vcap/sys/log/rep/rep.log", &bundle),
+            "var/vcap/sys/log/rep/rep.log"
+        );
         assert_eq!(vm_path("b/commands/df.txt", &bundle), "commands/df.txt");
-        assert_eq!(vm_path("rep/rep.stdout.log", &Layout::Auto), "var/vcap/sys/log/rep/rep.stdout.log");
-        assert_eq!(vm_path("current", &Layout::Auto), "var/vcap/bosh/log/current");
-        assert_eq!(vm_path("@400000006592f5a30a1b2c3d.s", &Layout::Auto), "var/vcap/bosh/log/@400000006592f5a30a1b2c3d.s");
+        assert_eq!(
+            vm_path("rep/rep.stdout.log", &Layout::Auto),
+            "var/vcap/sys/log/rep/rep.stdout.log"
+        );
+        assert_eq!(
+            vm_path("current", &Layout::Auto),
+            "var/vcap/bosh/log/current"
+        );
+        assert_eq!(
+            vm_path("@400000006592f5a30a1b2c3d.s", &Layout::Auto),
+            "var/vcap/bosh/log/@400000006592f5a30a1b2c3d.s"
+        );
         assert_eq!(vm_path("syslog.1.gz", &Layout::Auto), "var/log/syslog.1.gz");
-        assert_eq!(vm_path("var/vcap/monit/monit.log", &Layout::Auto), "var/vcap/monit/monit.log");
-        assert_eq!(vm_path("x/var/vcap/monit/monit.log", &Layout::Auto), "var/vcap/monit/monit.log");
+        assert_eq!(
+            vm_path("var/vcap/monit/monit.log", &Layout::Auto),
+            "var/vcap/monit/monit.log"
+        );
+        assert_eq!(
+            vm_path("x/var/vcap/monit/monit.log", &Layout::Auto),
+            "var/vcap/monit/monit.log"
+        );
         assert_eq!(manifest_top("b/manifest.json"), Some(Some("b".into())));
         assert_eq!(manifest_top("manifest.json"), Some(None));
         assert_eq!(manifest_top("b/c/manifest.json"), None);
@@ -448,7 +549,10 @@ mod tests {
 
     #[test]
     fn loose_paths() {
-        assert_eq!(loose_path("/tmp/x/var/vcap/sys/log/rep/rep.log"), "var/vcap/sys/log/rep/rep.log");
+        assert_eq!(
+            loose_path("/tmp/x/var/vcap/sys/log/rep/rep.log"),
+            "var/vcap/sys/log/rep/rep.log"
+        );
         assert_eq!(loose_path("/tmp/app.log"), "app.log");
         assert_eq!(loose_path("var/log/syslog"), "var/log/syslog");
     }
@@ -460,13 +564,27 @@ mod tests {
         assert_eq!(vm.identity.name, "doppler/0");
         assert_eq!(vm.identity.az.as_deref(), Some("z1"));
         assert_eq!(vm.collected_at, ts("2024-01-02T03:04:05Z"));
-        assert_eq!((vm.bundle_complete, vm.incomplete_reason.as_deref()), (Some(false), Some("budget")));
+        assert_eq!(
+            (vm.bundle_complete, vm.incomplete_reason.as_deref()),
+            (Some(false), Some("budget"))
+        );
         assert!(w.is_empty());
-        let (m, w) = parse_manifest(br#"{"host":{"hostname":"h1"},"collected_at":"yesterday"}"#).unwrap();
-        assert_eq!(vm_info("o", "o", &NameInfo::default(), Some(&m)).identity.name, "h1");
+        let (m, w) =
+            parse_manifest(br#"{"host":{"hostname":"h1"},"collected_at":"yesterday"}"#).unwrap();
+        assert_eq!(
+            vm_info("o", "o", &NameInfo::default(), Some(&m))
+                .identity
+                .name,
+            "h1"
+        );
         assert_eq!(w.len(), 1);
         let (m, _) = parse_manifest(b"{}").unwrap();
-        assert_eq!(vm_info("o", "fb", &NameInfo::default(), Some(&m)).identity.name, "fb");
+        assert_eq!(
+            vm_info("o", "fb", &NameInfo::default(), Some(&m))
+                .identity
+                .name,
+            "fb"
+        );
         assert!(parse_manifest(b"[1]").is_err());
         assert!(parse_manifest(b"{").is_err());
     }

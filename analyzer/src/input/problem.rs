@@ -24,7 +24,12 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(input: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { input: input.into(), path: None, offset: None, message: message.into() }
+        Problem {
+            input: input.into(),
+            path: None,
+            offset: None,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn with_path(mut self, path: impl Into<String>) -> Self {
@@ -60,8 +65,13 @@ mod tests {
 
     #[test]
     fn display_has_every_known_part() {
-        let p = Problem::new("b.tgz", "gzip data ends early").with_path("x.log").with_offset(42);
-        assert_eq!(p.to_string(), "b.tgz: x.log: gzip data ends early (at byte 42)");
+        let p = Problem::new("b.tgz", "gzip data ends early")
+            .with_path("x.log")
+            .with_offset(42);
+        assert_eq!(
+            p.to_string(),
+            "b.tgz: x.log: gzip data ends early (at byte 42)"
+        );
         assert_eq!(Problem::new("-", "broken").to_string(), "-: broken");
     }
 }

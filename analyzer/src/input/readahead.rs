@@ -42,7 +42,15 @@ pub(crate) fn spawn<R: Read + Send + 'static>(source: R) -> io::Result<Readahead
     let thread = std::thread::Builder::new()
         .name("vcap-readahead".to_string())
         .spawn(move || produce(source, &tx, &free))?;
-    Ok(Readahead { rx: Some(rx), recycle, chunk: Vec::new(), len: 0, pos: 0, done: None, thread: Some(thread) })
+    Ok(Readahead {
+        rx: Some(rx),
+        recycle,
+        chunk: Vec::new(),
+        len: 0,
+        pos: 0,
+        done: None,
+        thread: Some(thread),
+    })
 }
 
 fn produce<R: Read>(mut source: R, tx: &SyncSender<Msg>, free: &Receiver<Vec<u8>>) {
@@ -111,7 +119,10 @@ impl Read for Readahead {
                 Some(Msg::Eof) => self.done = Some(Ok(())),
                 Some(Msg::Err(e)) => self.done = Some(Err((e.kind(), e.to_string()))),
                 None => {
-                    self.done = Some(Err((ErrorKind::Other, "the decompression thread stopped unexpectedly".to_string())))
+                    self.done = Some(Err((
+                        ErrorKind::Other,
+                        "the decompression thread stopped unexpectedly".to_string(),
+                    )))
                 }
             }
         }

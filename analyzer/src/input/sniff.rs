@@ -47,12 +47,36 @@ pub(crate) fn is_tar_header(block: &[u8]) -> bool {
     if digits.is_empty() {
         return false;
     }
-    let Some(stored) = std::str::from_utf8(&digits).ok().and_then(|s| u32::from_str_radix(s, 8).ok())
+    let Some(stored) = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|s| u32::from_str_radix(s, 8).ok())
     else {
         return false;
     };
-    let sum: u32 = block[..148].iter().chain(&block[156..PEEK]).map(|b| u32::from(*b)).sum::<u32>() + 8 * 32;
+    let sum: u32 = block[..148]
+        .iter()
+        .chain(&block[156..PEEK])
+        .map(|b| u32::from(*b))
+        .sum::<u32>()
+        + 8 * 32;
     sum == stored
+}
+
+/// Names the archive or compression formats this reader does not read, from their magic bytes,
+/// so that such a file is reported as what it is rather than read as a log.
+pub(crate) fn unsupported_format(prefix: &[u8]) -> Option<&'static str> {
+    const KNOWN: [(&[u8], &str); 6] = [
+        (b"PK\x03\x04", "zip"),
+        (b"BZh", "bzip2"),
+        (b"\xfd7zXZ\x00", "xz"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+        (b"7z\xbc\xaf\x27\x1c", "7-Zip"),
+        (b"\x04\x22\x4d\x18", "lz4"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(magic, _)| prefix.starts_with(magic))
+        .map(|(_, name)| *name)
 }
 
 /// Shows a stream's first bytes in messages: printable ASCII as is, the rest as `\xNN`.
@@ -95,7 +119,12 @@ pub(crate) fn peek<R: Read>(mut inner: R, n: usize) -> Peeked<R> {
         }
     }
     prefix.truncate(filled);
-    Peeked { prefix, pos: 0, error, inner }
+    Peeked {
+        prefix,
+        pos: 0,
+        error,
+        inner,
+    }
 }
 
 impl<R> Peeked<R> {
@@ -188,5 +217,7 @@ mod tests {
     #[test]
     fn describes_binary_prefixes() {
         assert_eq!(describe_prefix(b"PK\x03\x04"), "PK\\x03\\x04");
+        assert_eq!(unsupported_format(b"\x28\xb5\x2f\xfd\x00"), Some("zstd"));
+        assert_eq!(unsupported_format(b"hello"), None);
     }
 }

@@ -52,16 +52,31 @@ pub(crate) fn read(root: &Path, sink: &dyn Sink) -> Vec<Problem> {
     let names = naming::parse_name(&dir_name);
     let manifest = read_manifest(root, &origin, &mut problems);
     let vm = naming::vm_info(&origin, &origin, &names, manifest.as_ref());
-    let layout = if is_vm_root(root) { Layout::Bundle { top: None } } else { Layout::Auto };
-    let tree = Tree { origin, names, layout, vm, sink };
+    let layout = if is_vm_root(root) {
+        Layout::Bundle { top: None }
+    } else {
+        Layout::Auto
+    };
+    let tree = Tree {
+        origin,
+        names,
+        layout,
+        vm,
+        sink,
+    };
     sink.vm(&tree.vm);
 
     let mut files = Vec::new();
-    for item in WalkDir::new(root).follow_links(false).sort_by_file_name().min_depth(1) {
+    for item in WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
         let item = match item {
             Ok(item) => item,
             Err(e) => {
-                let mut problem = Problem::new(&tree.origin, format!("cannot read: {}", walk_error(&e)));
+                let mut problem =
+                    Problem::new(&tree.origin, format!("cannot read: {}", walk_error(&e)));
                 if let Some(p) = e.path() {
                     problem = problem.with_path(relative(root, p));
                 }
@@ -76,13 +91,21 @@ pub(crate) fn read(root: &Path, sink: &dyn Sink) -> Vec<Problem> {
         } else if file_type.is_file() {
             files.push((item.into_path(), rel));
         } else if file_type.is_symlink() {
-            let target = fs::read_link(item.path()).map(|t| t.display().to_string()).unwrap_or_default();
+            let target = fs::read_link(item.path())
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
             tree.skip(&rel, format!("symbolic link to {target} (not followed)"));
         } else {
-            tree.skip(&rel, format!("{} (not a regular file)", kind_name(file_type)));
+            tree.skip(
+                &rel,
+                format!("{} (not a regular file)", kind_name(file_type)),
+            );
         }
     }
-    let per_file: Vec<Vec<Problem>> = files.par_iter().map(|(path, rel)| tree.file(path, rel)).collect();
+    let per_file: Vec<Vec<Problem>> = files
+        .par_iter()
+        .map(|(path, rel)| tree.file(path, rel))
+        .collect();
     problems.extend(per_file.into_iter().flatten());
     problems
 }
@@ -90,7 +113,11 @@ pub(crate) fn read(root: &Path, sink: &dyn Sink) -> Vec<Problem> {
 impl Tree<'_> {
     fn skip(&self, rel: &str, reason: String) {
         let path = naming::vm_path(&naming::normalize(rel.as_bytes()), &self.layout);
-        self.sink.skipped(Skipped { vm: self.vm.identity.name.clone(), path, reason });
+        self.sink.skipped(Skipped {
+            vm: self.vm.identity.name.clone(),
+            path,
+            reason,
+        });
     }
 
     /// One regular file: opened without blocking or following, checked, delivered.
@@ -103,7 +130,14 @@ impl Tree<'_> {
         {
             Ok(f) => f,
             Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-                self.skip(rel, "became a symbolic link while reading (not followed)".to_string());
+                self.skip(
+                    rel,
+                    "became a symbolic link while reading (not followed)".to_string(),
+                );
+                return vec![];
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.skip(rel, "vanished before it could be read".to_string());
                 return vec![];
             }
             Err(e) => return problem(format!("cannot open: {e}")),
@@ -113,7 +147,10 @@ impl Tree<'_> {
             Err(e) => return problem(format!("cannot read: {e}")),
         };
         if !meta.is_file() {
-            self.skip(rel, format!("{} (not a regular file)", kind_name(meta.file_type())));
+            self.skip(
+                rel,
+                format!("{} (not a regular file)", kind_name(meta.file_type())),
+            );
             return vec![];
         }
         let norm = naming::normalize(rel.as_bytes());
@@ -135,28 +172,38 @@ impl Tree<'_> {
             size: Some(meta.len()),
             mtime: Some(meta.mtime()),
         };
-        let gzip = content.is_gzip();
-        match content::deliver(self.sink, &self.vm, &entry, content.reader(), gzip) {
-            Some(message) => problem(message),
-            None => vec![],
-        }
+        let gzip = content.counter();
+        content::deliver(self.sink, &self.vm, &entry, content.reader(), gzip)
+            .map(|failed| failed.problem(&self.origin).with_path(rel))
+            .into_iter()
+            .collect()
     }
 }
 
 /// The tree's `manifest.json`, when it has a readable one.
-fn read_manifest(root: &Path, origin: &str, problems: &mut Vec<Problem>) -> Option<naming::ManifestInfo> {
+fn read_manifest(
+    root: &Path,
+    origin: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<naming::ManifestInfo> {
     let path = root.join("manifest.json");
     if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
         return None;
     }
     let mut bytes = Vec::new();
-    let file = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(&path);
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(&path);
     let read = file.and_then(|f| f.take(MANIFEST_CAP + 1).read_to_end(&mut bytes));
-    let mut note = |message: String| problems.push(Problem::new(origin, message).with_path("manifest.json"));
+    let mut note =
+        |message: String| problems.push(Problem::new(origin, message).with_path("manifest.json"));
     match read {
         Err(e) => note(format!("cannot read: {e}")),
         Ok(_) if bytes.len() as u64 > MANIFEST_CAP => {
-            note(format!("manifest.json is over {MANIFEST_CAP} bytes: not parsed"));
+            note(format!(
+                "manifest.json is over {MANIFEST_CAP} bytes: not parsed"
+            ));
         }
         Ok(_) => match naming::parse_manifest(&bytes) {
             Ok((info, warnings)) => {
@@ -171,7 +218,10 @@ fn read_manifest(root: &Path, origin: &str, problems: &mut Vec<Problem>) -> Opti
 
 /// `path` relative to `root`, `/`-separated, lossy.
 fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn walk_error(e: &walkdir::Error) -> String {

@@ -1,7 +1,8 @@
 //! Turning grouped hits into [`Finding`]s: the job a file belongs to and the summary
 //! rendered from the first hit's captures. Ids are assigned later, after sorting.
 
-use super::{GroupedHit, Matcher};
+use super::GroupedHit;
+use crate::signature::Signature;
 use crate::finding::Finding;
 use std::collections::BTreeMap;
 
@@ -9,7 +10,9 @@ use std::collections::BTreeMap;
 /// `var/vcap/jobs/<job>/...` (a leading `/` or `./` is ignored).
 pub fn job_of(path: &str) -> Option<&str> {
     let path = path.trim_start_matches("./").trim_start_matches('/');
-    let rest = path.strip_prefix("var/vcap/sys/log/").or_else(|| path.strip_prefix("var/vcap/jobs/"))?;
+    let rest = path
+        .strip_prefix("var/vcap/sys/log/")
+        .or_else(|| path.strip_prefix("var/vcap/jobs/"))?;
     let (job, below) = rest.split_once('/')?;
     (!job.is_empty() && !below.is_empty()).then_some(job)
 }
@@ -22,7 +25,10 @@ pub fn render_summary(template: &str, captures: &BTreeMap<String, String>, path:
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let name = after.find('}').map(|close| &after[..close]).filter(|n| is_placeholder_name(n));
+        let name = after
+            .find('}')
+            .map(|close| &after[..close])
+            .filter(|n| is_placeholder_name(n));
         match name {
             Some(name) => {
                 match captures.get(name) {
@@ -52,7 +58,11 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         rest = &rest[open + 1..];
-        if let Some(name) = rest.find('}').map(|close| &rest[..close]).filter(|n| is_placeholder_name(n)) {
+        if let Some(name) = rest
+            .find('}')
+            .map(|close| &rest[..close])
+            .filter(|n| is_placeholder_name(n))
+        {
             names.push(name);
             rest = &rest[name.len() + 1..];
         }
@@ -64,35 +74,34 @@ fn is_placeholder_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-impl Matcher {
-    /// One finding per grouped hit of the file at `path` on `vm`. `id` is left empty: the
-    /// engine numbers findings after sorting them.
-    pub fn findings(&self, hits: Vec<GroupedHit>, vm: &str, path: &str) -> Vec<Finding> {
-        let job = job_of(path).map(str::to_string);
-        hits.into_iter()
-            .map(|h| {
-                let meta = &self.sigs[h.signature].meta;
-                Finding {
-                    id: String::new(),
-                    signature: meta.id.clone(),
-                    category: meta.category.clone(),
-                    kind: meta.kind,
-                    severity: meta.severity,
-                    title: meta.title.clone(),
-                    summary: render_summary(&meta.summary, &h.captures, path),
-                    vm: vm.to_string(),
-                    job: job.clone(),
-                    path: path.to_string(),
-                    line: Some(h.first_line),
-                    timestamp: h.first_ts,
-                    last_seen: h.last_ts,
-                    count: h.count,
-                    excerpt: h.excerpt,
-                    captures: h.captures,
-                }
-            })
-            .collect()
-    }
+/// One finding per grouped hit of the file at `path` on `vm`. `sigs` is the slice the
+/// [`super::Matcher`] was built from (hits name signatures by index). `id` is left empty:
+/// the engine numbers findings after sorting them.
+pub fn to_findings(sigs: &[Signature], hits: &[GroupedHit], vm: &str, path: &str) -> Vec<Finding> {
+    let job = job_of(path).map(str::to_string);
+    hits.iter()
+        .map(|h| {
+            let sig = &sigs[h.signature];
+            Finding {
+                id: String::new(),
+                signature: sig.id.clone(),
+                category: sig.category.clone(),
+                kind: sig.kind,
+                severity: sig.severity,
+                title: sig.title.clone(),
+                summary: render_summary(&sig.report.summary, &h.captures, path),
+                vm: vm.to_string(),
+                job: job.clone(),
+                path: path.to_string(),
+                line: Some(h.first_line),
+                timestamp: h.first_ts,
+                last_seen: h.last_ts,
+                count: h.count,
+                excerpt: h.excerpt.clone(),
+                captures: h.captures.clone(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -102,8 +111,14 @@ mod tests {
     #[test]
     fn job_from_log_and_jobs_paths() {
         assert_eq!(job_of("var/vcap/sys/log/rep/rep.stdout.log"), Some("rep"));
-        assert_eq!(job_of("/var/vcap/sys/log/metron_agent/x/y.log"), Some("metron_agent"));
-        assert_eq!(job_of("./var/vcap/jobs/credhub/config/cert.pem"), Some("credhub"));
+        assert_eq!(
+            job_of("/var/vcap/sys/log/metron_agent/x/y.log"),
+            Some("metron_agent")
+        );
+        assert_eq!(
+            job_of("./var/vcap/jobs/credhub/config/cert.pem"),
+            Some("credhub")
+        );
         assert_eq!(job_of("var/vcap/sys/log/loose.log"), None);
         assert_eq!(job_of("var/vcap/monit/monit.log"), None);
         assert_eq!(job_of("var/vcap/bosh/log/current"), None);
@@ -114,9 +129,18 @@ mod tests {
     fn summary_placeholders() {
         let caps: BTreeMap<String, String> = [("protocols".to_string(), "udp".to_string())].into();
         let p = "var/vcap/sys/log/metron_agent/metron_agent.stderr.log";
-        assert_eq!(render_summary("no doppler on {protocols} in {path}", &caps, p), format!("no doppler on udp in {p}"));
-        assert_eq!(render_summary("{unknown} {protocols}", &caps, p), "{unknown} udp");
-        assert_eq!(render_summary("json {\"a\": 1} {", &caps, p), "json {\"a\": 1} {");
+        assert_eq!(
+            render_summary("no doppler on {protocols} in {path}", &caps, p),
+            format!("no doppler on udp in {p}")
+        );
+        assert_eq!(
+            render_summary("{unknown} {protocols}", &caps, p),
+            "{unknown} udp"
+        );
+        assert_eq!(
+            render_summary("json {\"a\": 1} {", &caps, p),
+            "json {\"a\": 1} {"
+        );
         assert_eq!(render_summary("{{protocols}}", &caps, p), "{udp}");
         assert_eq!(render_summary("héllo {protocols}é", &caps, p), "héllo udpé");
         assert_eq!(placeholders("a {x} {y_1} {not valid} {"), ["x", "y_1"]);

@@ -61,7 +61,14 @@ struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     fn new(m: &'a Matcher, sel: &'a Selection, hint: YearHint) -> Scan<'a> {
-        Scan { m, sel, hint, line_no: 1, groups: (0..m.len()).map(|_| None).collect(), candidates: Vec::new() }
+        Scan {
+            m,
+            sel,
+            hint,
+            line_no: 1,
+            groups: (0..m.len()).map(|_| None).collect(),
+            candidates: Vec::new(),
+        }
     }
 
     /// Processes `chunk`, which starts at a line start (or inside line `line_no` when
@@ -71,7 +78,9 @@ impl<'a> Scan<'a> {
         let mut counted = 0;
         while pos < chunk.len() {
             let input = aho_corasick::Input::new(chunk).range(pos..);
-            let Some(found) = self.m.finder.find(input) else { break };
+            let Some(found) = self.m.finder.find(input) else {
+                break;
+            };
             let start = memrchr(b'\n', &chunk[pos..found.start()]).map_or(pos, |i| pos + i + 1);
             let end = memchr(b'\n', &chunk[found.end()..]).map_or(chunk.len(), |i| found.end() + i);
             self.line_no += count_lines(&chunk[counted..start]);
@@ -103,7 +112,8 @@ impl<'a> Scan<'a> {
                         g.hit.count += 1;
                         g.hit.last_line = line_no;
                         g.last_text.clear();
-                        g.last_text.extend_from_slice(&line[..line.len().min(LAST_LINE_MAX)]);
+                        g.last_text
+                            .extend_from_slice(&line[..line.len().min(LAST_LINE_MAX)]);
                     }
                 }
                 slot @ None => {
@@ -136,7 +146,11 @@ impl<'a> Scan<'a> {
             .flatten()
             .map(|g| {
                 let mut hit = g.hit;
-                hit.last_ts = if hit.count == 1 { hit.first_ts } else { timestamp::parse_line(&g.last_text, hint) };
+                hit.last_ts = if hit.count == 1 {
+                    hit.first_ts
+                } else {
+                    timestamp::parse_line(&g.last_text, hint)
+                };
                 hit
             })
             .collect();
@@ -155,7 +169,12 @@ pub(crate) fn excerpt(line: &[u8], span: Range<usize>) -> String {
     if line.len() <= EXCERPT_MAX {
         return String::from_utf8_lossy(line).into_owned();
     }
-    let start = char_floor(line, span.start.saturating_sub(EXCERPT_MAX / 4).min(line.len() - EXCERPT_MAX));
+    let start = char_floor(
+        line,
+        span.start
+            .saturating_sub(EXCERPT_MAX / 4)
+            .min(line.len() - EXCERPT_MAX),
+    );
     let end = char_floor(line, (start + EXCERPT_MAX).min(line.len()));
     let mut out = String::with_capacity(EXCERPT_MAX + 8);
     if start > 0 {
@@ -188,7 +207,12 @@ impl Matcher {
     /// Scans one file as a stream, in one pass, and returns one [`GroupedHit`] per
     /// signature of `sel` that hit, in order of first appearance. An empty selection
     /// returns at once without reading.
-    pub fn scan(&self, sel: &Selection, reader: &mut dyn Read, hint: YearHint) -> io::Result<Vec<GroupedHit>> {
+    pub fn scan(
+        &self,
+        sel: &Selection,
+        reader: &mut dyn Read,
+        hint: YearHint,
+    ) -> io::Result<Vec<GroupedHit>> {
         match self.scan_partial(sel, reader, hint) {
             (hits, None) => Ok(hits),
             (_, Some(e)) => Err(e),
@@ -197,7 +221,12 @@ impl Matcher {
 
     /// Like [`Matcher::scan`], but a read error (a truncated gzip, a vanished file) still
     /// returns the hits found before it, with the error.
-    pub fn scan_partial(&self, sel: &Selection, reader: &mut dyn Read, hint: YearHint) -> (Vec<GroupedHit>, Option<io::Error>) {
+    pub fn scan_partial(
+        &self,
+        sel: &Selection,
+        reader: &mut dyn Read,
+        hint: YearHint,
+    ) -> (Vec<GroupedHit>, Option<io::Error>) {
         if sel.is_empty() {
             return (Vec::new(), None);
         }

@@ -12,7 +12,10 @@ pub struct Selection {
 impl Selection {
     /// No signature out of `universe`.
     pub fn none(universe: usize) -> Selection {
-        Selection { words: vec![0; universe.div_ceil(64)], universe }
+        Selection {
+            words: vec![0; universe.div_ceil(64)],
+            universe,
+        }
     }
 
     /// Every signature out of `universe`.

@@ -7,7 +7,12 @@ use super::*;
 use crate::signature::{Origin, Signature};
 
 fn sig(id: &str, files: &[&str], literals: &[&str], regex: &[&str], not: &[&str]) -> Signature {
-    let list = |v: &[&str]| v.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ");
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let text = format!(
         "schema = 1\nid = \"{id}\"\ntitle = \"t\"\ncategory = \"process_crash\"\nkind = \"cause\"\nseverity = \"medium\"\n\
          [scope]\nfiles = [{}]\n[match]\nliterals = [{}]\nregex = [{}]\nnot = [{}]\n\
@@ -28,8 +33,17 @@ fn matcher_is_send_and_sync() {
 
 #[test]
 fn not_regex_vetoes_a_hit_and_captures_are_named_groups() {
-    let m = Matcher::new(&[sig("a", &["**"], &["disk is full"], &[r"disk is full on (?P<what>\S+)"], &["disk is full on /tmp"])]).unwrap();
-    let caps = m.match_line(0, b"ERROR disk is full on /var/vcap/data").unwrap();
+    let m = Matcher::new(&[sig(
+        "a",
+        &["**"],
+        &["disk is full"],
+        &[r"disk is full on (?P<what>\S+)"],
+        &["disk is full on /tmp"],
+    )])
+    .unwrap();
+    let caps = m
+        .match_line(0, b"ERROR disk is full on /var/vcap/data")
+        .unwrap();
     assert_eq!(caps["what"], "/var/vcap/data");
     assert!(m.match_line(0, b"ERROR disk is full on /tmp").is_none());
     // The literal is there, the regex is not satisfied.
@@ -41,22 +55,49 @@ fn not_regex_vetoes_a_hit_and_captures_are_named_groups() {
 
 #[test]
 fn compile_errors_name_the_signature() {
-    let e = Matcher::new(&[sig("bad-regex", &["**"], &["literal here"], &["(unclosed"], &[])]).unwrap_err();
-    assert!(matches!(&e, MatcherError::Regex { id, .. } if id == "bad-regex"), "{e}");
-    let e = Matcher::new(&[sig("bad-glob", &["a/[b"], &["literal here"], &["x"], &[])]).unwrap_err();
-    assert!(matches!(&e, MatcherError::Glob { id, .. } if id == "bad-glob"), "{e}");
+    let e = Matcher::new(&[sig(
+        "bad-regex",
+        &["**"],
+        &["literal here"],
+        &["(unclosed"],
+        &[],
+    )])
+    .unwrap_err();
+    assert!(
+        matches!(&e, MatcherError::Regex { id, .. } if id == "bad-regex"),
+        "{e}"
+    );
+    let e =
+        Matcher::new(&[sig("bad-glob", &["a/[b"], &["literal here"], &["x"], &[])]).unwrap_err();
+    assert!(
+        matches!(&e, MatcherError::Glob { id, .. } if id == "bad-glob"),
+        "{e}"
+    );
     let e = Matcher::new(&[sig("empty-lit", &["**"], &[""], &["x"], &[])]).unwrap_err();
     assert!(e.to_string().contains("empty-lit"), "{e}");
 }
 
 #[test]
 fn select_normalises_leading_slash_and_dot() {
-    let m = Matcher::new(&[sig("a", &["var/vcap/sys/log/rep/*.log"], &["literal here"], &["x"], &[])]).unwrap();
-    for p in ["var/vcap/sys/log/rep/rep.log", "/var/vcap/sys/log/rep/rep.log", "./var/vcap/sys/log/rep/rep.log"] {
+    let m = Matcher::new(&[sig(
+        "a",
+        &["var/vcap/sys/log/rep/*.log"],
+        &["literal here"],
+        &["x"],
+        &[],
+    )])
+    .unwrap();
+    for p in [
+        "var/vcap/sys/log/rep/rep.log",
+        "/var/vcap/sys/log/rep/rep.log",
+        "./var/vcap/sys/log/rep/rep.log",
+    ] {
         assert!(m.select(p, false).contains(0), "{p}");
     }
     // `*` does not cross `/`.
-    assert!(m.select("var/vcap/sys/log/rep/old/rep.log", false).is_empty());
+    assert!(m
+        .select("var/vcap/sys/log/rep/old/rep.log", false)
+        .is_empty());
     assert_eq!(m.index_of("a"), Some(0));
     assert_eq!(m.id(0), "a");
 }
@@ -67,7 +108,7 @@ fn excerpt_is_whole_when_short_and_cut_around_the_match_when_long() {
     assert_eq!(excerpt(b"bad \xff byte", 0..3), "bad \u{fffd} byte");
     let mut line = vec![b'a'; 5000];
     line.extend_from_slice(b"THE MATCH");
-    line.extend(std::iter::repeat(b'z').take(5000));
+    line.extend_from_slice(&[b'z'; 5000]);
     let e = excerpt(&line, 5000..5009);
     assert!(e.contains("THE MATCH"), "{e}");
     assert!(e.starts_with('…') && e.ends_with('…'));

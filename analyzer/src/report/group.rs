@@ -18,7 +18,11 @@ pub struct Group<'a> {
 pub fn by_signature<'a>(report: &'a Report, ids: &[String]) -> Vec<Group<'a>> {
     let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
     let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
-    for f in report.findings.iter().filter(|f| wanted.contains(f.id.as_str())) {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| wanted.contains(f.id.as_str()))
+    {
         let g = groups.entry(&f.signature).or_insert_with(|| Group {
             signature: &f.signature,
             severity: f.severity,
@@ -32,7 +36,12 @@ pub fn by_signature<'a>(report: &'a Report, ids: &[String]) -> Vec<Group<'a>> {
         g.count += f.count;
     }
     let mut out: Vec<Group> = groups.into_values().collect();
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.vms.len().cmp(&a.vms.len())).then(a.signature.cmp(b.signature)));
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.vms.len().cmp(&a.vms.len()))
+            .then(a.signature.cmp(b.signature))
+    });
     out
 }
 

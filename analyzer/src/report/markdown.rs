@@ -7,18 +7,47 @@ use std::io::{self, Write};
 
 pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let now = r.now.map_or("unknown".to_string(), |t| t.to_string());
-    writeln!(out, "## vcap-analyze: {} root cause(s) across {} VM(s)\n", r.root_causes.len(), r.coverage.vms)?;
-    writeln!(out, "_Analyzed {} files ({}) at {now}; {}._\n", r.coverage.files, size(r.coverage.bytes), r.generated_by)?;
+    writeln!(
+        out,
+        "## vcap-analyze: {} root cause(s) across {} VM(s)\n",
+        r.root_causes.len(),
+        r.coverage.vms
+    )?;
+    writeln!(
+        out,
+        "_Analyzed {} files ({}) at {now}; {}._\n",
+        r.coverage.files,
+        size(r.coverage.bytes),
+        r.generated_by
+    )?;
     for rc in &r.root_causes {
-        writeln!(out, "### {}. {} `{}`\n", rc.rank, escape(&rc.title), rc.severity.as_str())?;
+        writeln!(
+            out,
+            "### {}. {} `{}`\n",
+            rc.rank,
+            escape(&rc.title),
+            rc.severity.as_str()
+        )?;
         writeln!(out, "- **What**: {}", escape(&rc.summary))?;
-        writeln!(out, "- **Category**: `{}` (signature `{}`)", rc.category, rc.signature)?;
-        writeln!(out, "- **Seen on**: {} VM(s): {}", rc.vms.len(), escape(&vm_list(rc.vms.iter().map(String::as_str), 8)))?;
+        writeln!(
+            out,
+            "- **Category**: `{}` (signature `{}`)",
+            rc.category, rc.signature
+        )?;
+        writeln!(
+            out,
+            "- **Seen on**: {} VM(s): {}",
+            rc.vms.len(),
+            escape(&vm_list(rc.vms.iter().map(String::as_str), 8))
+        )?;
         if let Some(t) = rc.first_seen {
             writeln!(out, "- **First seen**: {t}")?;
         }
         if !rc.explains.is_empty() {
-            let what: Vec<String> = by_signature(r, &rc.explains).iter().map(|g| format!("`{}` on {} VM(s)", g.signature, g.vms.len())).collect();
+            let what: Vec<String> = by_signature(r, &rc.explains)
+                .iter()
+                .map(|g| format!("`{}` on {} VM(s)", g.signature, g.vms.len()))
+                .collect();
             writeln!(out, "- **Explains**: {}", what.join(", "))?;
         }
         for why in &rc.why {
@@ -40,7 +69,15 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "### Symptoms nothing explains\n")?;
         for g in &unexplained {
             let f = g.findings[0];
-            writeln!(out, "- `{}` {} on {} of {} VM(s): {}", g.severity.as_str(), escape(&f.title), g.vms.len(), r.bundles.len(), escape(&vm_list(g.vms.iter().copied(), 8)))?;
+            writeln!(
+                out,
+                "- `{}` {} on {} of {} VM(s): {}",
+                g.severity.as_str(),
+                escape(&f.title),
+                g.vms.len(),
+                r.bundles.len(),
+                escape(&vm_list(g.vms.iter().copied(), 8))
+            )?;
         }
         writeln!(out)?;
     }
@@ -48,31 +85,78 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !latent.is_empty() {
         writeln!(out, "### Latent risks\n")?;
         for g in &latent {
-            writeln!(out, "- `{}` {} on {} VM(s)", g.severity.as_str(), escape(&g.findings[0].summary), g.vms.len())?;
+            writeln!(
+                out,
+                "- `{}` {} on {} VM(s)",
+                g.severity.as_str(),
+                escape(&g.findings[0].summary),
+                g.vms.len()
+            )?;
         }
         writeln!(out)?;
     }
-    writeln!(out, "<details><summary>All {} findings</summary>\n", r.findings.len())?;
-    writeln!(out, "| id | severity | signature | where | count |\n|---|---|---|---|---|")?;
+    writeln!(
+        out,
+        "<details><summary>All {} findings</summary>\n",
+        r.findings.len()
+    )?;
+    writeln!(
+        out,
+        "| id | severity | signature | where | count |\n|---|---|---|---|---|"
+    )?;
     for f in &r.findings {
-        writeln!(out, "| {} | {} | `{}` | {} | {} |", f.id, f.severity.as_str(), f.signature, escape(&location(f)).replace('|', "\\|"), f.count)?;
+        writeln!(
+            out,
+            "| {} | {} | `{}` | {} | {} |",
+            f.id,
+            f.severity.as_str(),
+            f.signature,
+            escape(&location(f)).replace('|', "\\|"),
+            f.count
+        )?;
     }
     writeln!(out, "\n</details>\n")?;
     if !r.certificates.is_empty() {
-        writeln!(out, "<details><summary>{} certificates (soonest expiry first)</summary>\n", r.certificates.len())?;
-        writeln!(out, "| days left | status | VM | path | subject |\n|---|---|---|---|---|")?;
+        writeln!(
+            out,
+            "<details><summary>{} certificates (soonest expiry first)</summary>\n",
+            r.certificates.len()
+        )?;
+        writeln!(
+            out,
+            "| days left | status | VM | path | subject |\n|---|---|---|---|---|"
+        )?;
         for c in &r.certificates {
-            writeln!(out, "| {} | {} | {} | {} | {} |", c.days_left, c.status, escape(&c.vm), escape(&c.path), escape(&c.subject).replace('|', "\\|"))?;
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                c.days_left,
+                c.status,
+                escape(&c.vm),
+                escape(&c.path),
+                escape(&c.subject).replace('|', "\\|")
+            )?;
         }
         writeln!(out, "\n</details>\n")?;
     }
     if !r.coverage.errors.is_empty() || !r.coverage.skipped.is_empty() {
-        writeln!(out, "<details><summary>Coverage: {} error(s), {} skipped</summary>\n", r.coverage.errors.len(), r.coverage.skipped.len())?;
+        writeln!(
+            out,
+            "<details><summary>Coverage: {} error(s), {} skipped</summary>\n",
+            r.coverage.errors.len(),
+            r.coverage.skipped.len()
+        )?;
         for e in &r.coverage.errors {
             writeln!(out, "- error: {}", escape(e))?;
         }
         for s in r.coverage.skipped.iter().take(200) {
-            writeln!(out, "- skipped {} {}: {}", escape(&s.vm), escape(&s.path), escape(&s.reason))?;
+            writeln!(
+                out,
+                "- skipped {} {}: {}",
+                escape(&s.vm),
+                escape(&s.path),
+                escape(&s.reason)
+            )?;
         }
         writeln!(out, "\n</details>")?;
     }

@@ -16,7 +16,11 @@ pub enum Format {
 }
 
 /// Renders `report` in `format`.
-pub fn render(report: &model::Report, format: Format, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn render(
+    report: &model::Report,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
         Format::Text { color } => text::render(report, out, color),
         Format::Json => json::render(report, out),

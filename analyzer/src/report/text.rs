@@ -53,14 +53,38 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "  none found")?;
     }
     for rc in &r.root_causes {
-        writeln!(out, "{:>3}. {} {}  {}", rc.rank, p.sev(rc.severity), p.bold(&rc.title), p.dim(&format!("({}, {})", rc.signature, rc.category)))?;
+        writeln!(
+            out,
+            "{:>3}. {} {}  {}",
+            rc.rank,
+            p.sev(rc.severity),
+            p.bold(&rc.title),
+            p.dim(&format!("({}, {})", rc.signature, rc.category))
+        )?;
         writeln!(out, "     {}", rc.summary)?;
-        let first = rc.first_seen.map_or(String::new(), |t| format!(", first seen {t}"));
-        writeln!(out, "     on {} VM(s): {}{}", rc.vms.len(), vm_list(rc.vms.iter().map(String::as_str), 6), first)?;
+        let first = rc
+            .first_seen
+            .map_or(String::new(), |t| format!(", first seen {t}"));
+        writeln!(
+            out,
+            "     on {} VM(s): {}{}",
+            rc.vms.len(),
+            vm_list(rc.vms.iter().map(String::as_str), 6),
+            first
+        )?;
         if !rc.explains.is_empty() {
             let groups = by_signature(r, &rc.explains);
-            let what: Vec<String> = groups.iter().map(|g| format!("{} on {} VM(s)", g.signature, g.vms.len())).collect();
-            writeln!(out, "     explains {} finding(s) on {} VM(s): {}", rc.explains.len(), rc.symptom_vms.len(), what.join("; "))?;
+            let what: Vec<String> = groups
+                .iter()
+                .map(|g| format!("{} on {} VM(s)", g.signature, g.vms.len()))
+                .collect();
+            writeln!(
+                out,
+                "     explains {} finding(s) on {} VM(s): {}",
+                rc.explains.len(),
+                rc.symptom_vms.len(),
+                what.join("; ")
+            )?;
         }
         for why in &rc.why {
             writeln!(out, "     why: {why}")?;
@@ -68,7 +92,11 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "     evidence:")?;
         for e in rc.evidence.iter().take(5) {
             let line = e.line.map_or(String::new(), |l| format!(":{l}"));
-            let count = if e.count > 1 { format!(" (x{})", e.count) } else { String::new() };
+            let count = if e.count > 1 {
+                format!(" (x{})", e.count)
+            } else {
+                String::new()
+            };
             writeln!(out, "       {} {}{}{}", e.vm, e.path, line, count)?;
             writeln!(out, "         {}", p.dim(&shorten(&e.excerpt, 160)))?;
         }
@@ -88,8 +116,21 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     }
     for g in unexplained {
         let f = g.findings[0];
-        writeln!(out, "  {} {} on {} of {} VMs: {}", p.sev(g.severity), f.title, g.vms.len(), total_vms, vm_list(g.vms.iter().copied(), 6))?;
-        writeln!(out, "     {}  {}", location(f), p.dim(&shorten(&f.excerpt, 160)))?;
+        writeln!(
+            out,
+            "  {} {} on {} of {} VMs: {}",
+            p.sev(g.severity),
+            f.title,
+            g.vms.len(),
+            total_vms,
+            vm_list(g.vms.iter().copied(), 6)
+        )?;
+        writeln!(
+            out,
+            "     {}  {}",
+            location(f),
+            p.dim(&shorten(&f.excerpt, 160))
+        )?;
     }
 
     let latent = by_signature(r, &r.latent);
@@ -97,21 +138,59 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "\n{}", p.bold("LATENT RISKS"))?;
         for g in latent {
             let f = g.findings[0];
-            writeln!(out, "  {} {} on {} VM(s): {}", p.sev(g.severity), f.summary, g.vms.len(), vm_list(g.vms.iter().copied(), 6))?;
+            writeln!(
+                out,
+                "  {} {} on {} VM(s): {}",
+                p.sev(g.severity),
+                f.summary,
+                g.vms.len(),
+                vm_list(g.vms.iter().copied(), 6)
+            )?;
         }
     }
 
     if !r.certificates.is_empty() {
-        let expired = r.certificates.iter().filter(|c| c.status == "expired").count();
-        let soon = r.certificates.iter().filter(|c| c.status == "expiring_soon").count();
-        writeln!(out, "\n{} {} found, {} expired, {} expiring soon", p.bold("CERTIFICATES"), r.certificates.len(), expired, soon)?;
+        let expired = r
+            .certificates
+            .iter()
+            .filter(|c| c.status == "expired")
+            .count();
+        let soon = r
+            .certificates
+            .iter()
+            .filter(|c| c.status == "expiring_soon")
+            .count();
+        writeln!(
+            out,
+            "\n{} {} found, {} expired, {} expiring soon",
+            p.bold("CERTIFICATES"),
+            r.certificates.len(),
+            expired,
+            soon
+        )?;
         for c in r.certificates.iter().take(5) {
-            writeln!(out, "  {:>6} days  {:<14} {} {}  {}", c.days_left, c.status, c.vm, c.path, p.dim(&c.subject))?;
+            writeln!(
+                out,
+                "  {:>6} days  {:<14} {} {}  {}",
+                c.days_left,
+                c.status,
+                c.vm,
+                c.path,
+                p.dim(&c.subject)
+            )?;
         }
     }
 
     writeln!(out, "\n{}", p.bold("COVERAGE"))?;
-    writeln!(out, "  {} input(s), {} VM(s), {} files, {} read, {} skipped", r.coverage.inputs, r.coverage.vms, r.coverage.files, size(r.coverage.bytes), r.coverage.skipped.len())?;
+    writeln!(
+        out,
+        "  {} input(s), {} VM(s), {} files, {} read, {} skipped",
+        r.coverage.inputs,
+        r.coverage.vms,
+        r.coverage.files,
+        size(r.coverage.bytes),
+        r.coverage.skipped.len()
+    )?;
     for b in r.bundles.iter().filter(|b| !b.problems.is_empty()) {
         for pr in &b.problems {
             writeln!(out, "  {}: {}", b.vm, pr)?;
@@ -125,7 +204,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
 
 /// One line, at most `max` characters.
 pub fn shorten(s: &str, max: usize) -> String {
-    let one: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if one.chars().count() <= max {
         one
     } else {

@@ -18,10 +18,36 @@ pub const MIN_LITERAL_LEN: usize = 8;
 /// Words that occur all the time in healthy logs; a literal that is only one of them
 /// (whatever the case and surrounding punctuation) is flagged.
 const COMMON_WORDS: &[&str] = &[
-    "error", "errors", "err", "failed", "failure", "fail", "fatal", "panic", "warn", "warning",
-    "timeout", "timed out", "exception", "invalid", "refused", "denied", "unable", "cannot",
-    "retry", "retrying", "connection", "certificate", "stack trace", "traceback", "goroutine",
-    "log_level", "level=error", "level\":\"error", "log_level\":2", "log_level\":3",
+    "error",
+    "errors",
+    "err",
+    "failed",
+    "failure",
+    "fail",
+    "fatal",
+    "panic",
+    "warn",
+    "warning",
+    "timeout",
+    "timed out",
+    "exception",
+    "invalid",
+    "refused",
+    "denied",
+    "unable",
+    "cannot",
+    "retry",
+    "retrying",
+    "connection",
+    "certificate",
+    "stack trace",
+    "traceback",
+    "goroutine",
+    "log_level",
+    "level=error",
+    "level\":\"error",
+    "log_level\":2",
+    "log_level\":3",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,7 +110,10 @@ impl CheckReport {
 /// Checks `lib`; `check_ids` are the structured check ids `explained_by` may also name
 /// (normally [`super::CHECK_IDS`]).
 pub fn check(lib: &Library, check_ids: &[&str]) -> CheckReport {
-    let mut report = CheckReport { signatures: lib.signatures.len(), ..CheckReport::default() };
+    let mut report = CheckReport {
+        signatures: lib.signatures.len(),
+        ..CheckReport::default()
+    };
     for p in &lib.problems {
         report.problems.push(Problem {
             level: Level::Error,
@@ -100,9 +129,15 @@ pub fn check(lib: &Library, check_ids: &[&str]) -> CheckReport {
     let mut seen: HashMap<&str, String> = HashMap::new();
     let mut compilable = Vec::new();
     for sig in sigs {
-        let mut c = Checker { sig, out: &mut report.problems };
+        let mut c = Checker {
+            sig,
+            out: &mut report.problems,
+        };
         if let Some(first) = seen.insert(&sig.id, sig.origin.to_string()) {
-            c.error(format!("duplicate id {:?}: also defined by {first}", sig.id));
+            c.error(format!(
+                "duplicate id {:?}: also defined by {first}",
+                sig.id
+            ));
         }
         if c.static_checks(&by_id, check_ids) {
             compilable.push(sig.clone());
@@ -113,7 +148,10 @@ pub fn check(lib: &Library, check_ids: &[&str]) -> CheckReport {
     match Matcher::new(&compilable) {
         Ok(matcher) => {
             for (i, sig) in compilable.iter().enumerate() {
-                let mut c = Checker { sig, out: &mut report.problems };
+                let mut c = Checker {
+                    sig,
+                    out: &mut report.problems,
+                };
                 report.examples += c.run_examples(&matcher, i);
             }
         }
@@ -156,22 +194,36 @@ impl Checker<'_> {
     fn static_checks(&mut self, by_id: &HashMap<&str, &Signature>, check_ids: &[&str]) -> bool {
         let sig = self.sig;
         if sig.schema != SCHEMA_VERSION {
-            self.error(format!("schema = {} (this analyzer reads {SCHEMA_VERSION})", sig.schema));
+            self.error(format!(
+                "schema = {} (this analyzer reads {SCHEMA_VERSION})",
+                sig.schema
+            ));
         }
         match sig.origin.stem() {
             Some(stem) if stem == sig.id => {}
-            stem => self.error(format!("id {:?} differs from the file name {:?}", sig.id, stem.unwrap_or(""))),
+            stem => self.error(format!(
+                "id {:?} differs from the file name {:?}",
+                sig.id,
+                stem.unwrap_or("")
+            )),
         }
         if !is_kebab(&sig.id) {
             self.warning(format!("id {:?} is not lowercase-kebab-case", sig.id));
         }
-        for (field, value) in [("title", &sig.title), ("report.summary", &sig.report.summary), ("report.remediation", &sig.report.remediation)] {
+        for (field, value) in [
+            ("title", &sig.title),
+            ("report.summary", &sig.report.summary),
+            ("report.remediation", &sig.report.remediation),
+        ] {
             if value.trim().is_empty() {
                 self.error(format!("{field} is empty"));
             }
         }
         if !taxonomy::is_category(&sig.category) {
-            self.error(format!("category {:?} is not in the taxonomy (TAXONOMY.md)", sig.category));
+            self.error(format!(
+                "category {:?} is not in the taxonomy (TAXONOMY.md)",
+                sig.category
+            ));
         }
         if sig.description.trim().is_empty() {
             self.warning("description is empty".into());
@@ -182,7 +234,9 @@ impl Checker<'_> {
 
         let mut compiles = true;
         if sig.scope.files.is_empty() {
-            self.error("scope.files is empty: only loose files would ever see this signature".into());
+            self.error(
+                "scope.files is empty: only loose files would ever see this signature".into(),
+            );
         }
         for g in &sig.scope.files {
             if let Err(e) = compile_glob(g) {
@@ -211,7 +265,9 @@ impl Checker<'_> {
             } else if is_common(lit) {
                 self.warning(format!("literal {lit:?} is common in healthy logs: every such line becomes a candidate"));
             } else if lit.len() < MIN_LITERAL_LEN {
-                self.warning(format!("literal {lit:?} is shorter than {MIN_LITERAL_LEN} bytes: a weak prefilter"));
+                self.warning(format!(
+                    "literal {lit:?} is shorter than {MIN_LITERAL_LEN} bytes: a weak prefilter"
+                ));
             }
         }
         ok
@@ -228,14 +284,9 @@ impl Checker<'_> {
             match compile_regex(pattern) {
                 Ok(re) => {
                     names.push(re.capture_names().flatten().map(str::to_string).collect());
-                    let has_literal = sig
-                        .matching
-                        .literals
-                        .iter()
-                        .any(|l| pattern.contains(l.as_str()) || pattern.contains(&regex::escape(l)));
-                    if !has_literal {
+                    if !self.exercised(&re, Expect::Match) {
                         self.warning(format!(
-                            "regex[{k}] spells none of the literals: a line it matches is seen only if it also contains a literal"
+                            "regex[{k}] matches none of the `match` examples: it is untested"
                         ));
                     }
                 }
@@ -246,19 +297,39 @@ impl Checker<'_> {
             }
         }
         for (k, pattern) in sig.matching.not.iter().enumerate() {
-            if let Err(e) = compile_regex(pattern) {
-                self.error(format!("not[{k}] {pattern:?}: {e}"));
-                *compiles = false;
+            match compile_regex(pattern) {
+                Ok(re) if !self.exercised(&re, Expect::NoMatch) => {
+                    self.warning(format!(
+                        "not[{k}] matches none of the `no_match` examples: it is untested"
+                    ));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.error(format!("not[{k}] {pattern:?}: {e}"));
+                    *compiles = false;
+                }
             }
         }
         names
+    }
+
+    /// Whether `re` matches a line of some example expecting `expect` (coverage only: the
+    /// verdicts come from the matcher in [`Checker::run_examples`]).
+    fn exercised(&self, re: &regex::bytes::Regex, expect: Expect) -> bool {
+        self.sig
+            .tests
+            .iter()
+            .filter(|t| t.expect == expect)
+            .any(|t| t.input.lines().any(|l| re.is_match(l.as_bytes())))
     }
 
     fn check_summary(&mut self, captures: &[BTreeSet<String>]) {
         for name in placeholders(&self.sig.report.summary) {
             let in_some = captures.iter().any(|c| c.contains(name));
             if !in_some && name != "path" {
-                self.error(format!("summary placeholder {{{name}}} is neither a capture nor {{path}}"));
+                self.error(format!(
+                    "summary placeholder {{{name}}} is neither a capture nor {{path}}"
+                ));
             } else if in_some && !captures.iter().all(|c| c.contains(name)) {
                 self.warning(format!("summary placeholder {{{name}}} is not captured by every regex: it may show as {{{name}}}"));
             }
@@ -280,16 +351,26 @@ impl Checker<'_> {
                         .regex
                         .iter()
                         .filter_map(|p| compile_regex(p).ok())
-                        .flat_map(|re| re.capture_names().flatten().map(str::to_string).collect::<Vec<_>>())
+                        .flat_map(|re| {
+                            re.capture_names()
+                                .flatten()
+                                .map(str::to_string)
+                                .collect::<Vec<_>>()
+                        })
                         .collect();
                     for key in link.when.keys() {
                         if !names.contains(key) {
-                            self.error(format!("{what}: `when` key {key:?} is not a capture of {}", link.id));
+                            self.error(format!(
+                                "{what}: `when` key {key:?} is not a capture of {}",
+                                link.id
+                            ));
                         }
                     }
                 }
                 None if check_ids.contains(&link.id.as_str()) => {}
-                None => self.error(format!("{what}: no signature or structured check has this id")),
+                None => self.error(format!(
+                    "{what}: no signature or structured check has this id"
+                )),
             }
             if let Some(Err(e)) = link.window() {
                 self.error(format!("{what}: {e}"));
@@ -309,17 +390,30 @@ impl Checker<'_> {
         for (i, t) in sig.tests.iter().enumerate() {
             match t.expect {
                 Expect::Match => {
-                    if !sig.matching.literals.iter().any(|l| t.input.contains(l.as_str())) {
+                    if !sig
+                        .matching
+                        .literals
+                        .iter()
+                        .any(|l| t.input.contains(l.as_str()))
+                    {
                         self.push(Level::Error, Some(i), "contains none of the literals: the prefilter would never show it to the regexes".into());
                     }
                     for key in t.captures.keys() {
                         if !captures.iter().any(|c| c.contains(key)) {
-                            self.push(Level::Error, Some(i), format!("capture {key:?} is not a named group of any regex"));
+                            self.push(
+                                Level::Error,
+                                Some(i),
+                                format!("capture {key:?} is not a named group of any regex"),
+                            );
                         }
                     }
                 }
                 Expect::NoMatch if !t.captures.is_empty() => {
-                    self.push(Level::Error, Some(i), "a no_match example cannot list captures".into());
+                    self.push(
+                        Level::Error,
+                        Some(i),
+                        "a no_match example cannot list captures".into(),
+                    );
                 }
                 Expect::NoMatch => {}
             }
@@ -331,13 +425,25 @@ impl Checker<'_> {
         for (i, t) in self.sig.tests.iter().enumerate() {
             let got = matcher.match_line(index, t.input.as_bytes());
             match (t.expect, got) {
-                (Expect::Match, None) => self.push(Level::Error, Some(i), format!("expected a match, got none: {:?}", t.input)),
-                (Expect::NoMatch, Some(_)) => self.push(Level::Error, Some(i), format!("expected no match, got one: {:?}", t.input)),
+                (Expect::Match, None) => self.push(
+                    Level::Error,
+                    Some(i),
+                    format!("expected a match, got none: {:?}", t.input),
+                ),
+                (Expect::NoMatch, Some(_)) => self.push(
+                    Level::Error,
+                    Some(i),
+                    format!("expected no match, got one: {:?}", t.input),
+                ),
                 (Expect::Match, Some(caps)) => {
                     for (key, want) in &t.captures {
                         match caps.get(key) {
                             Some(got) if got == want => {}
-                            got => self.push(Level::Error, Some(i), format!("capture {key:?}: expected {want:?}, got {got:?}")),
+                            got => self.push(
+                                Level::Error,
+                                Some(i),
+                                format!("capture {key:?}: expected {want:?}, got {got:?}"),
+                            ),
                         }
                     }
                 }
@@ -353,7 +459,9 @@ fn is_kebab(id: &str) -> bool {
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Whether a literal is, up to case and surrounding punctuation, one common word.
@@ -361,7 +469,9 @@ fn is_common(literal: &str) -> bool {
     let core = literal
         .trim_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_ascii_lowercase();
-    COMMON_WORDS.iter().any(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()) == core)
+    COMMON_WORDS
+        .iter()
+        .any(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()) == core)
 }
 
 #[cfg(test)]

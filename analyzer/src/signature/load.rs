@@ -28,7 +28,9 @@ pub struct Library {
 
 /// The embedded files: (origin, text), in path order.
 pub fn builtin_files() -> impl Iterator<Item = (Origin, &'static str)> {
-    builtin::BUILTIN.iter().map(|(rel, text)| (Origin::Builtin((*rel).to_string()), *text))
+    builtin::BUILTIN
+        .iter()
+        .map(|(rel, text)| (Origin::Builtin((*rel).to_string()), *text))
 }
 
 impl Library {
@@ -54,13 +56,18 @@ impl Library {
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| !(e.file_type().is_dir() && e.depth() > 0 && e.file_name() == "fixtures"));
+            .filter_entry(|e| {
+                !(e.file_type().is_dir() && e.depth() > 0 && e.file_name() == "fixtures")
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
                     let file = e.path().unwrap_or(dir).display().to_string();
-                    problems.push(LoadError { file, problem: e.to_string() });
+                    problems.push(LoadError {
+                        file,
+                        problem: e.to_string(),
+                    });
                     continue;
                 }
             };
@@ -70,7 +77,10 @@ impl Library {
             }
             match std::fs::read_to_string(path) {
                 Ok(text) => files.push((Origin::File(path.to_path_buf()), text)),
-                Err(e) => problems.push(LoadError { file: path.display().to_string(), problem: e.to_string() }),
+                Err(e) => problems.push(LoadError {
+                    file: path.display().to_string(),
+                    problem: e.to_string(),
+                }),
             }
         }
         let mut lib = Library::parse(files);
@@ -89,11 +99,17 @@ impl Library {
                 Ok(sig) => match lib.get(&sig.id) {
                     Some(first) => lib.problems.push(LoadError {
                         file,
-                        problem: format!("duplicate id {:?}: already defined by {}", sig.id, first.origin),
+                        problem: format!(
+                            "duplicate id {:?}: already defined by {}",
+                            sig.id, first.origin
+                        ),
                     }),
                     None => lib.signatures.push(sig),
                 },
-                Err(e) => lib.problems.push(LoadError { file, problem: e.to_string().trim_end().to_string() }),
+                Err(e) => lib.problems.push(LoadError {
+                    file,
+                    problem: e.to_string().trim_end().to_string(),
+                }),
             }
         }
         lib.signatures.sort_by(|a, b| a.id.cmp(&b.id));
@@ -144,7 +160,10 @@ remediation = "r"
 
     #[test]
     fn builtin_library_is_embedded() {
-        assert!(builtin_files().count() > 0, "build.rs embedded no signature");
+        assert!(
+            builtin_files().count() > 0,
+            "build.rs embedded no signature"
+        );
         let lib = Library::builtin();
         assert!(lib.get("metron-no-dopplers").is_some());
     }
@@ -153,16 +172,26 @@ remediation = "r"
     fn bad_file_does_not_stop_the_others_and_is_named() {
         let lib = Library::parse([
             (Origin::Builtin("a/one.toml".into()), sig_text("one", "1")),
-            (Origin::Builtin("a/broken.toml".into()), "schema = 1\nid = ".to_string()),
+            (
+                Origin::Builtin("a/broken.toml".into()),
+                "schema = 1\nid = ".to_string(),
+            ),
             (Origin::Builtin("a/two.toml".into()), sig_text("two", "2")),
-            (Origin::Builtin("b/one.toml".into()), sig_text("one", "again")),
+            (
+                Origin::Builtin("b/one.toml".into()),
+                sig_text("one", "again"),
+            ),
         ]);
         let ids: Vec<_> = lib.signatures.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["one", "two"]);
         assert_eq!(lib.problems.len(), 2, "{:?}", lib.problems);
         assert_eq!(lib.problems[0].file, "signatures/a/broken.toml");
         assert_eq!(lib.problems[1].file, "signatures/b/one.toml");
-        assert!(lib.problems[1].problem.contains("duplicate id"), "{}", lib.problems[1]);
+        assert!(
+            lib.problems[1].problem.contains("duplicate id"),
+            "{}",
+            lib.problems[1]
+        );
     }
 
     #[test]
@@ -172,9 +201,16 @@ remediation = "r"
         std::fs::write(dir.path().join("x/one.toml"), sig_text("one", "from dir")).unwrap();
         std::fs::write(dir.path().join("x/new.toml"), sig_text("new", "new")).unwrap();
         std::fs::write(dir.path().join("x/bad.toml"), "id = 3").unwrap();
-        std::fs::write(dir.path().join("x/fixtures/ignored.toml"), "not a signature").unwrap();
+        std::fs::write(
+            dir.path().join("x/fixtures/ignored.toml"),
+            "not a signature",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("x/README.md"), "ignored").unwrap();
-        let mut lib = Library::parse([(Origin::Builtin("a/one.toml".into()), sig_text("one", "builtin"))]);
+        let mut lib = Library::parse([(
+            Origin::Builtin("a/one.toml".into()),
+            sig_text("one", "builtin"),
+        )]);
         lib.overlay(Library::from_dir(dir.path()));
         assert_eq!(lib.signatures.len(), 2);
         let one = lib.get("one").unwrap();

@@ -18,4 +18,4 @@ pub mod schema;
 pub use check::{check, CheckReport, Level, Problem};
 pub use check_ids::CHECK_IDS;
 pub use load::{Library, LoadError};
-pub use schema::{Example, ExplainedBy, Expect, LinkScope, Origin, Signature};
+pub use schema::{Example, Expect, ExplainedBy, LinkScope, Origin, Signature};

@@ -141,9 +141,10 @@ impl ExplainedBy {
     /// The parsed `window`, `None` when absent; an unparsable window is an error of
     /// `signatures check`.
     pub fn window(&self) -> Option<Result<jiff::SignedDuration, String>> {
-        self.window
-            .as_deref()
-            .map(|w| w.parse::<jiff::SignedDuration>().map_err(|e| format!("window {w:?}: {e}")))
+        self.window.as_deref().map(|w| {
+            w.parse::<jiff::SignedDuration>()
+                .map_err(|e| format!("window {w:?}: {e}"))
+        })
     }
 }
 
@@ -253,7 +254,10 @@ input = "x"
         assert_eq!(s.severity, Severity::High);
         assert!(s.matching.not.is_empty());
         assert_eq!(s.explained_by[0].scope, LinkScope::Fleet);
-        assert_eq!(s.explained_by[0].window().unwrap().unwrap(), jiff::SignedDuration::from_hours(24));
+        assert_eq!(
+            s.explained_by[0].window().unwrap().unwrap(),
+            jiff::SignedDuration::from_hours(24)
+        );
         assert_eq!(s.tests[0].expect, Expect::NoMatch);
         assert_eq!(s.origin.stem(), Some("x-y"));
         assert_eq!(s.origin.to_string(), "signatures/x/x-y.toml");
@@ -262,7 +266,9 @@ input = "x"
     #[test]
     fn rejects_unknown_keys_and_bad_enums() {
         let typo = MINIMAL.replace("literals =", "literal =");
-        let e = Signature::from_toml(&typo, Origin::default()).unwrap_err().to_string();
+        let e = Signature::from_toml(&typo, Origin::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("literal"), "{e}");
         let sev = MINIMAL.replace("\"high\"", "\"hgh\"");
         assert!(Signature::from_toml(&sev, Origin::default()).is_err());

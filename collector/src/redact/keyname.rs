@@ -79,6 +79,7 @@ pub(crate) fn classify_key(key: &[u8]) -> Option<KeyClass> {
         b"secretkey" => class(Secret, Always),
         b"encryption" | b"encrypt" => class(EncryptionKey, Material),
         b"authorization" => class(BearerToken, Authorization),
+        b"base" if prev == b"key" && prev2 == b"secret" => class(Secret, Always), // `secret_key_base`
         b"key" => match prev {
             b"private" => class(PrivateKey, Always),
             b"public" | b"verification" => None,

@@ -7,6 +7,7 @@
 //! | JSON (one line, pretty, escaped in a string) | `"password":"x"`, `\"token\":\"x\"` | closing quote |
 //! | `.properties`, env, shell | `a.b.password=x`, `export DB_PASSWORD="x"` | end of line / quote |
 //! | Ruby hash (ERB) | `"password" => "x"` | closing quote |
+//! | XML | `<password>x</password>`, `keystorePass="x"` | `<` / closing quote |
 //! | command line | `--password=x`, `--password x` | white space |
 //! | logs, Go struct dumps | `password=x user=y`, `{Password:x User:y}` | white space , ; & } ] ) |
 //!
@@ -208,6 +209,23 @@ fn one_key(
             }
             Sep::Space
         }
+        Some(b'>') if p == ke && ks > 0 && line[ks - 1] == b'<' => {
+            // XML element: `<password>x</password>`.
+            let vs = p + 1;
+            let ve = memchr::memchr(b'<', &line[vs..]).map_or(len, |i| vs + i);
+            if value_is_secret(class, &line[ks..ke], &line[vs..ve]) {
+                edits.push(Edit {
+                    start: vs,
+                    end: ve,
+                    kind: class.kind,
+                });
+            }
+            return Some(Found {
+                value_end: ve,
+                block: None,
+                pending: None,
+            });
+        }
         _ => return None,
     };
     let sep_end = p;
@@ -233,7 +251,11 @@ fn one_key(
     if is_marker(&line[p..]) {
         // Already redacted (idempotence); `[` here is not a flow sequence.
         let end = memchr::memchr(b']', &line[p..]).map_or(len, |i| p + i + 1);
-        return Some(Found { value_end: end, block: None, pending: None });
+        return Some(Found {
+            value_end: end,
+            block: None,
+            pending: None,
+        });
     }
     let c = line[p];
     // YAML block scalar: `private_key: |`, `password: >-`.
@@ -285,7 +307,11 @@ fn one_key(
         }
         let start = vs + authorization_scheme_len(class, value);
         if is_marker(&line[start..]) {
-            return Some(Found { value_end, block: None, pending: None });
+            return Some(Found {
+                value_end,
+                block: None,
+                pending: None,
+            });
         }
         edits.push(Edit {
             start,
@@ -367,20 +393,23 @@ fn one_key(
         ve
     };
     if is_marker(&line[start..]) {
-        return Some(Found { value_end: ve, block: None, pending: None });
+        return Some(Found {
+            value_end: ve,
+            block: None,
+            pending: None,
+        });
     }
     edits.push(Edit {
         start,
         end: ve,
         kind: kind_for(value),
     });
-    let pending = (ve == len && ctx.is_piece).then(|| {
-        if whole_line {
-            Pending::RestOfLine
-        } else {
-            Pending::Unquoted
-        }
-    });
+    let rest = if whole_line {
+        Pending::RestOfLine
+    } else {
+        Pending::Unquoted
+    };
+    let pending = (ve == len && ctx.is_piece).then_some(rest);
     Some(Found {
         value_end: ve,
         block: None,
@@ -590,6 +619,18 @@ mod tests {
         assert_eq!(
             r(r#"{"authorization":"bearer abc.def"}"#),
             r#"{"authorization":"bearer [REDACTED bearer_token]"}"#
+        );
+    }
+
+    #[test]
+    fn xml_elements_and_attributes() {
+        assert_eq!(
+            r("<password>xml-pw-1</password>"),
+            "<password>[REDACTED password]</password>"
+        );
+        assert_eq!(
+            r(r#"<Connector port="8443" keystorePass="ks-pw-2" keyAlias="uaa"/>"#),
+            r#"<Connector port="8443" keystorePass="[REDACTED password]" keyAlias="uaa"/>"#
         );
     }
 

@@ -8,29 +8,31 @@
 //! `nats://nats:[REDACTED url_credentials]@10.0.0.1:4222`.
 //!
 //! # Covered
-//! - **Values of secret-named keys** ([`keyname`] decides what a secret name is:
+//! - **Values of secret-named keys** (`keyname.rs` decides what a secret name is:
 //!   password, passwd, pwd, pass, secret, token, private_key, credential(s), passphrase,
 //!   encryption key/password, client_secret, access_key, secret_access_key, api_key, and
 //!   compounds ending in them: `nats_password`, `uaa.admin.client_secret`, `clientSecret`,
 //!   `X-Auth-Token`; a generic `*key` only when its value looks like key material) in YAML
 //!   (plain, quoted, list items, flow sequences, block scalars `private_key: |`), JSON (one
 //!   line, pretty, and escaped inside a JSON string), `.properties`, env files, shell
-//!   `export`, ERB-rendered Ruby hashes (`=>`), command lines (`--password=x`,
-//!   `--password x`), `key=value` logs and Go struct dumps (`Password:x`). See [`keyvalue`].
-//! - **Passwords in URLs**, the user and host kept ([`url`]), e.g. the BOSH agent's
+//!   `export`, ERB-rendered Ruby hashes (`=>`), XML (`<password>x</password>`,
+//!   `keystorePass="x"`), command lines (`--password=x`, `--password x`), `key=value`
+//!   logs, query strings and Go struct dumps (`Password:x`). See `keyvalue.rs`.
+//! - **Passwords in URLs**, the user and host kept (`url.rs`), e.g. the BOSH agent's
 //!   registry URL `http://registry-user:PASS@10.4.1.4:25777`.
 //! - **PEM private keys** of every type, multi-line, JSON-escaped on one line, or cut into
-//!   pieces; unterminated blocks are redacted to the end of the file ([`pem`]).
-//! - **Shaped tokens** anywhere: `Bearer x`, JWTs, AWS access key ids ([`tokens`]), and
+//!   pieces; unterminated blocks are redacted to the end of the file (`pem.rs`).
+//! - **Shaped tokens** anywhere: `Bearer x`, JWTs, AWS access key ids (`tokens.rs`), and
 //!   the credentials of `Authorization:` headers.
-//! - A **leak scan** ([`scan`]) on every line about to be written; what it still finds
-//!   is redacted too and counted in [`RedactStats::leak_scan_hits`].
+//! - A **leak scan** (`scan.rs`) on every line about to be written; what it still finds
+//!   is redacted too and counted in [`RedactStats::leak_scan_hits`] (apart from the
+//!   rules' [`RedactStats::redactions`]).
 //!
 //! Kept byte for byte: certificates, public keys, hashes, UUIDs, paths under `key:`,
 //! `password_min_length: 8`, `require_client_secret: true`, `token_ttl: 3600`, empty
 //! values, placeholders (`((admin_password))`), values already redacted (so redacting
 //! twice changes nothing), and every line with no trigger word (most of a lager log),
-//! which costs one Aho-Corasick pass ([`prefilter`]).
+//! which costs one Aho-Corasick pass (`prefilter.rs`).
 //!
 //! # Not promised
 //! - Secrets in free text with no key name, URL or recognisable shape
@@ -39,6 +41,8 @@
 //! - Values under keys whose names are arbitrary labels (a map `label: passphrase` under
 //!   `keys:`), secrets in YAML block sequences (`passwords:` then `- x` lines), YAML
 //!   quoted strings spanning several lines.
+//! - Short command-line flags with the value attached or after a space (`mysql -pS3cret`,
+//!   `sshpass -p x`): `-p` means too many other things to be redacted blindly.
 //! - URL passwords containing an unescaped `/`, `?` or `#`; passwords with an unescaped
 //!   `,` `;` `&` or space in running text (the value is cut there).
 //! - A multi-line PEM body seen by [`Redactor::scan_line`] alone (it is stateless; the
@@ -67,11 +71,13 @@ use std::io;
 /// What a stream redacted.
 #[derive(Default, Clone, Debug, PartialEq, Eq)]
 pub struct RedactStats {
-    /// Replacements made (rules and leak scan together).
+    /// Replacements made by the rules.
     pub redactions: u64,
-    /// Replacements by [`SecretKind::as_str`].
+    /// All replacements (rules and leak scan) by [`SecretKind::as_str`]; the values sum
+    /// to `redactions + leak_scan_hits`.
     pub by_kind: BTreeMap<&'static str, u64>,
-    /// Of `redactions`, those the leak scan made after the rules missed them.
+    /// Replacements made by the leak scan, after the rules missed something. Not
+    /// included in `redactions`: a non-zero value points at a gap in the rules.
     pub leak_scan_hits: u64,
 }
 

@@ -88,7 +88,11 @@ impl Prefilter {
     pub fn scan(&self, line: &[u8], t: &mut Triggers) {
         t.clear();
         fold_into(line, &mut t.folded);
-        let Triggers { mask, key_words, folded } = t;
+        let Triggers {
+            mask,
+            key_words,
+            folded,
+        } = t;
         for m in self.ac.find_iter(&folded[..]) {
             let family = TRIGGERS[m.pattern().as_usize()].1;
             *mask |= 1 << family as u8;

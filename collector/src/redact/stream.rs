@@ -95,7 +95,11 @@ impl<'r> RedactStream<'r> {
 
     /// No multi-line state in force: a line with no trigger would be copied unchanged.
     pub(crate) fn is_idle(&self) -> bool {
-        self.at_line_start && !self.drop_line && self.pem.is_none() && self.block.is_none() && self.pending.is_none()
+        self.at_line_start
+            && !self.drop_line
+            && self.pem.is_none()
+            && self.block.is_none()
+            && self.pending.is_none()
     }
 
     /// What was redacted so far in this file.
@@ -339,7 +343,8 @@ impl<'r> RedactStream<'r> {
             }));
             normalize(&mut edits);
             for e in &edits {
-                self.count(e.kind);
+                // Counted apart from the rules' redactions (by kind, with them).
+                *self.stats.by_kind.entry(e.kind.as_str()).or_insert(0) += 1;
                 self.stats.leak_scan_hits += 1;
             }
             apply(&tmp, &edits, out);

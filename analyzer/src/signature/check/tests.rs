@@ -31,16 +31,27 @@ input = "all is well"
 "#;
 
 fn lib(files: &[(&str, String)]) -> Library {
-    Library::parse(files.iter().map(|(path, text)| (Origin::Builtin(path.to_string()), text.clone())))
+    Library::parse(
+        files
+            .iter()
+            .map(|(path, text)| (Origin::Builtin(path.to_string()), text.clone())),
+    )
 }
 
 fn messages(r: &CheckReport, level: Level) -> Vec<String> {
-    r.problems.iter().filter(|p| p.level == level).map(|p| p.to_string()).collect()
+    r.problems
+        .iter()
+        .filter(|p| p.level == level)
+        .map(|p| p.to_string())
+        .collect()
 }
 
 #[test]
 fn a_good_signature_passes() {
-    let r = check(&lib(&[("l/good-one.toml", GOOD.to_string())]), CHECK_IDS_FOR_TEST);
+    let r = check(
+        &lib(&[("l/good-one.toml", GOOD.to_string())]),
+        CHECK_IDS_FOR_TEST,
+    );
     assert!(r.problems.is_empty(), "{:#?}", r.problems);
     assert_eq!((r.signatures, r.examples), (1, 2));
 }
@@ -54,28 +65,52 @@ fn every_kind_of_error_is_reported_with_file_and_test_index() {
         .replace("\"doppler_unavailable\"", "\"no_such_category\"")
         .replace("{protocols} ({path})", "{protocols} {nope}")
         .replace("id = \"cert-expired\"", "id = \"nobody\"")
-        .replace("captures = { protocols = \"udp\" }", "captures = { protocols = \"tcp\", ghost = \"x\" }")
-        .replace("input = \"all is well\"", "input = \"panic: No dopplers listening on [tcp]\"")
+        .replace(
+            "captures = { protocols = \"udp\" }",
+            "captures = { protocols = \"tcp\", ghost = \"x\" }",
+        )
+        .replace(
+            "input = \"all is well\"",
+            "input = \"panic: No dopplers listening on [tcp]\"",
+        )
         + "[[tests]]\nexpect = \"match\"\ninput = \"panic: no literal here\"\n";
     let r = check(&lib(&[("l/wrong-name.toml", bad)]), CHECK_IDS_FOR_TEST);
     let errors = messages(&r, Level::Error);
     let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
-    assert!(errors.iter().all(|e| e.starts_with("error: signatures/l/wrong-name.toml: ")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.starts_with("error: signatures/l/wrong-name.toml: ")),
+        "{errors:#?}"
+    );
     assert!(has("differs from the file name"), "{errors:#?}");
     assert!(has("not in the taxonomy"), "{errors:#?}");
     assert!(has("{nope} is neither a capture"), "{errors:#?}");
     assert!(has("explained_by \"nobody\""), "{errors:#?}");
-    assert!(has("tests[0]: capture \"ghost\" is not a named group"), "{errors:#?}");
-    assert!(has("tests[0]: capture \"protocols\": expected \"tcp\", got Some(\"udp\")"), "{errors:#?}");
+    assert!(
+        has("tests[0]: capture \"ghost\" is not a named group"),
+        "{errors:#?}"
+    );
+    assert!(
+        has("tests[0]: capture \"protocols\": expected \"tcp\", got Some(\"udp\")"),
+        "{errors:#?}"
+    );
     assert!(has("tests[1]: expected no match, got one"), "{errors:#?}");
-    assert!(has("tests[2]: contains none of the literals"), "{errors:#?}");
+    assert!(
+        has("tests[2]: contains none of the literals"),
+        "{errors:#?}"
+    );
     assert!(has("tests[2]: expected a match, got none"), "{errors:#?}");
 }
 
 #[test]
 fn regex_glob_and_load_errors_do_not_stop_the_other_signatures() {
-    let broken_regex = GOOD.replace("id = \"good-one\"", "id = \"broken\"").replace(r"\[(?P<protocols>", r"\[(?P<protocols");
-    let broken_glob = GOOD.replace("id = \"good-one\"", "id = \"glob\"").replace("metron_agent/*.log*", "metron_agent/[x");
+    let broken_regex = GOOD
+        .replace("id = \"good-one\"", "id = \"broken\"")
+        .replace(r"\[(?P<protocols>", r"\[(?P<protocols");
+    let broken_glob = GOOD
+        .replace("id = \"good-one\"", "id = \"glob\"")
+        .replace("metron_agent/*.log*", "metron_agent/[x");
     let r = check(
         &lib(&[
             ("l/good-one.toml", GOOD.to_string()),
@@ -86,10 +121,28 @@ fn regex_glob_and_load_errors_do_not_stop_the_other_signatures() {
         CHECK_IDS_FOR_TEST,
     );
     let errors = messages(&r, Level::Error);
-    assert!(errors.iter().any(|e| e.starts_with("error: signatures/l/broken.toml: regex[0]")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("error: signatures/l/glob.toml: scope glob")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("error: signatures/l/unparsable.toml: ")), "{errors:#?}");
-    assert!(!errors.iter().any(|e| e.contains("good-one")), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("error: signatures/l/broken.toml: regex[0]")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("error: signatures/l/glob.toml: scope glob")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("error: signatures/l/unparsable.toml: ")),
+        "{errors:#?}"
+    );
+    assert!(
+        !errors.iter().any(|e| e.contains("good-one")),
+        "{errors:#?}"
+    );
     // The good signature's examples still ran.
     assert_eq!(r.examples, 2);
 }
@@ -104,16 +157,42 @@ fn weak_literals_and_links_are_checked() {
         .replace("(?P<protocols>", "(?P<process>")
         .replace("{protocols}", "{process}")
         .replace("captures = { protocols", "captures = { process");
-    let r = check(&lib(&[("l/good-one.toml", weak), ("l/other.toml", other)]), CHECK_IDS_FOR_TEST);
+    let r = check(
+        &lib(&[("l/good-one.toml", weak), ("l/other.toml", other)]),
+        CHECK_IDS_FOR_TEST,
+    );
     let warnings = messages(&r, Level::Warning);
     let errors = messages(&r, Level::Error);
-    assert!(warnings.iter().any(|w| w.contains("\"error:\" is common")), "{warnings:#?}");
-    assert!(warnings.iter().any(|w| w.contains("\"Timeout\" is common")), "{warnings:#?}");
-    assert!(warnings.iter().any(|w| w.contains("\"udp]\" is shorter than 8")), "{warnings:#?}");
-    assert!(errors.iter().any(|e| e.contains("cannot explain itself")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.contains("window \"soon\"")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.contains("`when` key \"missing\"")), "{errors:#?}");
-    assert!(!errors.iter().any(|e| e.contains("`when` key \"process\"")), "{errors:#?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("\"error:\" is common")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("\"Timeout\" is common")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("\"udp]\" is shorter than 8")),
+        "{warnings:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("cannot explain itself")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("window \"soon\"")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("`when` key \"missing\"")),
+        "{errors:#?}"
+    );
+    assert!(
+        !errors.iter().any(|e| e.contains("`when` key \"process\"")),
+        "{errors:#?}"
+    );
 }
 
 #[test]
@@ -125,9 +204,20 @@ fn missing_examples_and_duplicate_ids() {
     lib.signatures.push(dup);
     let r = check(&lib, CHECK_IDS_FOR_TEST);
     let errors = messages(&r, Level::Error);
-    assert!(errors.iter().any(|e| e.contains("no `match` example")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.contains("no `no_match` example")), "{errors:#?}");
-    assert!(errors.iter().any(|e| e.starts_with("error: signatures/m/good-one.toml: duplicate id")), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.contains("no `match` example")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("no `no_match` example")),
+        "{errors:#?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("error: signatures/m/good-one.toml: duplicate id")),
+        "{errors:#?}"
+    );
 }
 
 #[test]
@@ -136,5 +226,38 @@ fn common_words() {
     assert!(is_common("[ERROR]"));
     assert!(is_common("\"log_level\":2"));
     assert!(!is_common("No dopplers listening on"));
-    assert!(is_kebab("metron-no-dopplers") && !is_kebab("Metron") && !is_kebab("a--b") && !is_kebab("-a"));
+    assert!(
+        is_kebab("metron-no-dopplers")
+            && !is_kebab("Metron")
+            && !is_kebab("a--b")
+            && !is_kebab("-a")
+    );
+}
+
+#[test]
+fn untested_regexes_are_flagged() {
+    let text = GOOD
+        .replace(
+            "regex = ['panic: No dopplers listening on \\[(?P<protocols>[a-z ]+)\\]']",
+            "regex = ['panic: No dopplers listening on \\[(?P<protocols>[a-z ]+)\\]', 'No dopplers listening on (?P<protocols>tcp)$']\nnot = ['No dopplers listening on \\[test\\]']",
+        );
+    assert_ne!(text, GOOD);
+    let r = check(&lib(&[("l/good-one.toml", text)]), CHECK_IDS_FOR_TEST);
+    let warnings = messages(&r, Level::Warning);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("regex[1] matches none of the `match` examples")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("not[0] matches none of the `no_match` examples")),
+        "{warnings:#?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("regex[0]")),
+        "{warnings:#?}"
+    );
 }
