@@ -23,6 +23,9 @@ pub enum Scope {
 /// One `explained_by` link of a signature.
 #[derive(Debug, Clone)]
 pub struct Link {
+    /// The cause's signature or check id; [`ANY`] for any finding of another signature
+    /// (used by structured checks: a process monit gave up on is explained by whatever its
+    /// own job logged).
     pub cause: String,
     pub scope: Scope,
     /// The cause must appear no later than this after the symptom.
@@ -49,6 +52,9 @@ pub struct Correlation {
     pub latent: Vec<String>,
 }
 
+/// The wildcard cause of a [`Link`].
+pub const ANY: &str = "*";
+
 /// Evidence entries kept per root cause.
 const MAX_EVIDENCE: usize = 20;
 
@@ -71,7 +77,12 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
             continue;
         };
         for link in &rule.links {
-            for &c in by_sig.get(link.cause.as_str()).into_iter().flatten() {
+            let candidates: Box<dyn Iterator<Item = usize>> = if link.cause == ANY {
+                Box::new((0..findings.len()).filter(|&c| findings[c].signature != f.signature))
+            } else {
+                Box::new(by_sig.get(link.cause.as_str()).into_iter().flatten().copied())
+            };
+            for c in candidates {
                 if c != i && applies(link, f, &findings[c]) {
                     explainers[i].push((c, link.why.as_str()));
                 }

@@ -259,6 +259,8 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
         certificates.extend(certs);
     }
     findings.extend(checks::skew(&clocks));
+    let findings = dedupe_same_line(findings);
+    let mut findings = findings;
     findings.sort_by(|a, b| {
         (&a.vm, &a.path, a.line, &a.signature, &a.excerpt).cmp(&(&b.vm, &b.path, b.line, &b.signature, &b.excerpt))
     });
@@ -281,6 +283,30 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
         certificates,
         coverage,
     }
+}
+
+/// One finding per line and category: a structured check and a signature (or two
+/// signatures) that read the same line as the same kind of failure say it once. The
+/// structured check wins (it knows more), then the more severe, then the first id.
+fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
+    let is_check = |f: &Finding| checks::CHECK_IDS.contains(&f.signature.as_str());
+    let mut best: BTreeMap<(String, String, u64, String), Finding> = BTreeMap::new();
+    let mut rest = Vec::new();
+    for f in findings {
+        let Some(line) = f.line else {
+            rest.push(f);
+            continue;
+        };
+        let key = (f.vm.clone(), f.path.clone(), line, f.category.clone());
+        match best.get(&key) {
+            Some(b) if (is_check(b), b.severity, std::cmp::Reverse(&b.signature)) >= (is_check(&f), f.severity, std::cmp::Reverse(&f.signature)) => {}
+            _ => {
+                best.insert(key, f);
+            }
+        }
+    }
+    rest.extend(best.into_values());
+    rest
 }
 
 /// The correlation rules of the library and of the structured checks.
@@ -307,7 +333,18 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
         })
         .collect();
     for (id, remediation) in CHECK_REMEDIATION {
-        rules.entry(id.to_string()).or_insert(Rule { links: Vec::new(), remediation: remediation.to_string() });
+        let links = match *id {
+            // A process monit gave up on is explained by what its own job logged.
+            "monit-process-failed" => vec![Link {
+                cause: correlate::ANY.to_string(),
+                scope: Scope::Job,
+                window: None,
+                when: BTreeMap::new(),
+                why: "the process's own job logged why it failed".to_string(),
+            }],
+            _ => Vec::new(),
+        };
+        rules.entry(id.to_string()).or_insert(Rule { links, remediation: remediation.to_string() });
     }
     rules
 }

@@ -1,11 +1,12 @@
 //! The compiled signature library: which files a signature sees, and which lines of a file
 //! it hits. Built once per run ([`Matcher::new`]), shared by every thread (`Send + Sync`).
 //!
-//! How a file is scanned (see [`scan`]): the stream is read in large chunks; one
-//! Aho-Corasick search over the whole chunk finds lines that contain a literal of *any*
-//! signature; only such a candidate line is looked at again: every literal it contains
-//! (overlapping search, so a literal hidden inside another cannot mask a signature) names
-//! the signatures to test, and those selected for the file run their regexes. Hits are
+//! How a file is scanned (see [`scan`]): the stream is read in large chunks; one literal
+//! search over the whole chunk ([`literals`]: Wu-Manber, four lanes) finds the lines that
+//! contain a literal of *any* signature; only such a candidate line is looked at again:
+//! every literal it contains (an overlapping Aho-Corasick search over the line, so a
+//! literal hidden inside another cannot mask a signature) names the signatures to test,
+//! and those selected for the file run their regexes. Hits are
 //! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by
 //! [`to_findings`].
 //!
@@ -13,6 +14,7 @@
 //! validated ([`crate::signature`]), and correlation.
 
 mod findings;
+mod literals;
 mod scan;
 mod selection;
 
@@ -23,6 +25,7 @@ pub use selection::Selection;
 use crate::signature::Signature;
 use aho_corasick::{AhoCorasick, MatchKind};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use literals::LineFinder;
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -95,9 +98,8 @@ pub(crate) struct LineHit {
 /// The compiled library. Cheap to share (`&Matcher` across threads).
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    /// Leftmost-first automaton over every distinct literal: finds the next candidate
-    /// line in a chunk as fast as possible.
-    finder: AhoCorasick,
+    /// Finds the lines of a chunk that contain any literal, as fast as possible.
+    finder: LineFinder,
     /// Standard-semantics automaton over the same literals, searched with overlapping
     /// matches on one candidate line: every literal in the line, none masked.
     all: AhoCorasick,
@@ -175,15 +177,13 @@ impl Matcher {
             });
         }
 
-        let automaton = |kind| {
-            AhoCorasick::builder()
-                .match_kind(kind)
-                .build(&literals)
-                .map_err(|e| MatcherError::Automaton(e.to_string()))
-        };
+        let automaton = |e: aho_corasick::BuildError| MatcherError::Automaton(e.to_string());
         Ok(Matcher {
-            finder: automaton(MatchKind::LeftmostFirst)?,
-            all: automaton(MatchKind::Standard)?,
+            finder: LineFinder::new(&literals).map_err(automaton)?,
+            all: AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .map_err(automaton)?,
             max_literal: literals.iter().map(|l| l.len()).max().unwrap_or(0),
             owners,
             sigs: compiled,

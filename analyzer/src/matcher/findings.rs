@@ -2,8 +2,8 @@
 //! rendered from the first hit's captures. Ids are assigned later, after sorting.
 
 use super::GroupedHit;
-use crate::signature::Signature;
 use crate::finding::Finding;
+use crate::signature::Signature;
 use std::collections::BTreeMap;
 
 /// The BOSH job a VM path belongs to: `<job>` in `var/vcap/sys/log/<job>/...` or

@@ -6,6 +6,7 @@
 //! a literal across a piece boundary is still found), never buffered whole; every piece
 //! reports the same line number, and a signature counts at most one hit per line.
 
+use super::literals::Scratch;
 use super::{Matcher, Selection};
 use crate::timestamp::{self, YearHint};
 use jiff::Timestamp;
@@ -56,7 +57,11 @@ struct Scan<'a> {
     /// The line number of the first byte of the chunk being processed.
     line_no: u64,
     groups: Vec<Option<Group>>,
+    /// Signatures to test on the current line.
     candidates: Vec<usize>,
+    /// Where the literal search found candidate lines in the current chunk.
+    candidate_lines: Vec<usize>,
+    scratch: Scratch,
 }
 
 impl<'a> Scan<'a> {
@@ -68,27 +73,34 @@ impl<'a> Scan<'a> {
             line_no: 1,
             groups: (0..m.len()).map(|_| None).collect(),
             candidates: Vec::new(),
+            candidate_lines: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
     /// Processes `chunk`, which starts at a line start (or inside line `line_no` when
     /// continuing a long line). Advances `line_no` past every `\n` in it.
     fn chunk(&mut self, chunk: &[u8]) {
-        let mut pos = 0;
-        let mut counted = 0;
-        while pos < chunk.len() {
-            let input = aho_corasick::Input::new(chunk).range(pos..);
-            let Some(found) = self.m.finder.find(input) else {
-                break;
-            };
-            let start = memrchr(b'\n', &chunk[pos..found.start()]).map_or(pos, |i| pos + i + 1);
-            let end = memchr(b'\n', &chunk[found.end()..]).map_or(chunk.len(), |i| found.end() + i);
+        let mut candidates = std::mem::take(&mut self.candidate_lines);
+        candidates.clear();
+        self.m
+            .finder
+            .candidates(chunk, &mut self.scratch, &mut candidates);
+        // `next`: first byte not yet looked at; `counted`: newlines counted up to here.
+        let (mut next, mut counted) = (0, 0);
+        for &at in &candidates {
+            if at < next {
+                continue; // a line already handled
+            }
+            let start = memrchr(b'\n', &chunk[next..at]).map_or(next, |i| next + i + 1);
+            let end = memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i);
             self.line_no += count_lines(&chunk[counted..start]);
             counted = start;
             self.line(&chunk[start..end]);
-            pos = end + 1;
+            next = end + 1;
         }
         self.line_no += count_lines(&chunk[counted..]);
+        self.candidate_lines = candidates;
     }
 
     /// One candidate line: every signature owning a literal in it, and selected, is tested.
