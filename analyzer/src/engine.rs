@@ -101,31 +101,33 @@ impl Sink for Collector<'_> {
         if entry.path == "manifest.json" {
             return self.manifest(&state, &mut counted);
         }
-        let hits = if source.is_some_and(|s| !s.line_based()) {
+        // Hits found before a read error (a truncated gzip) are kept; the error is then
+        // returned so the reader records the problem.
+        let (hits, err) = if source.is_some_and(|s| !s.line_based()) {
             let mut buf = Vec::new();
             (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
             lock(&state).checks.feed(&entry.path, &mut &buf[..])?;
-            if sel.is_empty() {
-                Vec::new()
-            } else {
-                self.matcher.scan_slice(&sel, &buf, hint)
-            }
+            (self.matcher.scan_slice(&sel, &buf, hint), None)
         } else if source.is_some() {
             let mut tee = LineTee { inner: &mut counted, state: &state, path: &entry.path, partial: Vec::new() };
-            let hits = self.matcher.scan(&sel, &mut tee, hint)?;
+            let mut out = self.matcher.scan_partial(&sel, &mut tee, hint);
+            if sel.is_empty() {
+                // No signature reads this file, the checks still do.
+                if let Err(e) = io::copy(&mut tee, &mut io::sink()) {
+                    out.1 = Some(e);
+                }
+            }
             tee.flush();
-            hits
-        } else if sel.is_empty() {
-            Vec::new()
+            out
         } else {
-            self.matcher.scan(&sel, &mut counted, hint)?
+            self.matcher.scan_partial(&sel, &mut counted, hint)
         };
         let findings = crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
         let mut s = lock(&state);
         s.files += 1;
         s.bytes += counted.n;
         s.findings.extend(findings);
-        Ok(())
+        err.map_or(Ok(()), Err)
     }
 
     fn skipped(&self, skipped: Skipped) {

@@ -24,7 +24,7 @@ const MIX: [(Kind, f64); 8] = [
 /// Planted every this many lines of rep: a URL with credentials (illustrative).
 const SECRET_EVERY: u64 = 5_000;
 /// Planted every this many lines of rep: a real failure message (seed 001, `ERR Downloading Failed` shape).
-const FAILURE_EVERY: u64 = 20_000;
+const FAILURE_EVERY: u64 = 20_011;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
