@@ -114,9 +114,10 @@ pub struct Certificate {
     pub is_ca: bool,
     pub not_before: Timestamp,
     pub not_after: Timestamp,
-    /// `valid`, `expiring_soon`, `expired` or `not_yet_valid`.
+    /// `valid`, `expiring_soon`, `expired` or `not_yet_valid`; `unknown` when the analysis
+    /// has no "now" (no collection time, no `--at`, no timestamped line).
     pub status: String,
-    /// Days from "now" to `not_after` (negative when expired).
+    /// Days from "now" to `not_after` (negative when expired; 0 when `status` is `unknown`).
     pub days_left: i64,
     /// Whether a certificate with this issuer's subject is in the same bundle.
     pub issuer_in_bundle: bool,
