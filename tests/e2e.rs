@@ -3,7 +3,6 @@
 
 use assert_cmd::Command;
 use flate2::write::GzEncoder;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn collect(root: &Path, out: &Path) -> PathBuf {

@@ -187,6 +187,9 @@ fn copy_gzip(
     Ok(stats)
 }
 
+/// A rotated log's decompressed bytes, buffered for line splitting.
+type GzLines = BufReader<TolerantReader<MultiGzDecoder<BufReader<io::Take<File>>>>>;
+
 fn note_corruption<R>(record: &mut FileRecord, r: &TolerantReader<R>) {
     if let Some(err) = &r.error {
         record.detail = Some(format!(

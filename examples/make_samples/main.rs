@@ -21,12 +21,15 @@ use testkit::FakeVm;
 
 mod scenarios;
 
+/// Lays out a VM's files, given the collection time.
+pub type Build = Box<dyn Fn(&mut FakeVm, SystemTime)>;
+
 /// One VM of a scenario: how to lay it out, and what its commands print.
 pub struct Vm {
     pub group: &'static str,
     pub id: &'static str,
     pub az: &'static str,
-    pub build: Box<dyn Fn(&mut FakeVm, SystemTime)>,
+    pub build: Build,
     /// `monit summary` output (the VM's processes), if monit answers.
     pub monit_summary: Option<String>,
     /// `df -P` and `df -Pi` output.
