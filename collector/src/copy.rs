@@ -159,9 +159,7 @@ fn copy_gzip(
     spool_dir: &Path,
     redactor: &Redactor,
 ) -> io::Result<RedactStats> {
-    let gz = |file: &mut File| -> io::Result<
-        BufReader<TolerantReader<MultiGzDecoder<BufReader<io::Take<File>>>>>,
-    > {
+    let gz = |file: &mut File| -> io::Result<GzLines> {
         file.seek(SeekFrom::Start(0))?;
         let f = file.try_clone()?.take(len);
         Ok(BufReader::with_capacity(
