@@ -51,10 +51,10 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "- **Explains**: {}", what.join(", "))?;
         }
         for why in &rc.why {
-            writeln!(out, "- **Why**: {}", escape(why))?;
+            writeln!(out, "- **Why**: {}", library_text(why))?;
         }
         if !rc.remediation.is_empty() {
-            writeln!(out, "- **Do**: {}", escape(&rc.remediation))?;
+            writeln!(out, "- **Do**: {}", library_text(&rc.remediation))?;
         }
         writeln!(out, "\n```text")?;
         for e in rc.evidence.iter().take(5) {
@@ -180,6 +180,12 @@ fn escape(s: &str) -> String {
         }
     }
     o
+}
+
+/// Text from the signature library (remediation, why): its markdown (`code`) is kept, raw
+/// HTML is not.
+fn library_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// A code block cannot be closed from inside.
