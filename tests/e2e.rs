@@ -167,3 +167,60 @@ fn markdown_and_text_reports_render_the_root_cause() {
         assert!(!s.contains('\u{1b}'), "no colour when not a terminal");
     }
 }
+
+/// A tgz holding one 1 GiB line (no newline) and then a real failure line: the analyzer
+/// streams through it in bounded memory and still finds the line after it.
+#[test]
+fn a_one_gib_line_is_scanned_in_pieces_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cf.router.r-1-20190713-132721-123456789.tgz");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let gib: u64 = 1 << 30;
+    let tail = b"\npanic: No dopplers listening on [udp]\n"; // seeds/000
+    let mut h = tar::Header::new_gnu();
+    h.set_path("./metron_agent/metron_agent.stderr.log").unwrap();
+    h.set_size(gib + tail.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    let member = |data: &[u8]| {
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, data).unwrap();
+        gz.finish().unwrap()
+    };
+    // Concatenated gzip members: one compressed MiB of 'a' repeated 1024 times.
+    std::io::Write::write_all(&mut f, &member(h.as_bytes())).unwrap();
+    let mib = member(&vec![b'a'; 1 << 20]);
+    for _ in 0..1024 {
+        std::io::Write::write_all(&mut f, &mib).unwrap();
+    }
+    let mut rest = tail.to_vec();
+    let pad = (512 - (gib as usize + tail.len()) % 512) % 512;
+    rest.extend(std::iter::repeat_n(0u8, pad + 1024));
+    std::io::Write::write_all(&mut f, &member(&rest)).unwrap();
+    drop(f);
+
+    let o = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(assert_cmd::cargo::cargo_bin("vcap-analyze"))
+        .args(["analyze", "--format", "json", "-q"])
+        .arg(&path)
+        .output();
+    let (stdout, rss_kib) = match o {
+        Ok(o) if o.status.success() => {
+            let err = String::from_utf8_lossy(&o.stderr);
+            (o.stdout, err.lines().last().and_then(|l| l.trim().parse::<u64>().ok()))
+        }
+        _ => {
+            // No GNU time here: run it directly, memory unchecked.
+            let o = Command::cargo_bin("vcap-analyze").unwrap().args(["analyze", "--format", "json", "-q"]).arg(&path).output().unwrap();
+            assert!(o.status.success());
+            (o.stdout, None)
+        }
+    };
+    let r: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    assert!(signatures(&r).contains(&"metron-no-dopplers".to_string()), "the line after the giant one is found");
+    assert!(r["coverage"]["bytes"].as_u64().unwrap() > gib);
+    if let Some(kib) = rss_kib {
+        assert!(kib < 256 * 1024, "peak RSS {kib} KiB");
+    }
+}
