@@ -75,13 +75,15 @@ fn collect(s: &Scenario, vm: &Vm, out: &Path, now: SystemTime) {
     };
     match &vm.monit_summary {
         Some(text) => standin("monit", format!("#!/bin/sh\n[ \"$1\" = summary ] && /bin/cat <<'EOF'\n{text}EOF\nexit 0\n")),
-        None => standin("monit", "#!/bin/sh\necho 'monit: Error receiving data -- Connection reset by peer' >&2\nexit 1\n".into()),
+        // What the monit 5.2 client prints when its daemon is not running (its status()
+        // function: "%s: no status available -- the monit daemon is not running").
+        None => standin("monit", "#!/bin/sh\necho 'monit: no status available -- the monit daemon is not running' >&2\nexit 1\n".into()),
     }
     let (df, dfi) = vm.df.clone().unwrap_or_else(|| (healthy_df(false), healthy_df(true)));
     standin("df", format!("#!/bin/sh\nif [ \"$1\" = -Pi ]; then /bin/cat <<'EOF'\n{dfi}EOF\nelse /bin/cat <<'EOF'\n{df}EOF\nfi\n"));
-    standin("free", "#!/bin/sh\ncat <<'EOF'\n               total        used        free      shared  buff/cache   available\nMem:      8348520448  3012345856  1123456789    12345678  4212717803  5012345678\nSwap:              0           0           0\nEOF\n".into());
+    standin("free", "#!/bin/sh\n/bin/cat <<'EOF'\n               total        used        free      shared  buff/cache   available\nMem:      8348520448  3012345856  1123456789    12345678  4212717803  5012345678\nSwap:              0           0           0\nEOF\n".into());
     let dmesg = vm.dmesg.clone().unwrap_or_default();
-    standin("dmesg", format!("#!/bin/sh\ncat <<'EOF'\n{dmesg}EOF\n"));
+    standin("dmesg", format!("#!/bin/sh\n/bin/cat <<'EOF'\n{dmesg}EOF\n"));
     for real in ["date", "uname", "uptime"] {
         if let Some(p) = which(real) {
             std::os::unix::fs::symlink(p, bin.join(real)).unwrap();
