@@ -253,30 +253,28 @@ fn applies(link: &Link, symptom: &Finding, cause: &Finding) -> bool {
     place && captures && time
 }
 
-/// The findings at the top of `i`'s explanation chains (itself when nothing explains it).
+/// The findings at the top of `i`'s explanation chains: every finding reachable from `i`
+/// through explainers that nothing explains. When all of them are explained (a cycle with no
+/// way out), the reachable findings other than `i` stand together; `i` alone stands for
+/// itself.
 fn roots_of(i: usize, explainers: &[Vec<(usize, &str)>]) -> BTreeSet<usize> {
-    let mut roots = BTreeSet::new();
-    let mut seen = BTreeSet::new();
+    let mut reached = BTreeSet::new();
     let mut todo = vec![i];
     while let Some(n) = todo.pop() {
-        if !seen.insert(n) {
-            continue;
+        if reached.insert(n) {
+            todo.extend(explainers[n].iter().map(|&(c, _)| c));
         }
-        let up: Vec<usize> = explainers[n]
-            .iter()
-            .map(|&(c, _)| c)
-            .filter(|c| !seen.contains(c))
-            .collect();
-        if explainers[n].is_empty() || (up.is_empty() && n != i) {
-            roots.insert(n);
-        }
-        todo.extend(up);
     }
-    if roots.is_empty() {
-        // A cycle with no way out: the finding stands for itself.
-        roots.insert(i);
+    let roots: BTreeSet<usize> = reached.iter().copied().filter(|&n| explainers[n].is_empty()).collect();
+    if !roots.is_empty() {
+        return roots;
     }
-    roots
+    let others: BTreeSet<usize> = reached.into_iter().filter(|&n| n != i).collect();
+    if others.is_empty() {
+        BTreeSet::from([i])
+    } else {
+        others
+    }
 }
 
 #[cfg(test)]
@@ -366,6 +364,47 @@ mod tests {
         assert_eq!(rc.explains, vec!["f1", "f2", "f3"]);
         assert_eq!(rc.symptom_vms, vec!["a/0", "b/0", "doppler/1"]);
         assert_eq!(c.unexplained, vec!["f5"]);
+    }
+
+    #[test]
+    fn two_paths_to_one_cause_make_one_root() {
+        // i -> A -> C and i -> C: C is the only root, A is explained.
+        let mut rules = BTreeMap::new();
+        rules.insert("sym".to_string(), Rule { links: vec![link("mid", Scope::Vm), link("root", Scope::Vm)], remediation: String::new() });
+        rules.insert("mid".to_string(), Rule { links: vec![link("root", Scope::Vm)], remediation: String::new() });
+        let findings = vec![
+            f("f1", "sym", Kind::Symptom, "a/0", "x", None),
+            f("f2", "mid", Kind::Cause, "a/0", "x", None),
+            f("f3", "root", Kind::Cause, "a/0", "x", None),
+        ];
+        let c = correlate(&findings, &rules);
+        assert_eq!(c.root_causes.len(), 1, "{:?}", c.root_causes);
+        assert_eq!(c.root_causes[0].signature, "root");
+        assert_eq!(c.root_causes[0].explains, vec!["f1", "f2"]);
+    }
+
+    #[test]
+    fn a_cycle_with_no_way_out_still_yields_a_root() {
+        let mut rules = BTreeMap::new();
+        rules.insert("a".to_string(), Rule { links: vec![link("b", Scope::Vm)], remediation: String::new() });
+        rules.insert("b".to_string(), Rule { links: vec![link("a", Scope::Vm)], remediation: String::new() });
+        let findings = vec![f("f1", "a", Kind::Cause, "v/0", "x", None), f("f2", "b", Kind::Cause, "v/0", "x", None)];
+        let c = correlate(&findings, &rules);
+        assert!(!c.root_causes.is_empty());
+    }
+
+    #[test]
+    fn wildcard_links_take_any_other_signature_on_the_same_job() {
+        let mut rules = BTreeMap::new();
+        rules.insert("monit".to_string(), Rule { links: vec![link(ANY, Scope::Job)], remediation: String::new() });
+        let findings = vec![
+            f("f1", "monit", Kind::Cause, "v/0", "nats", None),
+            f("f2", "nats-tls", Kind::Cause, "v/0", "nats", None),
+            f("f3", "other", Kind::Cause, "v/0", "gorouter", None),
+        ];
+        let c = correlate(&findings, &rules);
+        let nats = c.root_causes.iter().find(|r| r.signature == "nats-tls").unwrap();
+        assert_eq!(nats.explains, vec!["f1"]);
     }
 
     #[test]

@@ -261,8 +261,7 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
         certificates.extend(certs);
     }
     findings.extend(checks::skew(&clocks));
-    let findings = dedupe_same_line(findings);
-    let mut findings = findings;
+    let mut findings = subsumed_by_checks(dedupe_same_line(findings));
     findings.sort_by(|a, b| {
         (&a.vm, &a.path, a.line, &a.signature, &a.excerpt).cmp(&(&b.vm, &b.path, b.line, &b.signature, &b.excerpt))
     });
@@ -309,6 +308,24 @@ fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
     }
     rest.extend(best.into_values());
     rest
+}
+
+/// A structured check that counted a fact once per VM (an OOM kill by pid and process, a
+/// monit process) subsumes the signature findings of the same category on the same VM that
+/// name the same thing (every capture both carry is equal, and they share one): the same
+/// kill seen in `dmesg` and `kern.log` is one finding.
+fn subsumed_by_checks(findings: Vec<Finding>) -> Vec<Finding> {
+    let is_check = |f: &Finding| checks::CHECK_IDS.contains(&f.signature.as_str());
+    let checks_found: Vec<&Finding> = findings.iter().filter(|f| is_check(f) && !f.captures.is_empty()).collect();
+    let same_thing = |sig: &Finding, chk: &Finding| {
+        let shared: Vec<&String> = sig.captures.keys().filter(|k| chk.captures.contains_key(*k)).collect();
+        !shared.is_empty() && shared.iter().all(|k| sig.captures[*k] == chk.captures[*k])
+    };
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| is_check(f) || !checks_found.iter().any(|c| c.vm == f.vm && c.category == f.category && same_thing(f, c)))
+        .collect();
+    findings.into_iter().zip(keep).filter_map(|(f, k)| k.then_some(f)).collect()
 }
 
 /// The correlation rules of the library and of the structured checks.

@@ -79,9 +79,12 @@ fn is_placeholder_name(name: &str) -> bool {
 /// the engine numbers findings after sorting them.
 pub fn to_findings(sigs: &[Signature], hits: &[GroupedHit], vm: &str, path: &str) -> Vec<Finding> {
     let job = job_of(path).map(str::to_string);
+    // monit's own files name the process, which is the job's name on BOSH VMs.
+    let monit = path.starts_with("var/vcap/monit/") || path.starts_with("commands/monit-");
     hits.iter()
         .map(|h| {
             let sig = &sigs[h.signature];
+            let job = job.clone().or_else(|| monit.then(|| h.captures.get("process").cloned()).flatten());
             Finding {
                 id: String::new(),
                 signature: sig.id.clone(),
@@ -91,7 +94,7 @@ pub fn to_findings(sigs: &[Signature], hits: &[GroupedHit], vm: &str, path: &str
                 title: sig.title.clone(),
                 summary: render_summary(&sig.report.summary, &h.captures, path),
                 vm: vm.to_string(),
-                job: job.clone(),
+                job,
                 path: path.to_string(),
                 line: Some(h.first_line),
                 timestamp: h.first_ts,

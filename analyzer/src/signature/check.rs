@@ -368,6 +368,11 @@ impl Checker<'_> {
                     }
                 }
                 None if check_ids.contains(&link.id.as_str()) => {}
+                None if link.id == crate::correlate::ANY => {
+                    if link.scope != super::LinkScope::Job {
+                        self.error(format!("{what}: the wildcard only makes sense with scope = \"job\""));
+                    }
+                }
                 None => self.error(format!(
                     "{what}: no signature or structured check has this id"
                 )),
