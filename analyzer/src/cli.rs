@@ -35,6 +35,102 @@ pub enum Command {
     /// The signature library.
     #[command(subcommand)]
     Signatures(SignaturesCommand),
+    /// Every finding of every VM on one time axis: the order things broke in.
+    ///
+    /// Grouped findings give their first and last occurrence; findings whose lines carry no
+    /// time are listed after; each VM's collection time is set against the median, so a VM
+    /// whose clock is off stands out.
+    ///
+    /// Examples:
+    ///   bosh -d cf logs --all  &&  vcap-analyze timeline logs_1541529930.tgz
+    ///   # `monit summary`: metron_agent "not monitored" on every VM; who broke first? (seed 000)
+    ///   vcap-analyze timeline cf.doppler_z2.*.tgz cf.diego_cell.*.tgz cf.router.*.tgz
+    ///   vcap-analyze timeline bundles/ --format json -o timeline.json
+    ///   # certificates judged as of a time, not by `openssl x509 -noout -dates` per VM (seed 001)
+    ///   vcap-analyze timeline bundles/ --at 2019-07-13T00:00:00Z
+    #[command(verbatim_doc_comment)]
+    Timeline(TimelineArgs),
+    /// Redacted copy of a bundle we did not make (`bosh logs` output is never redacted).
+    ///
+    /// IN: a `bosh logs` tgz (single instance, or the multi-instance logs_<epoch>.tgz with one
+    /// tgz per instance), any .tar/.tgz, a directory, or a single log file (.gz too). OUT gets
+    /// the same entries under the same names (nested tarballs and rotated .gz logs redacted
+    /// inside and packed again), mode 0600, plus vcap-redact-manifest.json at its root saying
+    /// what was redacted where. Binary files (keystores, DER keys) are left out and listed.
+    /// OUT may be a directory: the copy gets IN's name there. Exit 0 done; 2 IN could not be
+    /// read whole (nothing is left at OUT).
+    ///
+    /// The ticket workflow:
+    ///   bosh -d cf logs diego_cell/0                        # cf.diego_cell.<id>-<time>.tgz
+    ///   vcap-analyze redact cf.diego_cell.*.tgz ticket/
+    ///   vcap-analyze scan-secrets ticket/*.tgz  &&  echo safe to attach
+    ///
+    /// More examples:
+    ///   bosh -d cf logs --all  &&  vcap-analyze redact logs_1541529930.tgz logs-redacted.tgz
+    ///   bosh -d cf logs diego_cell/0 --agent   # registry-user:PASS@... in it (seed 004)
+    ///   vcap-analyze redact cf.diego_cell.*.tgz agent-redacted.tgz
+    ///   vcap-analyze redact /mnt/dead-vm/var/vcap/sys/log/ sys-log.tgz    # a directory
+    #[command(verbatim_doc_comment)]
+    Redact(RedactArgs),
+    /// Report what still looks like a secret: file, line and kind, never the secret.
+    ///
+    /// Reads every input kind `analyze` reads. Binary files count too: they cannot be checked
+    /// line by line. Exit 0 clean; 1 something looks like a secret; 2 an input could not be
+    /// read (what could be read is reported).
+    ///
+    /// Examples:
+    ///   vcap-analyze scan-secrets logs_1541529930.tgz    # exit 1: `bosh logs` is never redacted
+    ///   vcap-analyze scan-secrets ticket/*.tgz  &&  echo safe to attach
+    ///   bosh -d cf ssh diego_cell/0 -c 'sudo cat /var/vcap/bosh/settings.json' \
+    ///     | vcap-analyze scan-secrets -
+    ///   vcap-analyze scan-secrets bundles/ --format json | jq '.files_with_secrets[].path'
+    #[command(verbatim_doc_comment)]
+    ScanSecrets(ScanSecretsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Args, Debug)]
+pub struct RedactArgs {
+    /// The bundle, tarball, directory or log file to redact.
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// Where to write the redacted copy (a file, or a directory to put it in).
+    #[arg(value_name = "OUT")]
+    pub output: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanSecretsArgs {
+    /// Bundles, archives, directories, log files, globs; `-` reads stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--format` of the subcommands that print a list.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextOrJson {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -102,4 +198,5 @@ pub enum FormatArg {
     Text,
     Json,
     Markdown,
+    Html,
 }

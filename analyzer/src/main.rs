@@ -2,7 +2,7 @@
 //! the exit code (0 done; 1 `--fail-on` reached or `signatures check` failed; 2 an input
 //! could not be read, the report still covering the rest). A closed stdout ends quietly.
 
-use analyzer::cli::{Cli, Command, Common, FormatArg, SignaturesCommand};
+use analyzer::cli::{Cli, Command, Common, FormatArg, RedactArgs, SignaturesCommand, TextOrJson};
 use analyzer::engine::{self, Options};
 use analyzer::finding::Severity;
 use analyzer::matcher::Matcher;
@@ -37,6 +37,7 @@ fn run(cli: Cli) -> Result<u8> {
                 FormatArg::Text => Format::Text { color: a.common.output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() },
                 FormatArg::Json => Format::Json,
                 FormatArg::Markdown => Format::Markdown,
+                FormatArg::Html => Format::Html,
             };
             write_out(a.common.output.as_deref(), |w| report::render(&report, format, w))?;
             let reached = fail_on.is_some_and(|min| report.root_causes.iter().any(|rc| rc.severity >= min) || report.findings.iter().any(|f| report.unexplained.contains(&f.id) && f.severity >= min));
@@ -87,6 +88,44 @@ fn run(cli: Cli) -> Result<u8> {
                 writeln!(w, "{} signatures, {} structured checks", lib.signatures.len(), signature::CHECK_IDS.len())
             })?;
             Ok(if lib.problems.is_empty() { 0 } else { 1 })
+        }
+        Command::Timeline(t) => {
+            let (lib, matcher) = library(t.common.signatures.as_deref())?;
+            let report = analyze(&t.common, &lib, &matcher)?;
+            let timeline = report::timeline::build(&report);
+            write_out(t.common.output.as_deref(), |w| match t.format {
+                TextOrJson::Json => report::timeline::render_json(&timeline, w),
+                TextOrJson::Text => report::timeline::render_text(&timeline, w),
+            })?;
+            Ok(if report.coverage.errors.is_empty() { 0 } else { 2 })
+        }
+        Command::Redact(r) => Ok(redact(&r)),
+        Command::ScanSecrets(s) => {
+            let bar = progress(s.quiet);
+            let tick = |name: &str| {
+                if let Some(b) = &bar {
+                    b.inc(1);
+                    b.set_message(name.to_string());
+                }
+            };
+            let found = analyzer::foreign::scan::scan(&s.paths, &tick);
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            write_out(s.output.as_deref(), |w| match s.format {
+                TextOrJson::Json => {
+                    serde_json::to_writer_pretty(&mut *w, &found).map_err(io::Error::other)?;
+                    writeln!(w)
+                }
+                TextOrJson::Text => analyzer::foreign::scan::render_text(&found, w),
+            })?;
+            Ok(if !found.errors.is_empty() {
+                2
+            } else if found.hits > 0 {
+                1
+            } else {
+                0
+            })
         }
         Command::Signatures(SignaturesCommand::Check { signatures }) => {
             let lib = Library::load(signatures.as_deref());
@@ -184,5 +223,37 @@ fn kind_str(k: analyzer::finding::Kind) -> &'static str {
     match k {
         analyzer::finding::Kind::Symptom => "symptom",
         analyzer::finding::Kind::Cause => "cause",
+    }
+}
+
+/// `redact IN OUT`: 0 written; 2 nothing written. A summary on stderr unless `-q`.
+fn redact(r: &RedactArgs) -> u8 {
+    match analyzer::foreign::redact::redact(&r.input, &r.output) {
+        Err(e) => {
+            eprintln!("vcap-analyze: redact: {e}; nothing written");
+            2
+        }
+        Ok(done) => {
+            if !r.quiet {
+                let t = &done.manifest.totals;
+                let kinds: Vec<String> = t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                eprintln!(
+                    "vcap-analyze: {}: {} files, {} secrets redacted in {} of them{}, {} left out",
+                    done.output.display(),
+                    t.files,
+                    t.redactions + t.leak_scan_hits,
+                    t.redacted_files,
+                    if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) },
+                    t.dropped
+                );
+                for d in done.manifest.dropped().take(20) {
+                    eprintln!("vcap-analyze: left out {}: {}", d.path, d.reason.as_deref().unwrap_or(""));
+                }
+                if t.dropped > 20 {
+                    eprintln!("vcap-analyze: ... and {} more (see {})", t.dropped - 20, analyzer::foreign::manifest::MANIFEST_NAME);
+                }
+            }
+            0
+        }
     }
 }

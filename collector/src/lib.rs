@@ -10,6 +10,7 @@
 //! size, keeping the tail) so that new signatures still work on old bundles.
 
 pub mod archive;
+pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod copy;

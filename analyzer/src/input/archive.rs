@@ -492,6 +492,9 @@ impl<'a> Level<'a> {
         norm: &str,
         mut meta: EntryMeta,
     ) -> Option<Problem> {
+        if naming::is_redact_manifest(norm) {
+            return None;
+        }
         if !self.seen_file {
             self.seen_file = true;
             if let Some(top) = naming::manifest_top(norm) {

@@ -34,7 +34,7 @@ mod loose;
 mod naming;
 mod problem;
 mod readahead;
-mod sniff;
+pub(crate) mod sniff;
 mod tree;
 
 pub use discover::discover;

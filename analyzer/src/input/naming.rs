@@ -381,6 +381,13 @@ pub(crate) fn manifest_top(norm: &str) -> Option<Option<String>> {
     }
 }
 
+/// Whether `norm` is the record `vcap-analyze redact` adds at the root of an archive it
+/// copied ([`MANIFEST_NAME`](crate::foreign::manifest::MANIFEST_NAME)): metadata about the copy,
+/// not a file of any VM, so the readers pass over it.
+pub(crate) fn is_redact_manifest(norm: &str) -> bool {
+    norm == crate::foreign::manifest::MANIFEST_NAME
+}
+
 /// The VM path of a normalized entry name.
 pub(crate) fn vm_path(norm: &str, layout: &Layout) -> String {
     match layout {

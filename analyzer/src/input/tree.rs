@@ -89,7 +89,9 @@ pub(crate) fn read(root: &Path, sink: &dyn Sink) -> Vec<Problem> {
         if file_type.is_dir() {
             continue;
         } else if file_type.is_file() {
-            files.push((item.into_path(), rel));
+            if !naming::is_redact_manifest(&rel) {
+                files.push((item.into_path(), rel));
+            }
         } else if file_type.is_symlink() {
             let target = fs::read_link(item.path())
                 .map(|t| t.display().to_string())

@@ -2,10 +2,12 @@
 //! and never decide anything: they print what the model says.
 
 pub mod group;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod text;
+pub mod timeline;
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +15,7 @@ pub enum Format {
     Text { color: bool },
     Json,
     Markdown,
+    Html,
 }
 
 /// Renders `report` in `format`.
@@ -25,5 +28,6 @@ pub fn render(
         Format::Text { color } => text::render(report, out, color),
         Format::Json => json::render(report, out),
         Format::Markdown => markdown::render(report, out),
+        Format::Html => html::render(report, out),
     }
 }
