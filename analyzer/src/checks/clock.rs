@@ -7,8 +7,10 @@
 //!    [`MIN_BATCH`] VMs whose collection times lie within [`BATCH_WINDOW_SECS`] of their
 //!    median, a VM [`SKEW_SECS`] or more off that median is flagged, unless the batch was
 //!    itself spread out (a sequential collection): the threshold grows to three median
-//!    absolute deviations, so only outliers stand out. VMs farther than the window are taken
-//!    as collected at another time, not as skewed.
+//!    absolute deviations, so only outliers stand out; and when more than a fifth of the
+//!    batch (at least one VM) is off, the bundles were collected in waves and nothing is
+//!    flagged. VMs farther than the window are taken as collected at another time, not as
+//!    skewed.
 //! 2. **Against itself.** A log line stamped more than [`AHEAD_SECS`] after the VM's own
 //!    collection time was written while the clock ran ahead (and was later set back).
 
@@ -73,6 +75,12 @@ fn batch_skew(vms: &[VmClock]) -> Vec<Finding> {
     let Ok(center_ts) = Timestamp::from_second(center) else {
         return Vec::new();
     };
+    // Several VMs off together were collected in another wave, not skewed: only a lone
+    // outlier or two among many (at most a fifth of the batch) is taken for a wrong clock.
+    let off = times.iter().filter(|t| (*t - center).abs() >= threshold).count();
+    if off > (times.len() / 5).max(1) {
+        return Vec::new();
+    }
     batch
         .into_iter()
         .filter_map(|v| {
