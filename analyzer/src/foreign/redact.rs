@@ -131,16 +131,20 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
         Stop::Stream(m) => unreadable(m),
         Stop::Write(e) => out_err(e),
     };
+    // the manifest stored in an archive; a single log file has none stored
+    let mut stored = None;
     let kind = if meta.is_dir() {
         let gzip = !output.to_string_lossy().ends_with(".tar");
         let top = fs::canonicalize(input)
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_os_string()));
         let top = top.map_or_else(|| b"bundle".to_vec(), |n| n.as_bytes().to_vec());
-        write_archive(tmp.as_file(), gzip, &mut copier, &name, |b, c| {
-            tree(input, &top, b, c)
-        })
-        .map_err(stop)?;
+        stored = Some(
+            write_archive(tmp.as_file(), gzip, &mut copier, &name, |b, c| {
+                tree(input, &top, b, c)
+            })
+            .map_err(stop)?,
+        );
         InputKind::Directory
     } else {
         let file = File::open(input).map_err(|e| unreadable(format!("cannot open: {e}")))?;
@@ -150,10 +154,12 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
                 let data = peek(MultiGzDecoder::new(head), BINARY_SNIFF);
                 if sniff::is_tar_header(data.prefix()) {
                     let mut data = data;
-                    write_archive(tmp.as_file(), true, &mut copier, &name, |b, c| {
-                        c.copy_tar(&mut data, b, "", 0)
-                    })
-                    .map_err(stop)?;
+                    stored = Some(
+                        write_archive(tmp.as_file(), true, &mut copier, &name, |b, c| {
+                            c.copy_tar(&mut data, b, "", 0)
+                        })
+                        .map_err(stop)?,
+                    );
                     InputKind::Archive { gzip: true }
                 } else if let Some(e) = data.error().filter(|_| data.prefix().is_empty()) {
                     return Err(unreadable(format!("corrupt gzip data ({e})")));
@@ -171,10 +177,12 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
             }
             Magic::Tar => {
                 let mut data = head;
-                write_archive(tmp.as_file(), false, &mut copier, &name, |b, c| {
-                    c.copy_tar(&mut data, b, "", 0)
-                })
-                .map_err(stop)?;
+                stored = Some(
+                    write_archive(tmp.as_file(), false, &mut copier, &name, |b, c| {
+                        c.copy_tar(&mut data, b, "", 0)
+                    })
+                    .map_err(stop)?,
+                );
                 InputKind::Archive { gzip: false }
             }
             Magic::Empty | Magic::Other => {
@@ -197,7 +205,7 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
     };
     tmp.as_file().sync_all().map_err(&out_err)?;
     tmp.persist(&output).map_err(|e| out_err(e.error))?;
-    let manifest = RedactManifest::new(name, copier.records);
+    let manifest = stored.unwrap_or_else(|| RedactManifest::new(name, copier.records));
     Ok(Redacted {
         output,
         kind,
@@ -297,17 +305,18 @@ impl Write for OutStream<'_> {
     }
 }
 
-/// An archive: the entries `fill` copies, then the redaction manifest, then the end.
+/// An archive: the entries `fill` copies, then the redaction manifest, then the end. Returns
+/// the manifest stored.
 fn write_archive(
     file: &File,
     gzip: bool,
     copier: &mut Copier<'_>,
     input_name: &str,
     fill: impl FnOnce(&mut Builder<OutStream<'_>>, &mut Copier<'_>) -> Result<(), Stop>,
-) -> Result<(), Stop> {
+) -> Result<RedactManifest, Stop> {
     let mut b = Builder::new(OutStream::new(file, gzip));
     fill(&mut b, copier)?;
-    let manifest = RedactManifest::new(input_name.to_string(), copier.records.clone());
+    let manifest = RedactManifest::new(input_name.to_string(), std::mem::take(&mut copier.records));
     let mut json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| Stop::Write(io::Error::other(e)))?;
     json.push(b'\n');
@@ -318,7 +327,8 @@ fn write_archive(
     append(&mut b, h, MANIFEST_NAME.as_bytes(), None, &mut &json[..]).map_err(Stop::Write)?;
     b.into_inner()
         .and_then(OutStream::finish)
-        .map_err(Stop::Write)
+        .map_err(Stop::Write)?;
+    Ok(manifest)
 }
 
 /// One log file, redacted (and compressed again when it was).
