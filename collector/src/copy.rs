@@ -50,12 +50,16 @@ pub fn prepare(
     match copy(c, &mut record, max_file_size, spool_dir, redactor) {
         Ok(data) => Prepared { record, data },
         Err(err) => {
-            record.status = if err.kind() == io::ErrorKind::NotFound {
-                FileStatus::Vanished
-            } else {
-                FileStatus::Unreadable
+            record.status = match err.kind() {
+                io::ErrorKind::NotFound => FileStatus::Vanished,
+                // Reading never fails so: the spool on the output filesystem did.
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => FileStatus::OverBudget,
+                _ => FileStatus::Unreadable,
             };
-            record.detail = Some(err.to_string());
+            record.detail = Some(match record.status {
+                FileStatus::OverBudget => format!("output filesystem full while copying: {err}"),
+                _ => err.to_string(),
+            });
             record.size = 0;
             record.sha256 = None;
             Prepared { record, data: None }

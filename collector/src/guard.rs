@@ -15,6 +15,11 @@ pub struct FreeSpace {
 }
 
 impl FreeSpace {
+    /// Bytes available to this process on the filesystem, when it can be told.
+    pub fn available(&self) -> Option<u64> {
+        statvfs(&self.dir).map(|(avail, _)| avail)
+    }
+
     /// `Ok(())` when `more` bytes can be written; otherwise why not.
     pub fn check(&self, more: u64) -> Result<(), String> {
         let Some((avail, total)) = statvfs(&self.dir) else {

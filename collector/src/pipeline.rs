@@ -5,9 +5,13 @@
 //!    bytes into chunks;
 //! 2. *compressors* (`--threads`) turn chunks into gzip members, in parallel, even for one
 //!    large file;
-//! 3. the *writer* puts members back in order, applies the free-space guard, and appends
-//!    them to the body; an entry refused part way is rolled back whole, so the body is
-//!    always a valid sequence of tar entries.
+//! 3. the *writer* puts members back in order, applies the free-space guard (counting the
+//!    final assembly's copy of the whole body), and appends them to the body; an entry
+//!    refused part way is rolled back whole, so the body is always a valid sequence of tar
+//!    entries.
+//!
+//! A spool or body write that fails for lack of space stops collection like the guard does:
+//! the remaining files are recorded as over budget, never as unreadable.
 
 use crate::archive;
 use crate::commands::Ran;
@@ -53,6 +57,24 @@ pub struct Written {
     pub files: Vec<FileRecord>,
     pub commands: Vec<CommandRecord>,
     pub reasons: Vec<String>,
+    /// Every entry in the body, in body order, with the body length after it: the final
+    /// assembly can drop entries from the end when the bundle does not fit.
+    pub stored: Vec<Stored>,
+}
+
+/// One entry of the body: whose record it is and where it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    pub record: RecordRef,
+    /// Body length after this entry.
+    pub end: u64,
+}
+
+/// An index into [`Written::files`] or [`Written::commands`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordRef {
+    File(usize),
+    Command(usize),
 }
 
 /// Limits and places the pipeline needs.
@@ -95,19 +117,20 @@ pub fn run(ran: Vec<Ran>, items: Vec<Item>, set: &Settings, stops: &Stops, redac
             });
         }
         let writer = s.spawn(move || write_body(done_rx, body, free, stops));
-        let mut p = Preparer { set, stops, redactor, chunk_tx, done_tx, seq: 0, stored: 0, budget_hit: false };
+        let mut p = Preparer { set, stops, redactor, chunk_tx, done_tx, seq: 0, stored: 0, budget_hit: false, spool_full: None };
         for r in ran {
             p.command(r);
         }
         for item in items {
             p.item(item);
         }
-        let budget_hit = p.budget_hit;
+        let (budget_hit, spool_full) = (p.budget_hit, p.spool_full.take());
         drop(p); // closes the channels: compressors and writer finish
         let mut w = writer.join().expect("writer thread panicked");
         if budget_hit {
             w.reasons.push(format!("--max-total of {} bytes reached", set.max_total));
         }
+        w.reasons.extend(spool_full);
         if let Some(why) = stops.why() {
             w.reasons.push(why.to_string());
         }
@@ -125,6 +148,8 @@ struct Preparer<'a> {
     /// Uncompressed bytes handed on so far.
     stored: u64,
     budget_hit: bool,
+    /// Why copying stopped when a spool could not be written (the output filesystem is full).
+    spool_full: Option<String>,
 }
 
 impl Preparer<'_> {
@@ -181,6 +206,12 @@ impl Preparer<'_> {
             return self.finish(0, Rec::File(unstored(&c, status, why)));
         }
         let mut p = prepare(&c, self.set.max_file_size, self.set.spool_dir, self.redactor);
+        if p.record.status == FileStatus::OverBudget {
+            // The spool hit a full output filesystem: later files would only fail the same way.
+            self.stops.halt.store(true, Ordering::Relaxed);
+            let why = p.record.detail.clone().unwrap_or_default();
+            self.spool_full.get_or_insert(why);
+        }
         let mut chunks = 0;
         if let Some(data) = p.data.as_mut() {
             if self.stored + p.record.size > self.set.max_total {
@@ -203,7 +234,7 @@ impl Preparer<'_> {
 
 /// The writer: members in order, the free-space guard, rollback of a refused entry.
 fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &Stops) -> Written {
-    let mut out = Written { files: Vec::new(), commands: Vec::new(), reasons: Vec::new() };
+    let mut out = Written { files: Vec::new(), commands: Vec::new(), reasons: Vec::new(), stored: Vec::new() };
     let mut chunks: BTreeMap<(u64, u32), Vec<u8>> = BTreeMap::new();
     let mut finishes: BTreeMap<u64, (u32, Rec)> = BTreeMap::new();
     let (mut seq, mut idx) = (0u64, 0u32);
@@ -227,8 +258,8 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &S
                 }
                 let why = if stops.halt.load(Ordering::Relaxed) {
                     Some("output filesystem nearly full".to_string())
-                } else if let Err(why) = free.check((member.len() as u64).saturating_mul(2)) {
-                    // Twice: the final assembly copies the body once more.
+                } else if let Err(why) = free.check(pos.saturating_add((member.len() as u64).saturating_mul(2))) {
+                    // The member, and the final assembly's copy of the whole body with it.
                     out.reasons.push(why.clone());
                     Some(why)
                 } else if let Err(e) = body.write_all(&member) {
@@ -248,16 +279,26 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &S
                 continue;
             }
             if finishes.get(&seq).is_some_and(|(n, _)| *n == idx) {
-                let (_, mut rec) = finishes.remove(&seq).expect("checked");
+                let (n, mut rec) = finishes.remove(&seq).expect("checked");
+                let written = n > 0 && refused.is_none();
                 if let Some(why) = refused.take() {
                     match &mut rec {
                         Rec::File(r) => mark_unstored(r, FileStatus::OverBudget, why),
                         Rec::Command(c) => skip_command(c, &why),
                     }
                 }
-                match rec {
-                    Rec::File(r) => out.files.push(r),
-                    Rec::Command(c) => out.commands.push(c),
+                let record = match rec {
+                    Rec::File(r) => {
+                        out.files.push(r);
+                        RecordRef::File(out.files.len() - 1)
+                    }
+                    Rec::Command(c) => {
+                        out.commands.push(c);
+                        RecordRef::Command(out.commands.len() - 1)
+                    }
+                };
+                if written {
+                    out.stored.push(Stored { record, end: pos });
                 }
                 end = pos;
                 seq += 1;
@@ -270,14 +311,16 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &S
     out
 }
 
-fn mark_unstored(r: &mut FileRecord, status: FileStatus, why: String) {
+/// Marks a record whose content is not (or no longer) in the bundle.
+pub fn mark_unstored(r: &mut FileRecord, status: FileStatus, why: String) {
     r.status = status;
     r.detail = Some(why);
     r.size = 0;
     r.sha256 = None;
 }
 
-fn skip_command(c: &mut CommandRecord, why: &str) {
+/// Marks a command whose output is not (or no longer) in the bundle.
+pub fn skip_command(c: &mut CommandRecord, why: &str) {
     c.status = CommandStatus::Skipped;
     c.detail = Some(why.to_string());
     c.size = 0;

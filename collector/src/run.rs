@@ -1,16 +1,19 @@
 //! One collection, start to finish: plan, run the commands, push everything through the
 //! [`pipeline`] into the body, then write the manifest first and the body after it,
-//! atomically (a hidden partial file renamed at the end).
+//! atomically (a hidden partial file renamed at the end). When the output filesystem cannot
+//! hold that copy, entries are dropped from the end of the body (and recorded as over
+//! budget) until the bundle fits: a valid bundle or nothing, and nothing only when not even
+//! the manifest fits.
 
 use crate::archive;
 use crate::commands;
 use crate::config::{Config, Output};
 use crate::guard::FreeSpace;
-use crate::manifest::{self, FileStatus, Manifest};
-use crate::pipeline::{self, Settings, Stops, Written};
+use crate::manifest::{self, CommandRecord, FileRecord, FileStatus, Manifest};
+use crate::pipeline::{self, RecordRef, Settings, Stops, Written};
 use crate::plan;
 use crate::redact::Redactor;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -121,81 +124,121 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
     let set = Settings { threads: cfg.threads, max_file_size: cfg.max_file_size, max_total: cfg.max_total, spool_dir: &out_dir, stem: &stem };
     let written = pipeline::run(ran, items, &set, &stops, &redactor, &free, &mut body);
     let Written {
-        files,
-        commands,
+        mut files,
+        mut commands,
         mut reasons,
+        mut stored,
     } = written;
-    reasons.sort();
-    reasons.dedup();
 
-    body.write_all(&archive::end_of_archive().map_err(out_err)?)
-        .map_err(out_err)?;
-    let mut manifest = Manifest {
-        format: manifest::FORMAT.into(),
-        format_version: manifest::FORMAT_VERSION,
-        collector: manifest::CollectorInfo {
-            name: "vcap-collect".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        host: manifest::HostInfo {
-            hostname,
-            root: cfg.root.display().to_string(),
-        },
-        bosh,
-        collected_at: at.to_string(),
-        finished_at: jiff::Timestamp::now().to_string(),
-        clock: manifest::ClockInfo {
-            unix_seconds: at.as_second(),
-            uptime_seconds: host_uptime(),
-        },
-        options: options(cfg),
-        complete: reasons.is_empty(),
-        incomplete_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
-        files,
-        commands,
-        totals: Default::default(),
+    let manifest_of = |reasons: &[String], files: &[FileRecord], commands: &[CommandRecord]| {
+        let mut manifest = Manifest {
+            format: manifest::FORMAT.into(),
+            format_version: manifest::FORMAT_VERSION,
+            collector: manifest::CollectorInfo {
+                name: "vcap-collect".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            host: manifest::HostInfo {
+                hostname: hostname.clone(),
+                root: cfg.root.display().to_string(),
+            },
+            bosh: bosh.clone(),
+            collected_at: at.to_string(),
+            finished_at: jiff::Timestamp::now().to_string(),
+            clock: manifest::ClockInfo {
+                unix_seconds: at.as_second(),
+                uptime_seconds: host_uptime(),
+            },
+            options: options(cfg),
+            complete: reasons.is_empty(),
+            incomplete_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+            files: files.to_vec(),
+            commands: commands.to_vec(),
+            totals: Default::default(),
+        };
+        manifest.compute_totals();
+        manifest
     };
-    manifest.compute_totals();
-    let json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
-    let mut head = archive::member(
-        &format!("{stem}/manifest.json"),
-        at.as_second(),
-        json.len() as u64,
-        &mut &json[..],
-        &out_dir,
-    )
-    .map_err(out_err)?;
-    body.seek(SeekFrom::Start(0)).map_err(out_err)?;
-    match &final_path {
-        Some(path) => {
-            let partial = out_dir.join(format!(".vcap-collect-{stem}.tgz.partial"));
-            let result = (|| {
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(&partial)?;
-                io::copy(&mut head.data, &mut f)?;
-                io::copy(&mut body, &mut f)?;
-                f.sync_all()?;
-                std::fs::rename(&partial, path)
-            })();
-            if let Err(e) = result {
-                let _ = std::fs::remove_file(&partial);
-                return Err(out_err(e));
-            }
-        }
-        None => {
+
+    // The body's entries end at `keep`; the end-of-archive member follows them.
+    let eoa = archive::end_of_archive().map_err(out_err)?;
+    let mut keep = body.seek(SeekFrom::End(0)).map_err(out_err)?;
+    body.write_all(&eoa).map_err(out_err)?;
+    loop {
+        reasons.sort();
+        reasons.dedup();
+        let manifest = manifest_of(&reasons, &files, &commands);
+        let json = serde_json::to_vec_pretty(&manifest).expect("manifest serializes");
+        let mut head = archive::member(
+            &format!("{stem}/manifest.json"),
+            at.as_second(),
+            json.len() as u64,
+            &mut &json[..],
+            &out_dir,
+        )
+        .map_err(out_err)?;
+        body.seek(SeekFrom::Start(0)).map_err(out_err)?;
+        let Some(path) = &final_path else {
             let mut out = io::stdout().lock();
             io::copy(&mut head.data, &mut out).map_err(out_err)?;
             io::copy(&mut body, &mut out).map_err(out_err)?;
             out.flush().map_err(out_err)?;
+            return Ok(Outcome { path: None, manifest });
+        };
+        let partial = out_dir.join(format!(".vcap-collect-{stem}.tgz.partial"));
+        let e = match write_atomically(&partial, path, &mut head.data, &mut body) {
+            Ok(()) => return Ok(Outcome { path: final_path.clone(), manifest }),
+            Err(e) if out_of_space(&e) && keep > 0 => e,
+            Err(e) => return Err(out_err(e)),
+        };
+        // The bundle is a copy of the body, which still takes its room: when the
+        // filesystem cannot hold both, entries are dropped from the end until the bundle
+        // fits (`head + keep' <= free + keep - keep'`), down to the manifest alone.
+        let fits = free
+            .available()
+            .map_or(keep / 2, |avail| (avail + keep).saturating_sub(head.len + SLACK) / 2);
+        let n = stored.iter().take_while(|s| s.end <= fits.min(keep - 1)).count();
+        for s in stored.drain(n..) {
+            let why = "output filesystem full: left out of the final bundle".to_string();
+            match s.record {
+                RecordRef::File(i) => pipeline::mark_unstored(&mut files[i], FileStatus::OverBudget, why),
+                RecordRef::Command(i) => pipeline::skip_command(&mut commands[i], &why),
+            }
         }
+        keep = stored.last().map_or(0, |s| s.end);
+        body.set_len(keep).map_err(out_err)?;
+        body.seek(SeekFrom::End(0)).map_err(out_err)?;
+        body.write_all(&eoa).map_err(out_err)?;
+        reasons.push(format!("writing the bundle failed ({e}): entries left out until it fit"));
     }
-    Ok(Outcome {
-        path: final_path,
-        manifest,
-    })
+}
+
+/// Writes `head` then `body` to `partial` (created, mode 0600), syncs it and renames it to
+/// `path`; on failure nothing is left behind.
+fn write_atomically(partial: &Path, path: &Path, head: &mut impl Read, body: &mut impl Read) -> io::Result<()> {
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(partial)?;
+        io::copy(head, &mut f)?;
+        io::copy(body, &mut f)?;
+        f.sync_all()?;
+        std::fs::rename(partial, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(partial);
+    }
+    result
+}
+
+/// Room left for filesystem block rounding when estimating what fits.
+const SLACK: u64 = 256 << 10;
+
+/// A write failed because the filesystem (or the user's quota) is full.
+fn out_of_space(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded)
 }
 
 fn options(cfg: &Config) -> manifest::Options {

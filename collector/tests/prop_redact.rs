@@ -42,16 +42,16 @@ const WORDS: &[&str] = &[
     "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "/var/vcap/data/rep", "1478789343.195786953",
 ];
 
-fn word() -> impl Strategy<Value = String> {
+fn word() -> impl Strategy<Value = String> + Clone {
     prop::sample::select(WORDS).prop_map(str::to_string)
 }
 
 /// A line with no trigger word: plain text, a lager JSON line, or YAML without secrets.
 fn clean_line() -> impl Strategy<Value = String> {
-    let words = prop::collection::vec(word(), 1..10);
+    let words = || prop::collection::vec(word(), 1..10);
     prop_oneof![
-        words.clone().prop_map(|w| w.join(" ")),
-        (words.clone(), word()).prop_map(|(w, src)| format!(
+        words().prop_map(|w| w.join(" ")),
+        (words(), word()).prop_map(|(w, src)| format!(
             "{{\"timestamp\":\"1478789343.195786953\",\"source\":\"{src}\",\"message\":\"{}\",\"log_level\":1}}",
             w.join(" ")
         )),

@@ -26,7 +26,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::collections::HashSet;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
 
 /// A fixed "now" (2024-06-01T00:00:00Z): results never depend on the wall clock.
@@ -393,7 +393,3 @@ pub fn parsers(data: &[u8]) {
     let _ = vm.finish(Some(now()), 30);
 }
 
-/// The seed corpus directory of a target (`fuzz/seeds/<target>`).
-pub fn seeds_dir(target: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(target)
-}
