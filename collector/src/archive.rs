@@ -55,13 +55,7 @@ pub fn member(
         inner: gz,
         open: true,
     });
-    let mut header = tar::Header::new_gnu();
-    header.set_size(size);
-    header.set_mode(0o644);
-    header.set_mtime(mtime.max(0) as u64);
-    header.set_uid(0);
-    header.set_gid(0);
-    header.set_entry_type(tar::EntryType::Regular);
+    let mut header = file_header(size, mtime);
     let mut exact = ExactReader {
         inner: data,
         left: size,
@@ -107,6 +101,18 @@ impl Read for ExactReader<'_> {
     }
 }
 
+/// The header of a regular file entry: root-owned, mode 0644 (the bundle itself is 0600).
+fn file_header(size: u64, mtime: i64) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_mtime(mtime.max(0) as u64);
+    header.set_uid(0);
+    header.set_gid(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    header
+}
+
 /// Bytes of tar stream per chunk compressed on its own.
 pub const CHUNK: usize = 4 << 20;
 
@@ -116,13 +122,7 @@ pub const CHUNK: usize = 4 << 20;
 pub fn entry_chunks(path: &str, mtime: i64, size: u64, data: &mut dyn Read, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<u32> {
     let chunker = Chunker { buf: Vec::with_capacity(CHUNK), emit, count: 0 };
     let mut builder = tar::Builder::new(Gate { inner: chunker, open: true });
-    let mut header = tar::Header::new_gnu();
-    header.set_size(size);
-    header.set_mode(0o644);
-    header.set_mtime(mtime.max(0) as u64);
-    header.set_uid(0);
-    header.set_gid(0);
-    header.set_entry_type(tar::EntryType::Regular);
+    let mut header = file_header(size, mtime);
     let mut exact = ExactReader { inner: data, left: size };
     builder.append_data(&mut header, path, &mut exact)?;
     builder.get_mut().open = false;

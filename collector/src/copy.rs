@@ -33,20 +33,7 @@ pub fn prepare(
     spool_dir: &Path,
     redactor: &Redactor,
 ) -> Prepared {
-    let mut record = FileRecord {
-        path: c.rel.clone(),
-        stored_as: None,
-        status: FileStatus::Ok,
-        detail: None,
-        source_size: c.size,
-        mtime: c.mtime,
-        size: 0,
-        sha256: None,
-        truncated: None,
-        redactions: 0,
-        redacted_kinds: Default::default(),
-        leak_scan_hits: 0,
-    };
+    let mut record = FileRecord::new(c.rel.clone(), FileStatus::Ok, None, c.size, c.mtime);
     match copy(c, &mut record, max_file_size, spool_dir, redactor) {
         Ok(data) => Prepared { record, data },
         Err(err) => {

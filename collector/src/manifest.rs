@@ -226,6 +226,27 @@ pub struct Totals {
     pub leak_scan_hits: u64,
 }
 
+impl FileRecord {
+    /// A record of `path` with nothing stored yet: `status` and why, the source's size and
+    /// mtime. Copying fills in the rest.
+    pub fn new(path: String, status: FileStatus, detail: Option<String>, source_size: u64, mtime: Option<i64>) -> FileRecord {
+        FileRecord {
+            path,
+            stored_as: None,
+            status,
+            detail,
+            source_size,
+            mtime,
+            size: 0,
+            sha256: None,
+            truncated: None,
+            redactions: 0,
+            redacted_kinds: BTreeMap::new(),
+            leak_scan_hits: 0,
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }

@@ -329,18 +329,5 @@ pub fn skip_command(c: &mut CommandRecord, why: &str) {
 }
 
 fn unstored(c: &Candidate, status: FileStatus, why: &str) -> FileRecord {
-    FileRecord {
-        path: c.rel.clone(),
-        stored_as: None,
-        status,
-        detail: Some(why.to_string()),
-        source_size: c.size,
-        mtime: c.mtime,
-        size: 0,
-        sha256: None,
-        truncated: None,
-        redactions: 0,
-        redacted_kinds: Default::default(),
-        leak_scan_hits: 0,
-    }
+    FileRecord::new(c.rel.clone(), status, Some(why.to_string()), c.size, c.mtime)
 }

@@ -276,20 +276,7 @@ impl Planner<'_> {
         if !self.seen.insert(rel.clone()) {
             return;
         }
-        self.items.push(Item::Record(FileRecord {
-            path: rel,
-            stored_as: None,
-            status,
-            detail,
-            source_size: size,
-            mtime,
-            size: 0,
-            sha256: None,
-            truncated: None,
-            redactions: 0,
-            redacted_kinds: Default::default(),
-            leak_scan_hits: 0,
-        }));
+        self.items.push(Item::Record(FileRecord::new(rel, status, detail, size, mtime)));
     }
 
     fn too_old(&self, meta: &std::fs::Metadata) -> bool {
