@@ -19,7 +19,10 @@ fn scenarios() -> Vec<PathBuf> {
 
 fn analyze(dir: &Path, format: &str) -> (i32, String) {
     // Run from the repo root with a relative path, so reports name `samples/...` stably.
-    let rel = dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().join("bundles");
+    let rel = dir
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .join("bundles");
     let o = Command::cargo_bin("vcap-analyze")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +31,10 @@ fn analyze(dir: &Path, format: &str) -> (i32, String) {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8(o.stdout).expect("utf-8 report"))
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).expect("utf-8 report"),
+    )
 }
 
 #[test]
@@ -46,14 +52,26 @@ fn every_sample_matches_its_expected_report() {
             std::fs::write(dir.join("expected.txt"), analyze(&dir, "text").1).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&expected).unwrap_or_else(|_| panic!("{} missing: run with VCAP_DIAG_BLESS=1", expected.display()));
+        let want = std::fs::read_to_string(&expected).unwrap_or_else(|_| {
+            panic!("{} missing: run with VCAP_DIAG_BLESS=1", expected.display())
+        });
         if want != json {
-            let (w, g): (serde_json::Value, serde_json::Value) = (serde_json::from_str(&want).unwrap(), serde_json::from_str(&json).unwrap());
+            let (w, g): (serde_json::Value, serde_json::Value) = (
+                serde_json::from_str(&want).unwrap(),
+                serde_json::from_str(&json).unwrap(),
+            );
             let first = first_difference(&w, &g, String::new()).unwrap_or_default();
-            failures.push(format!("{}: report differs from expected.json at {first}", dir.display()));
+            failures.push(format!(
+                "{}: report differs from expected.json at {first}",
+                dir.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{}\n(if the change is intended: VCAP_DIAG_BLESS=1 cargo test --test samples)", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n(if the change is intended: VCAP_DIAG_BLESS=1 cargo test --test samples)",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -65,7 +83,12 @@ fn every_sample_names_a_root_cause() {
         assert!(!causes.is_empty(), "{}: no root cause", dir.display());
         let want = std::fs::read_to_string(dir.join("ROOT_CAUSE")).unwrap_or_default();
         if !want.trim().is_empty() {
-            assert_eq!(causes[0]["signature"].as_str().unwrap(), want.trim(), "{}: rank 1", dir.display());
+            assert_eq!(
+                causes[0]["signature"].as_str().unwrap(),
+                want.trim(),
+                "{}: rank 1",
+                dir.display()
+            );
         }
     }
 }
@@ -91,7 +114,10 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: String) ->
             if x.len() != y.len() {
                 return Some(format!("{at} (length {} vs {})", x.len(), y.len()));
             }
-            x.iter().zip(y).enumerate().find_map(|(i, (u, v))| first_difference(u, v, format!("{at}[{i}]")))
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (u, v))| first_difference(u, v, format!("{at}[{i}]")))
         }
         _ if a == b => None,
         _ => Some(format!("{at}: expected {a}, got {b}")),

@@ -80,7 +80,13 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
             let candidates: Box<dyn Iterator<Item = usize>> = if link.cause == ANY {
                 Box::new((0..findings.len()).filter(|&c| findings[c].signature != f.signature))
             } else {
-                Box::new(by_sig.get(link.cause.as_str()).into_iter().flatten().copied())
+                Box::new(
+                    by_sig
+                        .get(link.cause.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                )
             };
             for c in candidates {
                 if c != i && applies(link, f, &findings[c]) {
@@ -265,7 +271,11 @@ fn roots_of(i: usize, explainers: &[Vec<(usize, &str)>]) -> BTreeSet<usize> {
             todo.extend(explainers[n].iter().map(|&(c, _)| c));
         }
     }
-    let roots: BTreeSet<usize> = reached.iter().copied().filter(|&n| explainers[n].is_empty()).collect();
+    let roots: BTreeSet<usize> = reached
+        .iter()
+        .copied()
+        .filter(|&n| explainers[n].is_empty())
+        .collect();
     if !roots.is_empty() {
         return roots;
     }
@@ -370,8 +380,20 @@ mod tests {
     fn two_paths_to_one_cause_make_one_root() {
         // i -> A -> C and i -> C: C is the only root, A is explained.
         let mut rules = BTreeMap::new();
-        rules.insert("sym".to_string(), Rule { links: vec![link("mid", Scope::Vm), link("root", Scope::Vm)], remediation: String::new() });
-        rules.insert("mid".to_string(), Rule { links: vec![link("root", Scope::Vm)], remediation: String::new() });
+        rules.insert(
+            "sym".to_string(),
+            Rule {
+                links: vec![link("mid", Scope::Vm), link("root", Scope::Vm)],
+                remediation: String::new(),
+            },
+        );
+        rules.insert(
+            "mid".to_string(),
+            Rule {
+                links: vec![link("root", Scope::Vm)],
+                remediation: String::new(),
+            },
+        );
         let findings = vec![
             f("f1", "sym", Kind::Symptom, "a/0", "x", None),
             f("f2", "mid", Kind::Cause, "a/0", "x", None),
@@ -386,9 +408,24 @@ mod tests {
     #[test]
     fn a_cycle_with_no_way_out_still_yields_a_root() {
         let mut rules = BTreeMap::new();
-        rules.insert("a".to_string(), Rule { links: vec![link("b", Scope::Vm)], remediation: String::new() });
-        rules.insert("b".to_string(), Rule { links: vec![link("a", Scope::Vm)], remediation: String::new() });
-        let findings = vec![f("f1", "a", Kind::Cause, "v/0", "x", None), f("f2", "b", Kind::Cause, "v/0", "x", None)];
+        rules.insert(
+            "a".to_string(),
+            Rule {
+                links: vec![link("b", Scope::Vm)],
+                remediation: String::new(),
+            },
+        );
+        rules.insert(
+            "b".to_string(),
+            Rule {
+                links: vec![link("a", Scope::Vm)],
+                remediation: String::new(),
+            },
+        );
+        let findings = vec![
+            f("f1", "a", Kind::Cause, "v/0", "x", None),
+            f("f2", "b", Kind::Cause, "v/0", "x", None),
+        ];
         let c = correlate(&findings, &rules);
         assert!(!c.root_causes.is_empty());
     }
@@ -396,14 +433,24 @@ mod tests {
     #[test]
     fn wildcard_links_take_any_other_signature_on_the_same_job() {
         let mut rules = BTreeMap::new();
-        rules.insert("monit".to_string(), Rule { links: vec![link(ANY, Scope::Job)], remediation: String::new() });
+        rules.insert(
+            "monit".to_string(),
+            Rule {
+                links: vec![link(ANY, Scope::Job)],
+                remediation: String::new(),
+            },
+        );
         let findings = vec![
             f("f1", "monit", Kind::Cause, "v/0", "nats", None),
             f("f2", "nats-tls", Kind::Cause, "v/0", "nats", None),
             f("f3", "other", Kind::Cause, "v/0", "gorouter", None),
         ];
         let c = correlate(&findings, &rules);
-        let nats = c.root_causes.iter().find(|r| r.signature == "nats-tls").unwrap();
+        let nats = c
+            .root_causes
+            .iter()
+            .find(|r| r.signature == "nats-tls")
+            .unwrap();
         assert_eq!(nats.explains, vec!["f1"]);
     }
 

@@ -28,7 +28,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { at: None, warn_days: 30 }
+        Options {
+            at: None,
+            warn_days: 30,
+        }
     }
 }
 
@@ -96,7 +99,11 @@ impl Sink for Collector<'_> {
         let state = self.state(vm);
         let sel = self.matcher.select(&entry.path, vm.is_loose);
         let source = Source::of(&entry.path);
-        let hint = YearHint { now: vm.collected_at.or_else(|| entry.mtime.and_then(|s| Timestamp::from_second(s).ok())) };
+        let hint = YearHint {
+            now: vm
+                .collected_at
+                .or_else(|| entry.mtime.and_then(|s| Timestamp::from_second(s).ok())),
+        };
         let mut counted = Counting { inner: data, n: 0 };
         if entry.path == "manifest.json" {
             return self.manifest(&state, &mut counted);
@@ -109,7 +116,12 @@ impl Sink for Collector<'_> {
             lock(&state).checks.feed(&entry.path, &mut &buf[..])?;
             (self.matcher.scan_slice(&sel, &buf, hint), None)
         } else if source.is_some() {
-            let mut tee = LineTee { inner: &mut counted, state: &state, path: &entry.path, partial: Vec::new() };
+            let mut tee = LineTee {
+                inner: &mut counted,
+                state: &state,
+                path: &entry.path,
+                partial: Vec::new(),
+            };
             let mut out = self.matcher.scan_partial(&sel, &mut tee, hint);
             if sel.is_empty() {
                 // No signature reads this file, the checks still do.
@@ -122,7 +134,8 @@ impl Sink for Collector<'_> {
         } else {
             self.matcher.scan_partial(&sel, &mut counted, hint)
         };
-        let findings = crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
+        let findings =
+            crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
         let mut s = lock(&state);
         s.files += 1;
         s.bytes += counted.n;
@@ -131,7 +144,11 @@ impl Sink for Collector<'_> {
     }
 
     fn skipped(&self, skipped: Skipped) {
-        lock(&self.skipped).push(SkippedEntry { vm: skipped.vm, path: skipped.path, reason: skipped.reason });
+        lock(&self.skipped).push(SkippedEntry {
+            vm: skipped.vm,
+            path: skipped.path,
+            reason: skipped.reason,
+        });
     }
 }
 
@@ -170,7 +187,8 @@ impl<R: Read> Read for LineTee<'_, R> {
         }
         // Lines are capped like the matcher's: a giant line is checked by its first 64 KiB.
         let room = (64usize << 10).saturating_sub(self.partial.len());
-        self.partial.extend_from_slice(&rest[..rest.len().min(room)]);
+        self.partial
+            .extend_from_slice(&rest[..rest.len().min(room)]);
         Ok(n)
     }
 }
@@ -194,9 +212,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Analyzes `args` (paths, globs, `-`) with the signatures `sigs` and returns the report.
 /// Problems reading inputs are in `report.coverage.errors` (and per bundle).
-pub fn analyze(args: &[String], sigs: &[Signature], matcher: &Matcher, opts: &Options, progress: &(dyn Fn(&str) + Sync)) -> Report {
+pub fn analyze(
+    args: &[String],
+    sigs: &[Signature],
+    matcher: &Matcher,
+    opts: &Options,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Report {
     let (inputs, problems) = input::discover(args);
-    let collector = Collector { matcher, sigs, vms: Mutex::new(BTreeMap::new()), skipped: Mutex::new(Vec::new()) };
+    let collector = Collector {
+        matcher,
+        sigs,
+        vms: Mutex::new(BTreeMap::new()),
+        skipped: Mutex::new(Vec::new()),
+    };
     let mut errors: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     let per_input: Vec<(String, Vec<String>)> = inputs
         .par_iter()
@@ -211,31 +240,73 @@ pub fn analyze(args: &[String], sigs: &[Signature], matcher: &Matcher, opts: &Op
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_values()
-        .map(|s| Arc::try_unwrap(s).map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_else(|_| unreachable!("readers are done")))
+        .map(|s| {
+            Arc::try_unwrap(s)
+                .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+                .unwrap_or_else(|_| unreachable!("readers are done"))
+        })
         .collect();
     let mut vms = vms;
     for (name, probs) in &per_input {
         errors.extend(probs.iter().cloned());
         // Attach each input's problems to its VMs (all VMs read from it).
-        for vm in vms.iter_mut().filter(|v| v.info.origin == *name || v.info.origin.starts_with(&format!("{name}!"))) {
+        for vm in vms
+            .iter_mut()
+            .filter(|v| v.info.origin == *name || v.info.origin.starts_with(&format!("{name}!")))
+        {
             vm.problems.extend(probs.iter().cloned());
         }
     }
-    build_report(vms, sigs, opts, collector.skipped.into_inner().unwrap_or_else(|e| e.into_inner()), errors, inputs.len() as u64)
+    build_report(
+        vms,
+        sigs,
+        opts,
+        collector
+            .skipped
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+        errors,
+        inputs.len() as u64,
+    )
 }
 
-fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: Vec<SkippedEntry>, errors: Vec<String>, inputs: u64) -> Report {
+fn build_report(
+    vms: Vec<VmState>,
+    sigs: &[Signature],
+    opts: &Options,
+    skipped: Vec<SkippedEntry>,
+    errors: Vec<String>,
+    inputs: u64,
+) -> Report {
     let mut findings = Vec::new();
     let mut certificates: Vec<Certificate> = Vec::new();
     let mut bundles = Vec::new();
     let mut clocks = Vec::new();
-    let mut coverage = Coverage { inputs, vms: vms.len() as u64, skipped, errors, ..Coverage::default() };
+    let mut coverage = Coverage {
+        inputs,
+        vms: vms.len() as u64,
+        skipped,
+        errors,
+        ..Coverage::default()
+    };
     for vm in vms {
-        let newest = vm.findings.iter().filter_map(|f| f.last_seen.or(f.timestamp)).max();
+        let newest = vm
+            .findings
+            .iter()
+            .filter_map(|f| f.last_seen.or(f.timestamp))
+            .max();
         let now = opts.at.or(vm.info.collected_at).or(newest);
         if let Some(at) = vm.info.collected_at {
-            let newest_line = vm.findings.iter().filter_map(|f| f.last_seen.or(f.timestamp).map(|t| (t, f.path.clone()))).max();
-            clocks.push(VmClock { vm: vm.info.identity.name.clone(), collected_at: at, newest_line });
+            let newest_line = vm
+                .findings
+                .iter()
+                .filter_map(|f| f.last_seen.or(f.timestamp).map(|t| (t, f.path.clone())))
+                .max();
+            clocks.push(VmClock {
+                vm: vm.info.identity.name.clone(),
+                collected_at: at,
+                newest_line,
+            });
         }
         let (check_findings, certs) = vm.checks.finish(now, opts.warn_days);
         coverage.files += vm.files;
@@ -253,7 +324,12 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
                 .problems
                 .iter()
                 .cloned()
-                .chain(vm.info.incomplete_reason.iter().map(|r| format!("bundle incomplete: {r}")))
+                .chain(
+                    vm.info
+                        .incomplete_reason
+                        .iter()
+                        .map(|r| format!("bundle incomplete: {r}")),
+                )
                 .collect(),
         });
         findings.extend(vm.findings);
@@ -263,15 +339,31 @@ fn build_report(vms: Vec<VmState>, sigs: &[Signature], opts: &Options, skipped: 
     findings.extend(checks::skew(&clocks));
     let mut findings = subsumed_by_checks(dedupe_same_line(findings));
     findings.sort_by(|a, b| {
-        (&a.vm, &a.path, a.line, &a.signature, &a.excerpt).cmp(&(&b.vm, &b.path, b.line, &b.signature, &b.excerpt))
+        (&a.vm, &a.path, a.line, &a.signature, &a.excerpt).cmp(&(
+            &b.vm,
+            &b.path,
+            b.line,
+            &b.signature,
+            &b.excerpt,
+        ))
     });
     for (i, f) in findings.iter_mut().enumerate() {
         f.id = format!("f{}", i + 1);
     }
     bundles.sort_by(|a, b| (&a.vm, &a.path).cmp(&(&b.vm, &b.path)));
-    certificates.sort_by(|a, b| (a.not_after, &a.vm, &a.path, a.index).cmp(&(b.not_after, &b.vm, &b.path, b.index)));
+    certificates.sort_by(|a, b| {
+        (a.not_after, &a.vm, &a.path, a.index).cmp(&(b.not_after, &b.vm, &b.path, b.index))
+    });
     let corr = correlate::correlate(&findings, &rules(sigs));
-    let now = opts.at.or_else(|| bundles.iter().filter_map(|b| b.collected_at).max()).or_else(|| findings.iter().filter_map(|f| f.last_seen.or(f.timestamp)).max());
+    let now = opts
+        .at
+        .or_else(|| bundles.iter().filter_map(|b| b.collected_at).max())
+        .or_else(|| {
+            findings
+                .iter()
+                .filter_map(|f| f.last_seen.or(f.timestamp))
+                .max()
+        });
     Report {
         schema: SCHEMA,
         generated_by: format!("vcap-analyze {}", env!("CARGO_PKG_VERSION")),
@@ -300,7 +392,9 @@ fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
         };
         let key = (f.vm.clone(), f.path.clone(), line, f.category.clone());
         match best.get(&key) {
-            Some(b) if (is_check(b), b.severity, std::cmp::Reverse(&b.signature)) >= (is_check(&f), f.severity, std::cmp::Reverse(&f.signature)) => {}
+            Some(b)
+                if (is_check(b), b.severity, std::cmp::Reverse(&b.signature))
+                    >= (is_check(&f), f.severity, std::cmp::Reverse(&f.signature)) => {}
             _ => {
                 best.insert(key, f);
             }
@@ -316,16 +410,32 @@ fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
 /// kill seen in `dmesg` and `kern.log` is one finding.
 fn subsumed_by_checks(findings: Vec<Finding>) -> Vec<Finding> {
     let is_check = |f: &Finding| checks::CHECK_IDS.contains(&f.signature.as_str());
-    let checks_found: Vec<&Finding> = findings.iter().filter(|f| is_check(f) && !f.captures.is_empty()).collect();
+    let checks_found: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| is_check(f) && !f.captures.is_empty())
+        .collect();
     let same_thing = |sig: &Finding, chk: &Finding| {
-        let shared: Vec<&String> = sig.captures.keys().filter(|k| chk.captures.contains_key(*k)).collect();
+        let shared: Vec<&String> = sig
+            .captures
+            .keys()
+            .filter(|k| chk.captures.contains_key(*k))
+            .collect();
         !shared.is_empty() && shared.iter().all(|k| sig.captures[*k] == chk.captures[*k])
     };
     let keep: Vec<bool> = findings
         .iter()
-        .map(|f| is_check(f) || !checks_found.iter().any(|c| c.vm == f.vm && c.category == f.category && same_thing(f, c)))
+        .map(|f| {
+            is_check(f)
+                || !checks_found
+                    .iter()
+                    .any(|c| c.vm == f.vm && c.category == f.category && same_thing(f, c))
+        })
         .collect();
-    findings.into_iter().zip(keep).filter_map(|(f, k)| k.then_some(f)).collect()
+    findings
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, k)| k.then_some(f))
+        .collect()
 }
 
 /// The correlation rules of the library and of the structured checks.
@@ -348,7 +458,13 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
                     why: e.why.clone(),
                 })
                 .collect();
-            (s.id.clone(), Rule { links, remediation: s.report.remediation.clone() })
+            (
+                s.id.clone(),
+                Rule {
+                    links,
+                    remediation: s.report.remediation.clone(),
+                },
+            )
         })
         .collect();
     for (id, remediation) in CHECK_REMEDIATION {
@@ -363,7 +479,10 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
             }],
             _ => Vec::new(),
         };
-        rules.entry(id.to_string()).or_insert(Rule { links, remediation: remediation.to_string() });
+        rules.entry(id.to_string()).or_insert(Rule {
+            links,
+            remediation: remediation.to_string(),
+        });
     }
     rules
 }

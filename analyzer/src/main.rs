@@ -18,7 +18,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::SUCCESS;
             }
             eprintln!("vcap-analyze: {e:#}");
@@ -31,16 +33,33 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Analyze(a) => {
             let (lib, matcher) = library(a.common.signatures.as_deref())?;
-            let fail_on: Option<Severity> = a.fail_on.as_deref().map(str::parse).transpose().map_err(anyhow::Error::msg)?;
+            let fail_on: Option<Severity> = a
+                .fail_on
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
             let report = analyze(&a.common, &lib, &matcher)?;
             let format = match a.format {
-                FormatArg::Text => Format::Text { color: a.common.output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() },
+                FormatArg::Text => Format::Text {
+                    color: a.common.output.is_none()
+                        && io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none(),
+                },
                 FormatArg::Json => Format::Json,
                 FormatArg::Markdown => Format::Markdown,
                 FormatArg::Html => Format::Html,
             };
-            write_out(a.common.output.as_deref(), |w| report::render(&report, format, w))?;
-            let reached = fail_on.is_some_and(|min| report.root_causes.iter().any(|rc| rc.severity >= min) || report.findings.iter().any(|f| report.unexplained.contains(&f.id) && f.severity >= min));
+            write_out(a.common.output.as_deref(), |w| {
+                report::render(&report, format, w)
+            })?;
+            let reached = fail_on.is_some_and(|min| {
+                report.root_causes.iter().any(|rc| rc.severity >= min)
+                    || report
+                        .findings
+                        .iter()
+                        .any(|f| report.unexplained.contains(&f.id) && f.severity >= min)
+            });
             Ok(if !report.coverage.errors.is_empty() {
                 2
             } else if reached {
@@ -54,18 +73,31 @@ fn run(cli: Cli) -> Result<u8> {
             let report = analyze(&c.common, &lib, &matcher)?;
             write_out(c.common.output.as_deref(), |w| match c.format {
                 FormatArg::Json => {
-                    serde_json::to_writer_pretty(&mut *w, &report.certificates).map_err(io::Error::other)?;
+                    serde_json::to_writer_pretty(&mut *w, &report.certificates)
+                        .map_err(io::Error::other)?;
                     writeln!(w)
                 }
                 _ => {
-                    writeln!(w, "{:>9}  {:<14} {:<28} {:<60} SUBJECT", "DAYS LEFT", "STATUS", "VM", "PATH")?;
+                    writeln!(
+                        w,
+                        "{:>9}  {:<14} {:<28} {:<60} SUBJECT",
+                        "DAYS LEFT", "STATUS", "VM", "PATH"
+                    )?;
                     for cert in &report.certificates {
-                        writeln!(w, "{:>9}  {:<14} {:<28} {:<60} {}", cert.days_left, cert.status, cert.vm, cert.path, cert.subject)?;
+                        writeln!(
+                            w,
+                            "{:>9}  {:<14} {:<28} {:<60} {}",
+                            cert.days_left, cert.status, cert.vm, cert.path, cert.subject
+                        )?;
                     }
                     Ok(())
                 }
             })?;
-            Ok(if report.coverage.errors.is_empty() { 0 } else { 2 })
+            Ok(if report.coverage.errors.is_empty() {
+                0
+            } else {
+                2
+            })
         }
         Command::Signatures(SignaturesCommand::List { signatures, format }) => {
             let lib = Library::load(signatures.as_deref());
@@ -80,12 +112,29 @@ fn run(cli: Cli) -> Result<u8> {
                     return writeln!(w);
                 }
                 for s in &lib.signatures {
-                    writeln!(w, "{:<44} {:<8} {:<8} {:<26} {}", s.id, kind_str(s.kind), s.severity.as_str(), s.category, s.title)?;
+                    writeln!(
+                        w,
+                        "{:<44} {:<8} {:<8} {:<26} {}",
+                        s.id,
+                        kind_str(s.kind),
+                        s.severity.as_str(),
+                        s.category,
+                        s.title
+                    )?;
                 }
                 for id in signature::CHECK_IDS {
-                    writeln!(w, "{:<44} {:<8} {:<8} {:<26} (structured check)", id, "cause", "-", "-")?;
+                    writeln!(
+                        w,
+                        "{:<44} {:<8} {:<8} {:<26} (structured check)",
+                        id, "cause", "-", "-"
+                    )?;
                 }
-                writeln!(w, "{} signatures, {} structured checks", lib.signatures.len(), signature::CHECK_IDS.len())
+                writeln!(
+                    w,
+                    "{} signatures, {} structured checks",
+                    lib.signatures.len(),
+                    signature::CHECK_IDS.len()
+                )
             })?;
             Ok(if lib.problems.is_empty() { 0 } else { 1 })
         }
@@ -97,7 +146,11 @@ fn run(cli: Cli) -> Result<u8> {
                 TextOrJson::Json => report::timeline::render_json(&timeline, w),
                 TextOrJson::Text => report::timeline::render_text(&timeline, w),
             })?;
-            Ok(if report.coverage.errors.is_empty() { 0 } else { 2 })
+            Ok(if report.coverage.errors.is_empty() {
+                0
+            } else {
+                2
+            })
         }
         Command::Redact(r) => Ok(redact(&r)),
         Command::ScanSecrets(s) => {
@@ -136,7 +189,11 @@ fn run(cli: Cli) -> Result<u8> {
                 }
                 let errors = report.errors().count();
                 let warnings = report.warnings().count();
-                writeln!(w, "{} signatures, {} examples run: {errors} error(s), {warnings} warning(s)", report.signatures, report.examples)
+                writeln!(
+                    w,
+                    "{} signatures, {} examples run: {errors} error(s), {warnings} warning(s)",
+                    report.signatures, report.examples
+                )
             })?;
             Ok(if report.has_errors() { 1 } else { 0 })
         }
@@ -148,18 +205,28 @@ fn run(cli: Cli) -> Result<u8> {
 fn library(dir: Option<&std::path::Path>) -> Result<(Library, Matcher)> {
     let lib = Library::load(dir);
     for p in &lib.problems {
-        eprintln!("vcap-analyze: signature {}: {} (left out)", p.file, p.problem);
+        eprintln!(
+            "vcap-analyze: signature {}: {} (left out)",
+            p.file, p.problem
+        );
     }
     let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
     Ok((lib, matcher))
 }
 
-fn analyze(c: &Common, lib: &Library, matcher: &Matcher) -> Result<analyzer::report::model::Report> {
+fn analyze(
+    c: &Common,
+    lib: &Library,
+    matcher: &Matcher,
+) -> Result<analyzer::report::model::Report> {
     let at = match &c.at {
         Some(s) => Some(parse_time(s)?),
         None => None,
     };
-    let opts = Options { at, warn_days: c.warn_days };
+    let opts = Options {
+        at,
+        warn_days: c.warn_days,
+    };
     let bar = progress(c.quiet);
     let tick = |name: &str| {
         if let Some(b) = &bar {
@@ -185,7 +252,9 @@ fn progress(quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let b = indicatif::ProgressBar::new_spinner();
-    b.set_style(indicatif::ProgressStyle::with_template("{spinner} {pos} input(s) read {wide_msg}").ok()?);
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} input(s) read {wide_msg}").ok()?,
+    );
     b.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(b)
 }
@@ -203,10 +272,16 @@ fn parse_time(s: &str) -> Result<jiff::Timestamp> {
     bail!("--at {s:?}: expected an RFC 3339 time like 2019-07-13T00:00:00Z, or a date")
 }
 
-fn write_out(path: Option<&std::path::Path>, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+fn write_out(
+    path: Option<&std::path::Path>,
+    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     match path {
         Some(p) => {
-            let mut file = io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?);
+            let mut file = io::BufWriter::new(
+                std::fs::File::create(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?,
+            );
             f(&mut file)?;
             file.flush()?;
         }
@@ -236,21 +311,34 @@ fn redact(r: &RedactArgs) -> u8 {
         Ok(done) => {
             if !r.quiet {
                 let t = &done.manifest.totals;
-                let kinds: Vec<String> = t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                let kinds: Vec<String> =
+                    t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
                 eprintln!(
                     "vcap-analyze: {}: {} files, {} secrets redacted in {} of them{}, {} left out",
                     done.output.display(),
                     t.files,
                     t.redactions + t.leak_scan_hits,
                     t.redacted_files,
-                    if kinds.is_empty() { String::new() } else { format!(" ({})", kinds.join(", ")) },
+                    if kinds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", kinds.join(", "))
+                    },
                     t.dropped
                 );
                 for d in done.manifest.dropped().take(20) {
-                    eprintln!("vcap-analyze: left out {}: {}", d.path, d.reason.as_deref().unwrap_or(""));
+                    eprintln!(
+                        "vcap-analyze: left out {}: {}",
+                        d.path,
+                        d.reason.as_deref().unwrap_or("")
+                    );
                 }
                 if t.dropped > 20 {
-                    eprintln!("vcap-analyze: ... and {} more (see {})", t.dropped - 20, analyzer::foreign::manifest::MANIFEST_NAME);
+                    eprintln!(
+                        "vcap-analyze: ... and {} more (see {})",
+                        t.dropped - 20,
+                        analyzer::foreign::manifest::MANIFEST_NAME
+                    );
                 }
             }
             0

@@ -13,9 +13,15 @@ use testkit::lines::{healthy_lines, Kind};
 #[test]
 fn healthy_logs_of_every_component_raise_nothing_above_info() {
     let now = SystemTime::now();
-    let mut vm = testkit::FakeVm::new("cf", "diego_cell", "5b0d2c4e-8f7a-4d3b-9e61-2a7c0f9d4b18", "z1");
+    let mut vm = testkit::FakeVm::new(
+        "cf",
+        "diego_cell",
+        "5b0d2c4e-8f7a-4d3b-9e61-2a7c0f9d4b18",
+        "z1",
+    );
     for kind in Kind::ALL {
-        let lines: Vec<String> = healthy_lines(kind, 5_000, now - Duration::from_secs(86_400)).collect();
+        let lines: Vec<String> =
+            healthy_lines(kind, 5_000, now - Duration::from_secs(86_400)).collect();
         vm.file(kind.default_path(), lines.join("\n") + "\n");
     }
     // monit writes this at every start when no mail server is configured: noise, not a failure
@@ -30,10 +36,27 @@ fn healthy_logs_of_every_component_raise_nothing_above_info() {
 
     let lib = Library::builtin();
     let matcher = Matcher::new(&lib.signatures).unwrap();
-    let args = vec![vm.root().display().to_string(), cell.root().display().to_string()];
-    let report = engine::analyze(&args, &lib.signatures, &matcher, &Options::default(), &|_| {});
-    assert!(report.coverage.errors.is_empty(), "{:?}", report.coverage.errors);
-    assert!(report.coverage.files >= 20, "the corpus was read: {} files", report.coverage.files);
+    let args = vec![
+        vm.root().display().to_string(),
+        cell.root().display().to_string(),
+    ];
+    let report = engine::analyze(
+        &args,
+        &lib.signatures,
+        &matcher,
+        &Options::default(),
+        &|_| {},
+    );
+    assert!(
+        report.coverage.errors.is_empty(),
+        "{:?}",
+        report.coverage.errors
+    );
+    assert!(
+        report.coverage.files >= 20,
+        "the corpus was read: {} files",
+        report.coverage.files
+    );
     let alarms: Vec<String> = report
         .findings
         .iter()
@@ -41,5 +64,9 @@ fn healthy_logs_of_every_component_raise_nothing_above_info() {
         .filter(|f| !(f.signature == "cert-expired" && f.path.ends_with("bbs_client.crt")))
         .map(|f| format!("{} {}:{:?} {}", f.signature, f.path, f.line, f.excerpt))
         .collect();
-    assert!(alarms.is_empty(), "false alarms on healthy logs:\n{}", alarms.join("\n"));
+    assert!(
+        alarms.is_empty(),
+        "false alarms on healthy logs:\n{}",
+        alarms.join("\n")
+    );
 }

@@ -54,7 +54,11 @@ fn read_bytes(dir: &Path, name: &str, bytes: &[u8], loose: bool) -> (Vec<Got>, V
             "the reader panicked: {p}"
         );
         assert!(!p.message.is_empty());
-        assert_eq!(p.input.split('!').next(), Some(path.to_str().unwrap()), "{p}");
+        assert_eq!(
+            p.input.split('!').next(),
+            Some(path.to_str().unwrap()),
+            "{p}"
+        );
     }
     let got = sink.0.into_inner().unwrap();
     (got, problems)
@@ -85,7 +89,9 @@ static TAR: LazyLock<Vec<u8>> = LazyLock::new(|| {
     );
     add(
         &format!("{top}/var/vcap/sys/log/rep/rep.stdout.log"),
-        "{\"timestamp\":\"1478789343.195786953\",\"source\":\"rep\"}\n".repeat(40).as_bytes(),
+        "{\"timestamp\":\"1478789343.195786953\",\"source\":\"rep\"}\n"
+            .repeat(40)
+            .as_bytes(),
     );
     add(
         &format!("{top}/var/vcap/sys/log/rep/rep.stdout.log.1.gz"),
@@ -96,12 +102,17 @@ static TAR: LazyLock<Vec<u8>> = LazyLock::new(|| {
     h.set_size(5);
     h.set_mode(0o644);
     h.set_entry_type(tar::EntryType::Regular);
-    inner.append_data(&mut h, "./doppler/doppler.log", &b"late\n"[..]).unwrap();
+    inner
+        .append_data(&mut h, "./doppler/doppler.log", &b"late\n"[..])
+        .unwrap();
     add(
         &format!("{top}/doppler.0000.2024-01-02-03-04-05.tgz"),
         &gz(&inner.into_inner().unwrap()),
     );
-    add(&format!("{top}/commands/df.txt"), b"Filesystem 1K-blocks Used\n");
+    add(
+        &format!("{top}/commands/df.txt"),
+        b"Filesystem 1K-blocks Used\n",
+    );
     b.into_inner().unwrap()
 });
 
@@ -210,14 +221,20 @@ fn contents() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn vm_file() -> impl Strategy<Value = (String, bool, Vec<u8>)> {
-    ("[a-z]{1,6}", "[a-z][a-z_.]{0,10}", any::<bool>(), contents()).prop_map(|(job, file, rotated, data)| {
-        let name = if rotated {
-            format!("var/vcap/sys/log/{job}/{file}.log.1.gz")
-        } else {
-            format!("var/vcap/sys/log/{job}/{file}.log")
-        };
-        (name, rotated, data)
-    })
+    (
+        "[a-z]{1,6}",
+        "[a-z][a-z_.]{0,10}",
+        any::<bool>(),
+        contents(),
+    )
+        .prop_map(|(job, file, rotated, data)| {
+            let name = if rotated {
+                format!("var/vcap/sys/log/{job}/{file}.log.1.gz")
+            } else {
+                format!("var/vcap/sys/log/{job}/{file}.log")
+            };
+            (name, rotated, data)
+        })
 }
 
 proptest! {

@@ -119,11 +119,27 @@ pub const CHUNK: usize = 4 << 20;
 /// Serializes one tar entry `path` of exactly `size` bytes read from `data`, handing the
 /// raw tar bytes (header, data, padding; no end-of-archive) to `emit` in chunks of
 /// [`CHUNK`] bytes (the last may be shorter). Returns the number of chunks.
-pub fn entry_chunks(path: &str, mtime: i64, size: u64, data: &mut dyn Read, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<u32> {
-    let chunker = Chunker { buf: Vec::with_capacity(CHUNK), emit, count: 0 };
-    let mut builder = tar::Builder::new(Gate { inner: chunker, open: true });
+pub fn entry_chunks(
+    path: &str,
+    mtime: i64,
+    size: u64,
+    data: &mut dyn Read,
+    emit: &mut dyn FnMut(Vec<u8>),
+) -> io::Result<u32> {
+    let chunker = Chunker {
+        buf: Vec::with_capacity(CHUNK),
+        emit,
+        count: 0,
+    };
+    let mut builder = tar::Builder::new(Gate {
+        inner: chunker,
+        open: true,
+    });
     let mut header = file_header(size, mtime);
-    let mut exact = ExactReader { inner: data, left: size };
+    let mut exact = ExactReader {
+        inner: data,
+        left: size,
+    };
     builder.append_data(&mut header, path, &mut exact)?;
     builder.get_mut().open = false;
     let mut chunker = builder.into_inner()?.inner;
@@ -174,9 +190,18 @@ mod tests {
 
     #[test]
     fn chunked_entries_compressed_apart_read_back_as_one_tar() {
-        let big: Vec<u8> = (0..(CHUNK * 2 + 1234)).map(|i| b"abcdefgh\n"[i % 9]).collect();
+        let big: Vec<u8> = (0..(CHUNK * 2 + 1234))
+            .map(|i| b"abcdefgh\n"[i % 9])
+            .collect();
         let mut chunks = Vec::new();
-        let n = entry_chunks("top/big.log", 0, big.len() as u64, &mut &big[..], &mut |c| chunks.push(c)).unwrap();
+        let n = entry_chunks(
+            "top/big.log",
+            0,
+            big.len() as u64,
+            &mut &big[..],
+            &mut |c| chunks.push(c),
+        )
+        .unwrap();
         assert_eq!(n, 3);
         let mut out: Vec<u8> = chunks.iter().flat_map(|c| compress(c).unwrap()).collect();
         out.extend(end_of_archive().unwrap());

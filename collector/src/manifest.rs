@@ -229,7 +229,13 @@ pub struct Totals {
 impl FileRecord {
     /// A record of `path` with nothing stored yet: `status` and why, the source's size and
     /// mtime. Copying fills in the rest.
-    pub fn new(path: String, status: FileStatus, detail: Option<String>, source_size: u64, mtime: Option<i64>) -> FileRecord {
+    pub fn new(
+        path: String,
+        status: FileStatus,
+        detail: Option<String>,
+        source_size: u64,
+        mtime: Option<i64>,
+    ) -> FileRecord {
         FileRecord {
             path,
             stored_as: None,

@@ -98,7 +98,15 @@ enum Done {
 }
 
 /// Runs the pipeline over the command outputs then the planned items, appending to `body`.
-pub fn run(ran: Vec<Ran>, items: Vec<Item>, set: &Settings, stops: &Stops, redactor: &Redactor, free: &FreeSpace, body: &mut File) -> Written {
+pub fn run(
+    ran: Vec<Ran>,
+    items: Vec<Item>,
+    set: &Settings,
+    stops: &Stops,
+    redactor: &Redactor,
+    free: &FreeSpace,
+    body: &mut File,
+) -> Written {
     let threads = set.threads.max(1);
     let (chunk_tx, chunk_rx) = sync_channel::<(u64, u32, Vec<u8>)>(threads * 2);
     let chunk_rx = Mutex::new(chunk_rx);
@@ -117,7 +125,17 @@ pub fn run(ran: Vec<Ran>, items: Vec<Item>, set: &Settings, stops: &Stops, redac
             });
         }
         let writer = s.spawn(move || write_body(done_rx, body, free, stops));
-        let mut p = Preparer { set, stops, redactor, chunk_tx, done_tx, seq: 0, stored: 0, budget_hit: false, spool_full: None };
+        let mut p = Preparer {
+            set,
+            stops,
+            redactor,
+            chunk_tx,
+            done_tx,
+            seq: 0,
+            stored: 0,
+            budget_hit: false,
+            spool_full: None,
+        };
         for r in ran {
             p.command(r);
         }
@@ -128,7 +146,8 @@ pub fn run(ran: Vec<Ran>, items: Vec<Item>, set: &Settings, stops: &Stops, redac
         drop(p); // closes the channels: compressors and writer finish
         let mut w = writer.join().expect("writer thread panicked");
         if budget_hit {
-            w.reasons.push(format!("--max-total of {} bytes reached", set.max_total));
+            w.reasons
+                .push(format!("--max-total of {} bytes reached", set.max_total));
         }
         w.reasons.extend(spool_full);
         if let Some(why) = stops.why() {
@@ -154,18 +173,34 @@ struct Preparer<'a> {
 
 impl Preparer<'_> {
     fn finish(&mut self, chunks: u32, rec: Rec) {
-        let _ = self.done_tx.send(Done::Finish { seq: self.seq, chunks, rec });
+        let _ = self.done_tx.send(Done::Finish {
+            seq: self.seq,
+            chunks,
+            rec,
+        });
         self.seq += 1;
     }
 
     /// Cuts an entry into chunks for the compressors; returns how many.
-    fn chunks(&mut self, name: &str, mtime: i64, size: u64, data: &mut dyn io::Read) -> io::Result<u32> {
+    fn chunks(
+        &mut self,
+        name: &str,
+        mtime: i64,
+        size: u64,
+        data: &mut dyn io::Read,
+    ) -> io::Result<u32> {
         let (seq, tx) = (self.seq, &self.chunk_tx);
         let mut idx = 0;
-        archive::entry_chunks(&format!("{}/{name}", self.set.stem), mtime, size, data, &mut |c| {
-            let _ = tx.send((seq, idx, c));
-            idx += 1;
-        })
+        archive::entry_chunks(
+            &format!("{}/{name}", self.set.stem),
+            mtime,
+            size,
+            data,
+            &mut |c| {
+                let _ = tx.send((seq, idx, c));
+                idx += 1;
+            },
+        )
     }
 
     fn command(&mut self, mut ran: Ran) {
@@ -175,12 +210,19 @@ impl Preparer<'_> {
                 self.budget_hit = true;
                 skip_command(&mut ran.record, "--max-total reached");
             } else {
-                match self.chunks(&path, jiff::Timestamp::now().as_second(), ran.record.size, data) {
+                match self.chunks(
+                    &path,
+                    jiff::Timestamp::now().as_second(),
+                    ran.record.size,
+                    data,
+                ) {
                     Ok(n) => {
                         chunks = n;
                         self.stored += ran.record.size;
                     }
-                    Err(e) => skip_command(&mut ran.record, &format!("could not store output: {e}")),
+                    Err(e) => {
+                        skip_command(&mut ran.record, &format!("could not store output: {e}"))
+                    }
                 }
             }
         }
@@ -205,7 +247,12 @@ impl Preparer<'_> {
             self.budget_hit |= why == "--max-total reached";
             return self.finish(0, Rec::File(unstored(&c, status, why)));
         }
-        let mut p = prepare(&c, self.set.max_file_size, self.set.spool_dir, self.redactor);
+        let mut p = prepare(
+            &c,
+            self.set.max_file_size,
+            self.set.spool_dir,
+            self.redactor,
+        );
         if p.record.status == FileStatus::OverBudget {
             // The spool hit a full output filesystem: later files would only fail the same way.
             self.stops.halt.store(true, Ordering::Relaxed);
@@ -216,15 +263,27 @@ impl Preparer<'_> {
         if let Some(data) = p.data.as_mut() {
             if self.stored + p.record.size > self.set.max_total {
                 self.budget_hit = true;
-                mark_unstored(&mut p.record, FileStatus::OverBudget, "--max-total reached".into());
+                mark_unstored(
+                    &mut p.record,
+                    FileStatus::OverBudget,
+                    "--max-total reached".into(),
+                );
             } else {
-                let name = p.record.stored_as.clone().unwrap_or_else(|| p.record.path.clone());
+                let name = p
+                    .record
+                    .stored_as
+                    .clone()
+                    .unwrap_or_else(|| p.record.path.clone());
                 match self.chunks(&name, p.record.mtime.unwrap_or(0), p.record.size, data) {
                     Ok(n) => {
                         chunks = n;
                         self.stored += p.record.size;
                     }
-                    Err(e) => mark_unstored(&mut p.record, FileStatus::Unreadable, format!("could not read back the spool: {e}")),
+                    Err(e) => mark_unstored(
+                        &mut p.record,
+                        FileStatus::Unreadable,
+                        format!("could not read back the spool: {e}"),
+                    ),
                 }
             }
         }
@@ -234,7 +293,12 @@ impl Preparer<'_> {
 
 /// The writer: members in order, the free-space guard, rollback of a refused entry.
 fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &Stops) -> Written {
-    let mut out = Written { files: Vec::new(), commands: Vec::new(), reasons: Vec::new(), stored: Vec::new() };
+    let mut out = Written {
+        files: Vec::new(),
+        commands: Vec::new(),
+        reasons: Vec::new(),
+        stored: Vec::new(),
+    };
     let mut chunks: BTreeMap<(u64, u32), Vec<u8>> = BTreeMap::new();
     let mut finishes: BTreeMap<u64, (u32, Rec)> = BTreeMap::new();
     let (mut seq, mut idx) = (0u64, 0u32);
@@ -246,7 +310,11 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &S
             Done::Chunk { seq, idx, member } => {
                 chunks.insert((seq, idx), member);
             }
-            Done::Finish { seq, chunks: n, rec } => {
+            Done::Finish {
+                seq,
+                chunks: n,
+                rec,
+            } => {
                 finishes.insert(seq, (n, rec));
             }
         }
@@ -258,7 +326,9 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &S
                 }
                 let why = if stops.halt.load(Ordering::Relaxed) {
                     Some("output filesystem nearly full".to_string())
-                } else if let Err(why) = free.check(pos.saturating_add((member.len() as u64).saturating_mul(2))) {
+                } else if let Err(why) =
+                    free.check(pos.saturating_add((member.len() as u64).saturating_mul(2)))
+                {
                     // The member, and the final assembly's copy of the whole body with it.
                     out.reasons.push(why.clone());
                     Some(why)
@@ -272,7 +342,9 @@ fn write_body(done: Receiver<Done>, body: &mut File, free: &FreeSpace, stops: &S
                 };
                 if let Some(why) = why {
                     stops.halt.store(true, Ordering::Relaxed);
-                    let _ = body.set_len(end).and_then(|_| body.seek(SeekFrom::Start(end)).map(|_| ()));
+                    let _ = body
+                        .set_len(end)
+                        .and_then(|_| body.seek(SeekFrom::Start(end)).map(|_| ()));
                     pos = end;
                     refused = Some(why);
                 }
@@ -329,5 +401,11 @@ pub fn skip_command(c: &mut CommandRecord, why: &str) {
 }
 
 fn unstored(c: &Candidate, status: FileStatus, why: &str) -> FileRecord {
-    FileRecord::new(c.rel.clone(), status, Some(why.to_string()), c.size, c.mtime)
+    FileRecord::new(
+        c.rel.clone(),
+        status,
+        Some(why.to_string()),
+        c.size,
+        c.mtime,
+    )
 }

@@ -276,7 +276,9 @@ impl Planner<'_> {
         if !self.seen.insert(rel.clone()) {
             return;
         }
-        self.items.push(Item::Record(FileRecord::new(rel, status, detail, size, mtime)));
+        self.items.push(Item::Record(FileRecord::new(
+            rel, status, detail, size, mtime,
+        )));
     }
 
     fn too_old(&self, meta: &std::fs::Metadata) -> bool {

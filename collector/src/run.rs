@@ -104,7 +104,12 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
     };
     let items = plan::plan(cfg, now, final_path.as_deref()).map_err(CollectError::Options)?;
     let redactor = Redactor::new();
-    let stops = Stops { signal, halt: AtomicBool::new(false), started, max_duration: cfg.max_duration };
+    let stops = Stops {
+        signal,
+        halt: AtomicBool::new(false),
+        started,
+        max_duration: cfg.max_duration,
+    };
 
     let ran = if cfg.commands {
         commands::run_all(
@@ -121,7 +126,13 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
             .collect()
     };
 
-    let set = Settings { threads: cfg.threads, max_file_size: cfg.max_file_size, max_total: cfg.max_total, spool_dir: &out_dir, stem: &stem };
+    let set = Settings {
+        threads: cfg.threads,
+        max_file_size: cfg.max_file_size,
+        max_total: cfg.max_total,
+        spool_dir: &out_dir,
+        stem: &stem,
+    };
     let written = pipeline::run(ran, items, &set, &stops, &redactor, &free, &mut body);
     let Written {
         mut files,
@@ -183,25 +194,38 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
             io::copy(&mut head.data, &mut out).map_err(out_err)?;
             io::copy(&mut body, &mut out).map_err(out_err)?;
             out.flush().map_err(out_err)?;
-            return Ok(Outcome { path: None, manifest });
+            return Ok(Outcome {
+                path: None,
+                manifest,
+            });
         };
         let partial = out_dir.join(format!(".vcap-collect-{stem}.tgz.partial"));
         let e = match write_atomically(&partial, path, &mut head.data, &mut body) {
-            Ok(()) => return Ok(Outcome { path: final_path.clone(), manifest }),
+            Ok(()) => {
+                return Ok(Outcome {
+                    path: final_path.clone(),
+                    manifest,
+                })
+            }
             Err(e) if out_of_space(&e) && keep > 0 => e,
             Err(e) => return Err(out_err(e)),
         };
         // The bundle is a copy of the body, which still takes its room: when the
         // filesystem cannot hold both, entries are dropped from the end until the bundle
         // fits (`head + keep' <= free + keep - keep'`), down to the manifest alone.
-        let fits = free
-            .available()
-            .map_or(keep / 2, |avail| (avail + keep).saturating_sub(head.len + SLACK) / 2);
-        let n = stored.iter().take_while(|s| s.end <= fits.min(keep - 1)).count();
+        let fits = free.available().map_or(keep / 2, |avail| {
+            (avail + keep).saturating_sub(head.len + SLACK) / 2
+        });
+        let n = stored
+            .iter()
+            .take_while(|s| s.end <= fits.min(keep - 1))
+            .count();
         for s in stored.drain(n..) {
             let why = "output filesystem full: left out of the final bundle".to_string();
             match s.record {
-                RecordRef::File(i) => pipeline::mark_unstored(&mut files[i], FileStatus::OverBudget, why),
+                RecordRef::File(i) => {
+                    pipeline::mark_unstored(&mut files[i], FileStatus::OverBudget, why)
+                }
                 RecordRef::Command(i) => pipeline::skip_command(&mut commands[i], &why),
             }
         }
@@ -209,13 +233,20 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
         body.set_len(keep).map_err(out_err)?;
         body.seek(SeekFrom::End(0)).map_err(out_err)?;
         body.write_all(&eoa).map_err(out_err)?;
-        reasons.push(format!("writing the bundle failed ({e}): entries left out until it fit"));
+        reasons.push(format!(
+            "writing the bundle failed ({e}): entries left out until it fit"
+        ));
     }
 }
 
 /// Writes `head` then `body` to `partial` (created, mode 0600), syncs it and renames it to
 /// `path`; on failure nothing is left behind.
-fn write_atomically(partial: &Path, path: &Path, head: &mut impl Read, body: &mut impl Read) -> io::Result<()> {
+fn write_atomically(
+    partial: &Path,
+    path: &Path,
+    head: &mut impl Read,
+    body: &mut impl Read,
+) -> io::Result<()> {
     let result = (|| {
         let mut f = std::fs::OpenOptions::new()
             .write(true)
@@ -238,7 +269,10 @@ const SLACK: u64 = 256 << 10;
 
 /// A write failed because the filesystem (or the user's quota) is full.
 fn out_of_space(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded)
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+    )
 }
 
 fn options(cfg: &Config) -> manifest::Options {

@@ -53,7 +53,10 @@ impl Bundle {
             "ends with the end-of-archive marker"
         );
         let (first, json) = entries.first().expect("at least the manifest").clone();
-        assert!(first.ends_with("/manifest.json"), "manifest first, got {first}");
+        assert!(
+            first.ends_with("/manifest.json"),
+            "manifest first, got {first}"
+        );
         let top = first.trim_end_matches("/manifest.json").to_string();
         let manifest: Manifest = serde_json::from_slice(&json).expect("manifest parses");
         let b = Bundle {
@@ -61,15 +64,36 @@ impl Bundle {
             manifest,
             top,
         };
-        for f in b.manifest.files.iter().filter(|f| f.status == FileStatus::Ok) {
+        for f in b
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Ok)
+        {
             let at = f.stored_as.as_deref().unwrap_or(&f.path);
-            let data = b.get(at).unwrap_or_else(|| panic!("{at} recorded ok, not stored"));
+            let data = b
+                .get(at)
+                .unwrap_or_else(|| panic!("{at} recorded ok, not stored"));
             assert_eq!(data.len() as u64, f.size, "{at}");
             assert_eq!(Some(hex(&Sha256::digest(data))), f.sha256, "{at}");
         }
-        let stored = b.manifest.files.iter().filter(|f| f.status == FileStatus::Ok).count();
-        let commands = b.manifest.commands.iter().filter(|c| c.path.is_some()).count();
-        assert_eq!(b.entries.len(), 1 + stored + commands, "one entry per stored record");
+        let stored = b
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Ok)
+            .count();
+        let commands = b
+            .manifest
+            .commands
+            .iter()
+            .filter(|c| c.path.is_some())
+            .count();
+        assert_eq!(
+            b.entries.len(),
+            1 + stored + commands,
+            "one entry per stored record"
+        );
         b
     }
 
@@ -187,7 +211,12 @@ impl Tmpfs {
                 .arg(dir.path())
                 .stderr(Stdio::piped())
                 .output()
-                .map(|o| (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned()))
+                .map(|o| {
+                    (
+                        o.status.success(),
+                        String::from_utf8_lossy(&o.stderr).into_owned(),
+                    )
+                })
                 .unwrap_or_else(|e| (false, e.to_string()))
         } else {
             (false, "not running as root".to_string())
@@ -195,7 +224,9 @@ impl Tmpfs {
         match status {
             (true, _) => Some(Tmpfs { dir }),
             (false, why) if can_mount() => {
-                panic!("{test}: this process holds CAP_SYS_ADMIN but mounting a tmpfs failed: {why}")
+                panic!(
+                    "{test}: this process holds CAP_SYS_ADMIN but mounting a tmpfs failed: {why}"
+                )
             }
             (false, why) => {
                 eprintln!("SKIPPED {test}: cannot mount a tmpfs here ({}); run as root with CAP_SYS_ADMIN", why.trim());
@@ -234,7 +265,11 @@ fn output_filesystem_fills_up_mid_write() {
         names.push(rel);
     }
     let o = Command::new(exe())
-        .args(collect_args(vm.root(), fs.path(), &["--min-free", "0", "--min-free-percent", "0"]))
+        .args(collect_args(
+            vm.root(),
+            fs.path(),
+            &["--min-free", "0", "--min-free-percent", "0"],
+        ))
         .output()
         .unwrap();
     let stderr = assert_no_panic(&o);
@@ -245,13 +280,30 @@ fn output_filesystem_fills_up_mid_write() {
     assert!(!b.manifest.complete);
     let reason = b.manifest.incomplete_reason.as_deref().unwrap();
     assert!(reason.contains("No space left"), "{reason}");
-    let ok = names.iter().filter(|n| b.record(n).status == FileStatus::Ok).count();
-    let over = names.iter().filter(|n| b.record(n).status == FileStatus::OverBudget).count();
+    let ok = names
+        .iter()
+        .filter(|n| b.record(n).status == FileStatus::Ok)
+        .count();
+    let over = names
+        .iter()
+        .filter(|n| b.record(n).status == FileStatus::OverBudget)
+        .count();
     assert!(ok >= 1, "what fit is kept: {reason}");
     assert!(over >= 1, "what did not is recorded");
-    assert_eq!(ok + over, names.len(), "no file is misreported as unreadable");
-    for n in names.iter().filter(|n| b.record(n).status == FileStatus::Ok) {
-        assert_eq!(b.get(n).unwrap(), &std::fs::read(vm.path(n)).unwrap()[..], "{n}");
+    assert_eq!(
+        ok + over,
+        names.len(),
+        "no file is misreported as unreadable"
+    );
+    for n in names
+        .iter()
+        .filter(|n| b.record(n).status == FileStatus::Ok)
+    {
+        assert_eq!(
+            b.get(n).unwrap(),
+            &std::fs::read(vm.path(n)).unwrap()[..],
+            "{n}"
+        );
     }
 }
 
@@ -267,7 +319,11 @@ fn a_file_larger_than_the_output_filesystem() {
     vm.file("var/vcap/sys/log/rep/huge.log", hex_log(12 << 20, 7));
     vm.file("var/vcap/sys/log/rep/small.log", "small\n");
     let o = Command::new(exe())
-        .args(collect_args(vm.root(), fs.path(), &["--min-free", "0", "--min-free-percent", "0"]))
+        .args(collect_args(
+            vm.root(),
+            fs.path(),
+            &["--min-free", "0", "--min-free-percent", "0"],
+        ))
         .output()
         .unwrap();
     let stderr = assert_no_panic(&o);
@@ -276,7 +332,13 @@ fn a_file_larger_than_the_output_filesystem() {
     let b = Bundle::open(&left[0]);
     let huge = b.record("var/vcap/sys/log/rep/huge.log");
     assert_eq!(huge.status, FileStatus::OverBudget, "{huge:?}");
-    assert!(huge.detail.as_deref().unwrap().contains("output filesystem full"), "{huge:?}");
+    assert!(
+        huge.detail
+            .as_deref()
+            .unwrap()
+            .contains("output filesystem full"),
+        "{huge:?}"
+    );
     assert!(!b.manifest.complete);
 }
 
@@ -289,11 +351,18 @@ fn free_space_floor_holds_through_the_final_copy() {
     };
     let mut vm = testkit::FakeVm::new("cf", "diego_cell", "c-floor", "z1");
     for i in 0..8 {
-        vm.file(&format!("var/vcap/sys/log/rep/rep.{i}.log"), hex_log(3 << 20, 100 + i));
+        vm.file(
+            &format!("var/vcap/sys/log/rep/rep.{i}.log"),
+            hex_log(3 << 20, 100 + i),
+        );
     }
     let floor: u64 = 8 << 20;
     let mut child = Command::new(exe())
-        .args(collect_args(vm.root(), fs.path(), &["--min-free", "8MiB", "--min-free-percent", "0"]))
+        .args(collect_args(
+            vm.root(),
+            fs.path(),
+            &["--min-free", "8MiB", "--min-free-percent", "0"],
+        ))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -351,7 +420,7 @@ enum Change {
     Delete,
 }
 
-/// Runs the collector on a VM with a 48 MiB log (`big.log`) and a small one read after it
+/// Runs the collector on a VM with a 16 MiB log (`big.log`) and a small one read after it
 /// (`zz.log`); once the collector has `big.log` open, `change` is done to it. Returns the
 /// bundle, the big file's original content, and whether the change happened while the file
 /// was open (the machine may be too fast to catch it).
@@ -359,13 +428,17 @@ fn collect_while(change: Change) -> (Bundle, Vec<u8>, bool) {
     let mut vm = testkit::FakeVm::new("cf", "router", "r-change", "z1");
     let big_rel = "var/vcap/sys/log/gorouter/big.log";
     let next_rel = "var/vcap/sys/log/gorouter/zz.log";
-    let original = hex_log(48 << 20, 42);
+    let original = hex_log(16 << 20, 42);
     vm.file(big_rel, &original);
     vm.file(next_rel, "read after big.log\n");
     let (big, next) = (vm.path(big_rel), vm.path(next_rel));
     let out = tempfile::tempdir().unwrap();
     let mut child = Command::new(exe())
-        .args(collect_args(vm.root(), out.path(), &["--max-file-size", "1GiB"]))
+        .args(collect_args(
+            vm.root(),
+            out.path(),
+            &["--max-file-size", "1GiB"],
+        ))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -375,9 +448,12 @@ fn collect_while(change: Change) -> (Bundle, Vec<u8>, bool) {
     while Instant::now() < deadline && child.try_wait().unwrap().is_none() {
         if has_open(pid, &big) {
             match change {
-                Change::Truncate => {
-                    std::fs::OpenOptions::new().write(true).open(&big).unwrap().set_len(0).unwrap()
-                }
+                Change::Truncate => std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&big)
+                    .unwrap()
+                    .set_len(0)
+                    .unwrap(),
                 Change::Rotate => {
                     std::fs::rename(&big, big.with_extension("log.1")).unwrap();
                     std::fs::write(&big, "a new file after rotation\n").unwrap();
@@ -387,14 +463,18 @@ fn collect_while(change: Change) -> (Bundle, Vec<u8>, bool) {
                     std::fs::remove_file(&next).unwrap();
                 }
             }
-            caught = has_open(pid, &big.with_extension("log.1")) || has_open_deleted_or_same(pid, &big);
+            caught =
+                has_open(pid, &big.with_extension("log.1")) || has_open_deleted_or_same(pid, &big);
             break;
         }
         std::thread::sleep(Duration::from_micros(200));
     }
     let o = child.wait_with_output().unwrap();
     let stderr = assert_no_panic(&o);
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{change:?}: {stderr}");
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{change:?}: {stderr}"
+    );
     let left = left_in(out.path());
     assert_eq!(left.len(), 1, "{stderr}");
     if !caught {
@@ -424,7 +504,10 @@ fn a_file_truncated_while_read_is_recorded_as_shrunk() {
     let rec = b.record("var/vcap/sys/log/gorouter/big.log");
     assert_eq!(rec.status, FileStatus::Ok);
     let data = b.get("var/vcap/sys/log/gorouter/big.log").unwrap();
-    assert!(original.starts_with(data), "what was stored is what the file held");
+    assert!(
+        original.starts_with(data),
+        "what was stored is what the file held"
+    );
     if caught && (data.len() as u64) < rec.source_size {
         let detail = rec.detail.as_deref().unwrap_or("");
         assert!(detail.contains("shrank while read"), "{rec:?}");
@@ -438,7 +521,12 @@ fn a_file_rotated_while_read_is_stored_whole_from_the_open_file() {
     assert_eq!(rec.status, FileStatus::Ok);
     assert_eq!(rec.source_size, original.len() as u64);
     let data = b.get("var/vcap/sys/log/gorouter/big.log").unwrap();
-    assert!(data == &original[..], "the open file, whole ({} of {} bytes)", data.len(), original.len());
+    assert!(
+        data == &original[..],
+        "the open file, whole ({} of {} bytes)",
+        data.len(),
+        original.len()
+    );
 }
 
 #[test]
@@ -451,7 +539,10 @@ fn a_file_deleted_while_read_is_stored_and_the_next_one_vanished() {
     if caught {
         assert_eq!(next.status, FileStatus::Vanished, "{next:?}");
     } else {
-        assert!(matches!(next.status, FileStatus::Ok | FileStatus::Vanished), "{next:?}");
+        assert!(
+            matches!(next.status, FileStatus::Ok | FileStatus::Vanished),
+            "{next:?}"
+        );
     }
 }
 
@@ -461,7 +552,10 @@ fn a_file_deleted_while_read_is_stored_and_the_next_one_vanished() {
 /// Run as `nobody`, a root-owned 0600 log is `unreadable` (exit 1), the rest is collected.
 #[test]
 fn unreadable_file_as_nobody_is_recorded_and_the_rest_collected() {
-    let base = tempfile::Builder::new().prefix("vcap-faults.").tempdir_in("/tmp").unwrap();
+    let base = tempfile::Builder::new()
+        .prefix("vcap-faults.")
+        .tempdir_in("/tmp")
+        .unwrap();
     std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut vm = testkit::FakeVm::new_in(base.path().join("vm"), "cf", "api", "a-priv", "z1");
     vm.log("cloud_controller_ng/cc.log", &["readable line"]);
@@ -495,17 +589,31 @@ fn unreadable_file_as_nobody_is_recorded_and_the_rest_collected() {
         Command::new(exe()).args(&args).output().unwrap()
     };
     let stderr = assert_no_panic(&o);
-    assert_eq!(o.status.code(), Some(1), "an unreadable file is a problem worth exit 1: {stderr}");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an unreadable file is a problem worth exit 1: {stderr}"
+    );
     assert!(stderr.contains("private.log"), "listed on stderr: {stderr}");
     let left = left_in(&out);
     let b = Bundle::open(&left[0]);
     let rec = b.record("var/vcap/sys/log/cloud_controller_ng/private.log");
     assert_eq!(rec.status, FileStatus::Unreadable, "{rec:?}");
-    assert!(rec.detail.as_deref().unwrap().contains("ermission denied"), "{rec:?}");
-    assert!(b.get("var/vcap/sys/log/cloud_controller_ng/private.log").is_none());
-    assert_eq!(b.record("var/vcap/sys/log/cloud_controller_ng/cc.log").status, FileStatus::Ok);
+    assert!(
+        rec.detail.as_deref().unwrap().contains("ermission denied"),
+        "{rec:?}"
+    );
+    assert!(b
+        .get("var/vcap/sys/log/cloud_controller_ng/private.log")
+        .is_none());
     assert_eq!(
-        b.get("var/vcap/sys/log/cloud_controller_ng/cc.log").unwrap(),
+        b.record("var/vcap/sys/log/cloud_controller_ng/cc.log")
+            .status,
+        FileStatus::Ok
+    );
+    assert_eq!(
+        b.get("var/vcap/sys/log/cloud_controller_ng/cc.log")
+            .unwrap(),
         b"readable line\n"
     );
 }

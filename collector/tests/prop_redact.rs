@@ -35,11 +35,48 @@ fn lossy(b: &[u8]) -> String {
 /// Words with no trigger in them (`pass`, `pwd`, `secret`, `token`, `key`, `credential`,
 /// `encrypt`, `authorization`, `://`, `bearer`, `eyJ`, `AKIA`, `ASIA`, `-----BEGIN`).
 const WORDS: &[&str] = &[
-    "rep", "cell", "container", "started", "stopped", "info", "error", "guid", "diego",
-    "executor", "garden", "lease", "route", "emitter", "doppler", "metron", "bbs", "auction",
-    "completed", "failed", "retrying", "in", "for", "with", "on", "to", "of", "the", "café",
-    "naïve", "日本語", "Größe", "é", "—", "ok", "200", "503", "10.0.16.5", "0.0.0.0:8080",
-    "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "/var/vcap/data/rep", "1478789343.195786953",
+    "rep",
+    "cell",
+    "container",
+    "started",
+    "stopped",
+    "info",
+    "error",
+    "guid",
+    "diego",
+    "executor",
+    "garden",
+    "lease",
+    "route",
+    "emitter",
+    "doppler",
+    "metron",
+    "bbs",
+    "auction",
+    "completed",
+    "failed",
+    "retrying",
+    "in",
+    "for",
+    "with",
+    "on",
+    "to",
+    "of",
+    "the",
+    "café",
+    "naïve",
+    "日本語",
+    "Größe",
+    "é",
+    "—",
+    "ok",
+    "200",
+    "503",
+    "10.0.16.5",
+    "0.0.0.0:8080",
+    "a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    "/var/vcap/data/rep",
+    "1478789343.195786953",
 ];
 
 fn word() -> impl Strategy<Value = String> + Clone {
@@ -91,9 +128,20 @@ fn alnum_secret() -> impl Strategy<Value = String> {
 }
 
 const YAML_KEYS: &[&str] = &[
-    "password", "nats_password", "admin_password", "secret", "blobstore_secret",
-    "client_secret", "token", "auth_token", "api_key", "encryption_password",
-    "credhub_encryption_password", "credentials", "passphrase", "secret_access_key",
+    "password",
+    "nats_password",
+    "admin_password",
+    "secret",
+    "blobstore_secret",
+    "client_secret",
+    "token",
+    "auth_token",
+    "api_key",
+    "encryption_password",
+    "credhub_encryption_password",
+    "credentials",
+    "passphrase",
+    "secret_access_key",
 ];
 
 fn yaml_key() -> impl Strategy<Value = String> {
@@ -111,7 +159,11 @@ struct Placement {
 }
 
 fn one(text: String, s: String) -> Placement {
-    Placement { text, secrets: vec![s], in_place: true }
+    Placement {
+        text,
+        secrets: vec![s],
+        in_place: true,
+    }
 }
 
 fn placement() -> impl Strategy<Value = Placement> {
@@ -134,25 +186,49 @@ fn placement() -> impl Strategy<Value = Placement> {
         )),
         // JSON pretty (one key per line)
         (yaml_key(), secret()).prop_map(|(k, s)| Placement {
-            text: format!("{{\n  \"client_id\": \"cc\",\n  \"{k}\": \"{s}\",\n  \"port\": 8443\n}}"),
+            text: format!(
+                "{{\n  \"client_id\": \"cc\",\n  \"{k}\": \"{s}\",\n  \"port\": 8443\n}}"
+            ),
             secrets: vec![s],
             in_place: false,
         }),
         // .properties
         (yaml_key(), secret()).prop_map(|(k, s)| one(format!("spring.datasource.{k}={s}"), s)),
         // env files and shell
-        (prop::sample::select(&["DB_PASSWORD", "CLIENT_SECRET", "NATS_PASSWORD", "API_TOKEN"][..]), alnum_secret(), 0u8..3)
+        (
+            prop::sample::select(
+                &["DB_PASSWORD", "CLIENT_SECRET", "NATS_PASSWORD", "API_TOKEN"][..]
+            ),
+            alnum_secret(),
+            0u8..3
+        )
             .prop_map(|(k, s, form)| match form {
                 0 => one(format!("export {k}={s}"), s),
                 1 => one(format!("{k}=\"{s}\""), s),
                 _ => one(format!("{k}={s}"), s),
             }),
         // URL credentials
-        (prop::sample::select(&["nats", "postgres", "mysql2", "amqp", "https", "redis"][..]), alnum_secret())
-            .prop_map(|(scheme, s)| one(format!("  uri: {scheme}://admin:{s}@10.0.0.1:4222/db"), s)),
+        (
+            prop::sample::select(&["nats", "postgres", "mysql2", "amqp", "https", "redis"][..]),
+            alnum_secret()
+        )
+            .prop_map(|(scheme, s)| one(
+                format!("  uri: {scheme}://admin:{s}@10.0.0.1:4222/db"),
+                s
+            )),
         // PEM private keys (RSA, EC, PKCS#8), indented or not
-        (prop::sample::select(&["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"][..]),
-         prop::collection::vec("[A-Za-z0-9+/]{40,64}", 1..5), 0usize..5)
+        (
+            prop::sample::select(
+                &[
+                    "RSA PRIVATE KEY",
+                    "EC PRIVATE KEY",
+                    "PRIVATE KEY",
+                    "ENCRYPTED PRIVATE KEY"
+                ][..]
+            ),
+            prop::collection::vec("[A-Za-z0-9+/]{40,64}", 1..5),
+            0usize..5
+        )
             .prop_map(|(kind, body, i)| {
                 let pad = " ".repeat(i);
                 let mut text = format!("{pad}-----BEGIN {kind}-----\n");
@@ -160,25 +236,40 @@ fn placement() -> impl Strategy<Value = Placement> {
                     text.push_str(&format!("{pad}{l}\n"));
                 }
                 text.push_str(&format!("{pad}-----END {kind}-----"));
-                Placement { text, secrets: body, in_place: false }
+                Placement {
+                    text,
+                    secrets: body,
+                    in_place: false,
+                }
             }),
         // bearer tokens in a log line
         ("[A-Za-z0-9._~+/-]{20,40}", 0u8..2).prop_map(|(t, form)| {
             let t = format!("Zq9{t}");
             match form {
                 0 => one(format!("request to uaa with bearer {t} failed"), t),
-                _ => one(format!("curl -H 'Authorization: Bearer {t}' https://api"), t),
+                _ => one(
+                    format!("curl -H 'Authorization: Bearer {t}' https://api"),
+                    t,
+                ),
             }
         }),
         // JWTs anywhere
-        ("[A-Za-z0-9_-]{8,30}", "[A-Za-z0-9_-]{8,30}", "[A-Za-z0-9_-]{10,40}").prop_map(|(h, p, sig)| {
-            let jwt = format!("eyJ{h}.eyJ{p}.{sig}");
-            one(format!("rep: using {jwt} for the call"), jwt)
-        }),
+        (
+            "[A-Za-z0-9_-]{8,30}",
+            "[A-Za-z0-9_-]{8,30}",
+            "[A-Za-z0-9_-]{10,40}"
+        )
+            .prop_map(|(h, p, sig)| {
+                let jwt = format!("eyJ{h}.eyJ{p}.{sig}");
+                one(format!("rep: using {jwt} for the call"), jwt)
+            }),
         // AWS access key ids
         "[A-Z0-9]{16}".prop_map(|k| {
             let id = format!("AKIA{k}");
-            one(format!("blobstore: access key {id} in region eu-west-1"), id)
+            one(
+                format!("blobstore: access key {id} in region eu-west-1"),
+                id,
+            )
         }),
     ]
 }

@@ -64,7 +64,13 @@ fn main() {
 
 fn collect(s: &Scenario, vm: &Vm, out: &Path, now: SystemTime) {
     let tmp = tempfile::tempdir().unwrap();
-    let mut fake = FakeVm::new_in(tmp.path().join("root"), s.deployment, vm.group, vm.id, vm.az);
+    let mut fake = FakeVm::new_in(
+        tmp.path().join("root"),
+        s.deployment,
+        vm.group,
+        vm.id,
+        vm.az,
+    );
     (vm.build)(&mut fake, now);
     let bin = tmp.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
@@ -79,11 +85,17 @@ fn collect(s: &Scenario, vm: &Vm, out: &Path, now: SystemTime) {
         // function: "%s: no status available -- the monit daemon is not running").
         None => standin("monit", "#!/bin/sh\necho 'monit: no status available -- the monit daemon is not running' >&2\nexit 1\n".into()),
     }
-    let (df, dfi) = vm.df.clone().unwrap_or_else(|| (healthy_df(false), healthy_df(true)));
+    let (df, dfi) = vm
+        .df
+        .clone()
+        .unwrap_or_else(|| (healthy_df(false), healthy_df(true)));
     standin("df", format!("#!/bin/sh\nif [ \"$1\" = -Pi ]; then /bin/cat <<'EOF'\n{dfi}EOF\nelse /bin/cat <<'EOF'\n{df}EOF\nfi\n"));
     standin("free", "#!/bin/sh\n/bin/cat <<'EOF'\n               total        used        free      shared  buff/cache   available\nMem:      8348520448  3012345856  1123456789    12345678  4212717803  5012345678\nSwap:              0           0           0\nEOF\n".into());
     let dmesg = vm.dmesg.clone().unwrap_or_default();
-    standin("dmesg", format!("#!/bin/sh\n/bin/cat <<'EOF'\n{dmesg}EOF\n"));
+    standin(
+        "dmesg",
+        format!("#!/bin/sh\n/bin/cat <<'EOF'\n{dmesg}EOF\n"),
+    );
     for real in ["date", "uname", "uptime"] {
         if let Some(p) = which(real) {
             std::os::unix::fs::symlink(p, bin.join(real)).unwrap();
@@ -98,11 +110,18 @@ fn collect(s: &Scenario, vm: &Vm, out: &Path, now: SystemTime) {
     cfg.min_free_percent = 0.0;
     cfg.lower_priority = false;
     let outcome = collector::run::run(&cfg, &AtomicBool::new(false)).expect("bundle written");
-    assert!(outcome.manifest.complete, "{:?}", outcome.manifest.incomplete_reason);
+    assert!(
+        outcome.manifest.complete,
+        "{:?}",
+        outcome.manifest.incomplete_reason
+    );
 }
 
 fn which(p: &str) -> Option<PathBuf> {
-    ["/usr/bin", "/bin"].iter().map(|d| Path::new(d).join(p)).find(|c| c.exists())
+    ["/usr/bin", "/bin"]
+        .iter()
+        .map(|d| Path::new(d).join(p))
+        .find(|c| c.exists())
 }
 
 /// `df -P` / `df -Pi` of a healthy BOSH VM (device names and sizes of a typical stemcell).

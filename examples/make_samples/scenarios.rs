@@ -56,13 +56,24 @@ fn civil(t: SystemTime) -> (i64, u32, u32, u32, u32, u32, u32) {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, rem / 3600, rem / 60 % 60, rem % 60, d.subsec_nanos())
+    (
+        year,
+        month,
+        day,
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        d.subsec_nanos(),
+    )
 }
 
 /// `2019-01-26T06:39:40.123Z` (Spring Boot / CredHub).
 fn iso_ms(t: SystemTime) -> String {
     let (y, mo, d, h, mi, s, n) = civil(t);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", n / 1_000_000)
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z",
+        n / 1_000_000
+    )
 }
 
 /// `2021-07-13T15:01:30.452379948Z` (Go's RFC 3339 with nanoseconds, as gorouter writes it).
@@ -93,7 +104,10 @@ fn uaa_log(t: SystemTime, thread: &str, level: &str, class: &str, msg: &str) -> 
 
 /// A CredHub (Spring Boot) log line: `2019-01-26T06:39:40.123Z [thread] .... INFO --- Class: msg`.
 fn credhub_log(t: SystemTime, thread: &str, level: &str, class: &str, msg: &str) -> String {
-    format!("{} [{thread}] .... {level:>5} --- {class}: {msg}", iso_ms(t))
+    format!(
+        "{} [{thread}] .... {level:>5} --- {class}: {msg}",
+        iso_ms(t)
+    )
 }
 
 /// A `dmesg` line: seconds since boot, then the message.
@@ -115,7 +129,10 @@ fn doppler_never_registered() -> Scenario {
     // metron's own start-up line (gosteno JSON) and its panic text, both from seeds/000 and
     // loggregator-release src/metron (the JSON line is quoted in signature-example.toml).
     fn metron(vm: &mut testkit::FakeVm, now: SystemTime) {
-        let at = ago(now, 88).duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs_f64();
+        let at = ago(now, 88)
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
         vm.job("metron_agent")
             .log("metron_agent.stdout.log", &[format!(r#"{{"timestamp":{at:.9},"process_id":7992,"source":"metron","log_level":"info","message":"Startup: Setting up the Metron agent","data":null}}"#)])
             .log("metron_agent.stderr.log", &["panic: No dopplers listening on [udp]", "", "goroutine 1 [running]:", "panic(0x8c4d20, 0xc8201a8f40)"]);
@@ -136,12 +153,22 @@ fn doppler_never_registered() -> Scenario {
                 az: "z1",
                 build: Box::new(|vm, now| {
                     metron(vm, now);
-                    vm.job("doppler").log("doppler.stdout.log", &healthy(Kind::Metron, now, 2, "doppler_z1"));
+                    vm.job("doppler").log(
+                        "doppler.stdout.log",
+                        &healthy(Kind::Metron, now, 2, "doppler_z1"),
+                    );
                 }),
                 // seeds/000 verbatim: the doppler VM where the operator ran `monit summary`.
                 monit_summary: Some(legacy_summary(
                     "1h 28m",
-                    &[("consul_agent", "running"), ("doppler", "running"), ("syslog_drain_binder", "running"), ("metron_agent", "not monitored"), ("sensu-client", "running"), ("toolbelt", "running")],
+                    &[
+                        ("consul_agent", "running"),
+                        ("doppler", "running"),
+                        ("syslog_drain_binder", "running"),
+                        ("metron_agent", "not monitored"),
+                        ("sensu-client", "running"),
+                        ("toolbelt", "running"),
+                    ],
                 )),
                 df: None,
                 dmesg: None,
@@ -157,9 +184,15 @@ fn doppler_never_registered() -> Scenario {
                     // (coreos/etcd client/client.go, ErrClusterUnavailable); its placement in
                     // doppler's stderr is illustrative.
                     let errs: Vec<String> = (0..3).map(|_| "Error:  client: etcd cluster is unavailable or misconfigured; error #0: dial tcp 10.160.55.10:4001: getsockopt: connection refused".to_string()).collect();
-                    vm.job("doppler").log("doppler.stderr.log", &errs).log("doppler.stdout.log", &healthy(Kind::Metron, now, 2, "doppler_z2"));
+                    vm.job("doppler").log("doppler.stderr.log", &errs).log(
+                        "doppler.stdout.log",
+                        &healthy(Kind::Metron, now, 2, "doppler_z2"),
+                    );
                 }),
-                monit_summary: Some(summary(&[("doppler", "running"), ("syslog_drain_binder", "running")])),
+                monit_summary: Some(summary(&[
+                    ("doppler", "running"),
+                    ("syslog_drain_binder", "running"),
+                ])),
                 df: None,
                 dmesg: None,
             },
@@ -169,7 +202,8 @@ fn doppler_never_registered() -> Scenario {
                 az: "z1",
                 build: Box::new(|vm, now| {
                     metron(vm, now);
-                    vm.job("rep").log("rep.stdout.log", &healthy(Kind::Rep, now, 1, "cell0"));
+                    vm.job("rep")
+                        .log("rep.stdout.log", &healthy(Kind::Rep, now, 1, "cell0"));
                 }),
                 monit_summary: Some(summary(&[("rep", "running"), ("garden", "running")])),
                 df: None,
@@ -181,7 +215,10 @@ fn doppler_never_registered() -> Scenario {
                 az: "z1",
                 build: Box::new(|vm, now| {
                     metron(vm, now);
-                    vm.job("gorouter").log("access.log", &healthy(Kind::GorouterAccess, now, 1, "router0"));
+                    vm.job("gorouter").log(
+                        "access.log",
+                        &healthy(Kind::GorouterAccess, now, 1, "router0"),
+                    );
                 }),
                 monit_summary: Some(summary(&[("gorouter", "running")])),
                 df: None,
@@ -206,7 +243,10 @@ fn expired_cell_certificates() -> Scenario {
             .cert("rep/ca", certs::CA_CERT_PEM)
             .cert("rep/server", certs::REP_SERVER_CERT_PEM)
             .config("rep.json", format!(r#"{{"cell_id":"{id}","listen_addr_securable":"0.0.0.0:1801","bbs_address":"https://bbs.service.cf.internal:8889","bbs_client_cert_file":"/var/vcap/jobs/rep/config/certs/bbs/client.crt","bbs_ca_cert_file":"/var/vcap/jobs/rep/config/certs/bbs/ca.crt"}}"#));
-        rep.log("rep.stdout.log", &filler(Kind::Rep, ago(now, 120), start, id));
+        rep.log(
+            "rep.stdout.log",
+            &filler(Kind::Rep, ago(now, 120), start, id),
+        );
         // The executor's download step (cloudfoundry/executor depot/steps/download_step.go:
         // session `download-step`, message `fetch-failed`) with the error of seeds/001; the
         // line shape is the illustrative example of signatures/diego/rep-downloading-failed.
@@ -225,7 +265,17 @@ fn expired_cell_certificates() -> Scenario {
             .collect();
         rep.log("rep.stdout.log", &failures);
     }
-    let cell_summary = || legacy_summary("41d 3h", &[("rep", "running"), ("garden", "running"), ("route_emitter", "running"), ("metron_agent", "running")]);
+    let cell_summary = || {
+        legacy_summary(
+            "41d 3h",
+            &[
+                ("rep", "running"),
+                ("garden", "running"),
+                ("route_emitter", "running"),
+                ("metron_agent", "running"),
+            ],
+        )
+    };
     Scenario {
         name: "expired-cell-certificates",
         deployment: "cf",
@@ -254,14 +304,23 @@ fn expired_cell_certificates() -> Scenario {
                 az: "z1",
                 build: Box::new(|vm, now| {
                     let mut bbs = vm.job("bbs");
-                    bbs.cert("ca", certs::CA_CERT_PEM).cert("server", certs::REP_SERVER_CERT_PEM);
+                    bbs.cert("ca", certs::CA_CERT_PEM)
+                        .cert("server", certs::REP_SERVER_CERT_PEM);
                     // bbs's own lines (illustrative lager shapes), then what Go's net/http
                     // server prints to stderr when a client certificate fails verification:
                     // "http: TLS handshake error from <addr>: <err>" (net/http server.go) with
                     // crypto/tls's "tls: failed to verify client certificate: " and crypto/x509's
                     // expiry text (Go >= 1.20 wording, notAfter of seeds/001).
                     let ok: Vec<String> = (0..40u64)
-                        .map(|i| lines::lager(ago_s(now, 7200 - i * 170), "bbs", "bbs.converge-lrps.starting", LagerLevel::Info, &format!(r#"{{"session":"{}"}}"#, 900 + i)))
+                        .map(|i| {
+                            lines::lager(
+                                ago_s(now, 7200 - i * 170),
+                                "bbs",
+                                "bbs.converge-lrps.starting",
+                                LagerLevel::Info,
+                                &format!(r#"{{"session":"{}"}}"#, 900 + i),
+                            )
+                        })
                         .collect();
                     bbs.log("bbs.stdout.log", &ok);
                     let handshakes: Vec<String> = (0..12u64)
@@ -273,7 +332,14 @@ fn expired_cell_certificates() -> Scenario {
                         .collect();
                     bbs.log("bbs.stderr.log", &handshakes);
                 }),
-                monit_summary: Some(legacy_summary("41d 3h", &[("bbs", "running"), ("locket", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "41d 3h",
+                    &[
+                        ("bbs", "running"),
+                        ("locket", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -308,7 +374,13 @@ fn credhub_encryption_password_changed() -> Scenario {
                 for (i, m) in [58u64, 55, 52].iter().enumerate() {
                     let t = ago(now, *m);
                     log.push(credhub_log(t, "main", "INFO", "CredHubApp", &format!("Starting CredHubApp on 10.0.0.6 with PID {} (/var/vcap/packages/credhub/credhub.jar started by vcap in /var/vcap/packages/credhub)", 7261 + i as u64 * 212)));
-                    log.push(credhub_log(t + Duration::from_secs(19), "main", "INFO", "EncryptionKeyCanaryMapper", "Checking canaries for the configured encryption keys"));
+                    log.push(credhub_log(
+                        t + Duration::from_secs(19),
+                        "main",
+                        "INFO",
+                        "EncryptionKeyCanaryMapper",
+                        "Checking canaries for the configured encryption keys",
+                    ));
                     log.push(credhub_log(t + Duration::from_secs(21), "main", "ERROR", "SpringApplication", "Application run failed java.lang.RuntimeException: The encryption keys provided cannot decrypt any of the value(s) in the database."));
                 }
                 vm.job("credhub").log("credhub.log", &log);
@@ -324,21 +396,57 @@ fn credhub_encryption_password_changed() -> Scenario {
                 // and the placement in the director's log directory are illustrative (the task
                 // debug log itself lives in /var/vcap/store/director/tasks/<id>/debug).
                 let mut director = Vec::new();
-                for (task, m, group, job) in [(142u32, 40u64, "worker", "worker"), (147, 31, "web", "atc"), (151, 18, "db", "postgres")] {
+                for (task, m, group, job) in [
+                    (142u32, 40u64, "worker", "worker"),
+                    (147, 31, "web", "atc"),
+                    (151, 18, "db", "postgres"),
+                ] {
                     let t = ago(now, m);
-                    director.push(ruby(t, "INFO", 2481, "DirectorJobRunner", &format!("Starting task: {task}")));
-                    director.push(ruby(t + Duration::from_secs(1), "INFO", 2481, "DirectorJobRunner", "Preparing deployment: Preparing deployment"));
+                    director.push(ruby(
+                        t,
+                        "INFO",
+                        2481,
+                        "DirectorJobRunner",
+                        &format!("Starting task: {task}"),
+                    ));
+                    director.push(ruby(
+                        t + Duration::from_secs(1),
+                        "INFO",
+                        2481,
+                        "DirectorJobRunner",
+                        "Preparing deployment: Preparing deployment",
+                    ));
                     director.push(ruby(t + Duration::from_secs(2), "ERROR", 2481, "DirectorJobRunner", r#"Failed to open TCP connection to 10.0.0.6:8844 (Connection refused - connect(2) for "10.0.0.6" port 8844)"#));
-                    director.push(ruby(t + Duration::from_secs(2), "ERROR", 2481, "DirectorJobRunner", "Unable to render instance groups for deployment. Errors are:"));
-                    director.push(format!("  - Unable to render jobs for instance group '{group}'. Errors are:"));
-                    director.push(format!("    - Unable to render templates for job '{job}'. Errors are:"));
+                    director.push(ruby(
+                        t + Duration::from_secs(2),
+                        "ERROR",
+                        2481,
+                        "DirectorJobRunner",
+                        "Unable to render instance groups for deployment. Errors are:",
+                    ));
+                    director.push(format!(
+                        "  - Unable to render jobs for instance group '{group}'. Errors are:"
+                    ));
+                    director.push(format!(
+                        "    - Unable to render templates for job '{job}'. Errors are:"
+                    ));
                     director.push(r#"      Failed to open TCP connection to 10.0.0.6:8844 (Connection refused - connect(2) for "10.0.0.6" port 8844)"#.to_string());
                 }
                 vm.log("director/director.debug.log", &director);
             }),
             monit_summary: Some(legacy_summary(
                 "58m",
-                &[("nats", "running"), ("postgres", "running"), ("director", "running"), ("worker_1", "running"), ("worker_2", "running"), ("director_scheduler", "running"), ("uaa", "running"), ("credhub", "Execution failed"), ("health_monitor", "running")],
+                &[
+                    ("nats", "running"),
+                    ("postgres", "running"),
+                    ("director", "running"),
+                    ("worker_1", "running"),
+                    ("worker_2", "running"),
+                    ("director_scheduler", "running"),
+                    ("uaa", "running"),
+                    ("credhub", "Execution failed"),
+                    ("health_monitor", "running"),
+                ],
             )),
             df: None,
             dmesg: None,
@@ -377,13 +485,37 @@ fn monit_stopped_agent_unresponsive() -> Scenario {
                     let url = "http://127.0.0.1:2822/_status2?format=xml";
                     for (p, m) in [39u64, 27, 14, 3].iter().enumerate() {
                         let t0 = ago(now, *m);
-                        agent.push(lines::agent(t0, "monitJobSupervisor", "DEBUG", "Getting monit status"));
-                        agent.push(lines::agent(t0, "http-client", "DEBUG", "status function called"));
-                        agent.push(lines::agent(t0, "http-client", "DEBUG", &format!("Monit request: url='{url}' body=''")));
+                        agent.push(lines::agent(
+                            t0,
+                            "monitJobSupervisor",
+                            "DEBUG",
+                            "Getting monit status",
+                        ));
+                        agent.push(lines::agent(
+                            t0,
+                            "http-client",
+                            "DEBUG",
+                            "status function called",
+                        ));
+                        agent.push(lines::agent(
+                            t0,
+                            "http-client",
+                            "DEBUG",
+                            &format!("Monit request: url='{url}' body=''"),
+                        ));
                         for a in 0..20u64 {
                             let t = t0 + Duration::from_millis(a * 1000 + 320);
-                            let rid = format!("{:08x}-365a-485e-68e2-{:012x}", 0xeb14370cu64 + p as u64 * 0x1000 + a, 0xbc17144u64 + a);
-                            agent.push(lines::agent(t, "attemptRetryStrategy", "DEBUG", &format!("Making attempt #{a} for *httpclient.RequestRetryable")));
+                            let rid = format!(
+                                "{:08x}-365a-485e-68e2-{:012x}",
+                                0xeb14370cu64 + p as u64 * 0x1000 + a,
+                                0xbc17144u64 + a
+                            );
+                            agent.push(lines::agent(
+                                t,
+                                "attemptRetryStrategy",
+                                "DEBUG",
+                                &format!("Making attempt #{a} for *httpclient.RequestRetryable"),
+                            ));
                             agent.push(lines::agent(t, "clientRetryable", "DEBUG", &format!("[requestID={rid}] Requesting (attempt={}): Request{{ Method: 'GET', URL: '{url}' }}", a + 1)));
                         }
                         let t = t0 + Duration::from_secs(21);
@@ -393,8 +525,16 @@ fn monit_stopped_agent_unresponsive() -> Scenario {
                     // monit's own last words when runit stopped it: monit 5.2's do_exit()
                     // ("%s daemon with pid [%d] killed").
                     vm.monit_log(&[
-                        lines::monit(ago(now, 160), "info", "monit daemon with pid [1137] started"),
-                        lines::monit(ago(now, 160), "info", "'nginx' start: /var/vcap/jobs/nginx/bin/ctl"),
+                        lines::monit(
+                            ago(now, 160),
+                            "info",
+                            "monit daemon with pid [1137] started",
+                        ),
+                        lines::monit(
+                            ago(now, 160),
+                            "info",
+                            "'nginx' start: /var/vcap/jobs/nginx/bin/ctl",
+                        ),
                         lines::monit(ago(now, 41), "info", "monit daemon with pid [1137] killed"),
                     ]);
                 }),
@@ -421,7 +561,16 @@ fn monit_stopped_agent_unresponsive() -> Scenario {
                     d.push(ruby(ago(now, 12), "INFO", 3381, "DirectorJobRunner", &format!("Found problem: VM for 'nginx/{NODE} (0)' with cloud ID 'i-08e29a11984248a94' is not responding.")));
                     vm.job("director").log("director.debug.log", &d);
                 }),
-                monit_summary: Some(legacy_summary("12d 2h", &[("nats", "running"), ("postgres", "running"), ("director", "running"), ("worker_1", "running"), ("health_monitor", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "12d 2h",
+                    &[
+                        ("nats", "running"),
+                        ("postgres", "running"),
+                        ("director", "running"),
+                        ("worker_1", "running"),
+                        ("health_monitor", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -506,9 +655,21 @@ fn sequestered_cell_still_emitting() -> Scenario {
                     // monit noticed route_emitter gone and restarted it (monit 5.2 validate.c:
                     // "'%s' process is not running", "'%s' trying to restart", "'%s' start: %s").
                     let mut monit = filler(Kind::Monit, ago(now, 180), ago(now, 58), AGENT);
-                    monit.push(lines::monit(ago_s(now, 57 * 60 - 20), "error", "'route_emitter' process is not running"));
-                    monit.push(lines::monit(ago_s(now, 57 * 60 - 20), "info", "'route_emitter' trying to restart"));
-                    monit.push(lines::monit(ago_s(now, 57 * 60 - 20), "info", "'route_emitter' start: /var/vcap/jobs/bpm/bin/bpm"));
+                    monit.push(lines::monit(
+                        ago_s(now, 57 * 60 - 20),
+                        "error",
+                        "'route_emitter' process is not running",
+                    ));
+                    monit.push(lines::monit(
+                        ago_s(now, 57 * 60 - 20),
+                        "info",
+                        "'route_emitter' trying to restart",
+                    ));
+                    monit.push(lines::monit(
+                        ago_s(now, 57 * 60 - 20),
+                        "info",
+                        "'route_emitter' start: /var/vcap/jobs/bpm/bin/bpm",
+                    ));
                     vm.monit_log(&monit);
                     // route_emitter (a bpm job): its sync loop before the kill, its restart,
                     // and the registrations it publishes again for this cell's address. Message
@@ -520,12 +681,36 @@ fn sequestered_cell_still_emitting() -> Scenario {
                         if t > ago(now, 57) {
                             break;
                         }
-                        re.push(lines::lager(t, "route-emitter", "route-emitter.watcher.sync.starting", LagerLevel::Info, &format!(r#"{{"session":"{}"}}"#, 100 + i)));
-                        re.push(lines::lager(t + Duration::from_millis(180), "route-emitter", "route-emitter.watcher.sync.complete", LagerLevel::Info, &format!(r#"{{"session":"{}"}}"#, 100 + i)));
+                        re.push(lines::lager(
+                            t,
+                            "route-emitter",
+                            "route-emitter.watcher.sync.starting",
+                            LagerLevel::Info,
+                            &format!(r#"{{"session":"{}"}}"#, 100 + i),
+                        ));
+                        re.push(lines::lager(
+                            t + Duration::from_millis(180),
+                            "route-emitter",
+                            "route-emitter.watcher.sync.complete",
+                            LagerLevel::Info,
+                            &format!(r#"{{"session":"{}"}}"#, 100 + i),
+                        ));
                     }
                     let start = ago_s(now, 57 * 60 - 21);
-                    re.push(lines::lager(start, "route-emitter", "route-emitter.starting", LagerLevel::Info, "{}"));
-                    re.push(lines::lager(start + Duration::from_secs(1), "route-emitter", "route-emitter.started", LagerLevel::Info, "{}"));
+                    re.push(lines::lager(
+                        start,
+                        "route-emitter",
+                        "route-emitter.starting",
+                        LagerLevel::Info,
+                        "{}",
+                    ));
+                    re.push(lines::lager(
+                        start + Duration::from_secs(1),
+                        "route-emitter",
+                        "route-emitter.started",
+                        LagerLevel::Info,
+                        "{}",
+                    ));
                     for i in 0..25u64 {
                         let t = start + Duration::from_secs(20 + i * 130);
                         re.push(lines::lager(t, "route-emitter", "route-emitter.nats-emitter.emit", LagerLevel::Debug, &format!(r#"{{"message":{{"host":"10.0.16.23","port":61012,"uris":["orders.apps.example.com"],"app":"{APP}","private_instance_id":"4a2f6c1e-9b3d-4e7a-6f5c-2d1e"}},"session":"{}","subject":"router.register"}}"#, 7 + i)));
@@ -533,10 +718,19 @@ fn sequestered_cell_still_emitting() -> Scenario {
                     let mut job = vm.job("route_emitter");
                     job.bpm("processes:\n- name: route_emitter\n  executable: /var/vcap/packages/route_emitter/bin/route-emitter\n");
                     job.log("route_emitter.stdout.log", &re);
-                    vm.job("rep").log("rep.stdout.log", &healthy(Kind::Rep, now, 1, "cell2"));
+                    vm.job("rep")
+                        .log("rep.stdout.log", &healthy(Kind::Rep, now, 1, "cell2"));
                 }),
                 // monit itself kept running (only the agent was stopped): route_emitter is back.
-                monit_summary: Some(legacy_summary("41d 3h", &[("rep", "running"), ("garden", "running"), ("route_emitter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "41d 3h",
+                    &[
+                        ("rep", "running"),
+                        ("garden", "running"),
+                        ("route_emitter", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -546,16 +740,28 @@ fn sequestered_cell_still_emitting() -> Scenario {
                 az: "z1",
                 build: Box::new(|vm, now| {
                     let mut failed = Vec::new();
-                    let mut access = filler(Kind::GorouterAccess, ago(now, 90), ago(now, 45), "router0");
+                    let mut access =
+                        filler(Kind::GorouterAccess, ago(now, 90), ago(now, 45), "router0");
                     for i in 0..14u64 {
                         let t = ago_s(now, 44 * 60 - i * 180);
                         let rid = format!("27116dd3-f047-4a35-7873-{:012x}", 0xe9ef7e1d3f71u64 + i);
                         failed.push(backend_failed(t, APP, "10.0.16.23:61012", 1, &rid));
-                        access.push(access_502(t + Duration::from_millis(4), "orders.apps.example.com", "10.0.16.23:61012", APP, i));
+                        access.push(access_502(
+                            t + Duration::from_millis(4),
+                            "orders.apps.example.com",
+                            "10.0.16.23:61012",
+                            APP,
+                            i,
+                        ));
                     }
-                    vm.job("gorouter").log("gorouter.stdout.log", &failed).log("access.log", &access);
+                    vm.job("gorouter")
+                        .log("gorouter.stdout.log", &failed)
+                        .log("access.log", &access);
                 }),
-                monit_summary: Some(legacy_summary("12d 2h", &[("gorouter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "12d 2h",
+                    &[("gorouter", "running"), ("metron_agent", "running")],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -568,13 +774,35 @@ fn sequestered_cell_still_emitting() -> Scenario {
                     // illustrative as in signatures/bosh/health-monitor-agent-timed-out.toml),
                     // and cloud-check finds the VM not responding (seeds/003 step 6, `bosh cck`).
                     let hm = vec![
-                        ruby(ago(now, 54), "INFO", 1024, "", &format!("[ALERT] Alert @ {} UTC, severity 2: {AGENT} has timed out", iso_s(ago(now, 54)).replace('T', " ").trim_end_matches('Z'))),
-                        ruby(ago(now, 54), "INFO", 1024, "", "Analyzed 14 agents, took 0.002 seconds"),
+                        ruby(
+                            ago(now, 54),
+                            "INFO",
+                            1024,
+                            "",
+                            &format!(
+                                "[ALERT] Alert @ {} UTC, severity 2: {AGENT} has timed out",
+                                iso_s(ago(now, 54)).replace('T', " ").trim_end_matches('Z')
+                            ),
+                        ),
+                        ruby(
+                            ago(now, 54),
+                            "INFO",
+                            1024,
+                            "",
+                            "Analyzed 14 agents, took 0.002 seconds",
+                        ),
                     ];
                     vm.job("health_monitor").log("health_monitor.log", &hm);
                     vm.job("director").log("director.debug.log", &[ruby(ago(now, 30), "INFO", 2481, "DirectorJobRunner", &format!("Found problem: VM for 'diego_cell/{INSTANCE} (2)' with cloud ID 'vm-41c7e0d2-6a3b-4f19-8e2d-5c0b7a9f1e34' is not responding."))]);
                 }),
-                monit_summary: Some(legacy_summary("12d 2h", &[("nats", "running"), ("director", "running"), ("health_monitor", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "12d 2h",
+                    &[
+                        ("nats", "running"),
+                        ("director", "running"),
+                        ("health_monitor", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -604,9 +832,20 @@ fn disk_full_cell() -> Scenario {
                     for i in 0..8u64 {
                         let t = ago_s(now, 34 * 60 - i * 240);
                         let handle = format!("{:08x}-5e6f-7a8b-9c0d", 0xa1b2c3d4u64 + i);
-                        let err = format!(r#"running image plugin create: making image: creating image: writing layer: write /var/vcap/data/grootfs/store/unprivileged/volumes/f5c75f24{i}/diff/home/vcap/app/lib/app.jar: no space left on device\n: exit status 1"#);
+                        let err = format!(
+                            r#"running image plugin create: making image: creating image: writing layer: write /var/vcap/data/grootfs/store/unprivileged/volumes/f5c75f24{i}/diff/home/vcap/app/lib/app.jar: no space left on device\n: exit status 1"#
+                        );
                         garden.push(lines::lager(t, "guardian", "guardian.create.volumizer.image-plugin-create.image-plugin-result", LagerLevel::Error, &format!(r#"{{"action":"create","error":"{err}","handle":"{handle}","session":"{}.2.1"}}"#, 11295 + i)));
-                        garden.push(lines::lager(t + Duration::from_millis(3), "guardian", "guardian.create.create-failed-cleaningup.start", LagerLevel::Info, &format!(r#"{{"cause":"{err}","handle":"{handle}","session":"{}.3"}}"#, 11295 + i)));
+                        garden.push(lines::lager(
+                            t + Duration::from_millis(3),
+                            "guardian",
+                            "guardian.create.create-failed-cleaningup.start",
+                            LagerLevel::Info,
+                            &format!(
+                                r#"{{"cause":"{err}","handle":"{handle}","session":"{}.3"}}"#,
+                                11295 + i
+                            ),
+                        ));
                         // rep's view of the same create (executor storenode.go session
                         // "node-create", message "failed-to-create-container"; shape of the
                         // illustrative example in signatures/diego/rep-container-create-failed).
@@ -620,7 +859,15 @@ fn disk_full_cell() -> Scenario {
                     vm.job("garden").log("garden.stdout.log", &garden);
                     vm.job("rep").log("rep.stdout.log", &rep);
                 }),
-                monit_summary: Some(legacy_summary("23d 7h", &[("rep", "running"), ("garden", "running"), ("route_emitter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "23d 7h",
+                    &[
+                        ("rep", "running"),
+                        ("garden", "running"),
+                        ("route_emitter", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: Some((df_data_at(98), super::healthy_df(true))),
                 dmesg: None,
             },
@@ -629,9 +876,20 @@ fn disk_full_cell() -> Scenario {
                 id: "1",
                 az: "z2",
                 build: Box::new(|vm, now| {
-                    vm.job("rep").log("rep.stdout.log", &filler(Kind::Rep, ago(now, 90), ago(now, 1), "cell1"));
+                    vm.job("rep").log(
+                        "rep.stdout.log",
+                        &filler(Kind::Rep, ago(now, 90), ago(now, 1), "cell1"),
+                    );
                 }),
-                monit_summary: Some(legacy_summary("23d 7h", &[("rep", "running"), ("garden", "running"), ("route_emitter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "23d 7h",
+                    &[
+                        ("rep", "running"),
+                        ("garden", "running"),
+                        ("route_emitter", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -646,7 +904,10 @@ fn oom_kills() -> Scenario {
     // The kernel's OOM report as 4.15 kernels (Xenial stemcells) write it (mm/oom_kill.c
     // pre-4.19 wording; real pair quoted in analyzer/src/checks/memory/tests.rs and the
     // kernel-oom-killer signature). Uptimes and sizes illustrative.
-    const KILLS: [(u64, f64, u32, &str); 2] = [(47, 1_812_345.118_204, 2092, "5212356"), (21, 1_813_904.662_931, 30911, "5260112")];
+    const KILLS: [(u64, f64, u32, &str); 2] = [
+        (47, 1_812_345.118_204, 2092, "5212356"),
+        (21, 1_813_904.662_931, 30911, "5260112"),
+    ];
     fn oom_lines(pid: u32, rss: &str) -> Vec<String> {
         vec![
             "log-cache invoked oom-killer: gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=0, oom_score_adj=0".to_string(),
@@ -674,11 +935,27 @@ fn oom_kills() -> Scenario {
                     // monit restarts log-cache after each kill, and doppler once after its own
                     // abort (monit 5.2 wording, see signatures/monit/monit-process-not-running).
                     let mut monit = Vec::new();
-                    for (m, secs, name) in [(47u64, 50u64, "log-cache"), (34, 10, "doppler"), (21, 50, "log-cache")] {
+                    for (m, secs, name) in [
+                        (47u64, 50u64, "log-cache"),
+                        (34, 10, "doppler"),
+                        (21, 50, "log-cache"),
+                    ] {
                         let t = ago_s(now, m * 60 - secs);
-                        monit.push(lines::monit(t, "error", &format!("'{name}' process is not running")));
-                        monit.push(lines::monit(t, "info", &format!("'{name}' trying to restart")));
-                        monit.push(lines::monit(t, "info", &format!("'{name}' start: /var/vcap/jobs/bpm/bin/bpm")));
+                        monit.push(lines::monit(
+                            t,
+                            "error",
+                            &format!("'{name}' process is not running"),
+                        ));
+                        monit.push(lines::monit(
+                            t,
+                            "info",
+                            &format!("'{name}' trying to restart"),
+                        ));
+                        monit.push(lines::monit(
+                            t,
+                            "info",
+                            &format!("'{name}' start: /var/vcap/jobs/bpm/bin/bpm"),
+                        ));
                     }
                     vm.monit_log(&monit);
                     for job in ["log-cache", "doppler"] {
@@ -697,12 +974,26 @@ fn oom_kills() -> Scenario {
                             "\t/usr/local/go/src/runtime/panic.go:617 +0x72 fp=0x7ffd4b3e7a48 sp=0x7ffd4b3e7a18 pc=0x42d8f2".to_string(),
                         ],
                     );
-                    vm.job("doppler").log("doppler.stdout.log", &healthy(Kind::Metron, now, 2, "doppler1"));
+                    vm.job("doppler").log(
+                        "doppler.stdout.log",
+                        &healthy(Kind::Metron, now, 2, "doppler1"),
+                    );
                 }),
-                monit_summary: Some(legacy_summary("33d 1h", &[("doppler", "running"), ("log-cache", "running"), ("log-cache-gateway", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "33d 1h",
+                    &[
+                        ("doppler", "running"),
+                        ("log-cache", "running"),
+                        ("log-cache-gateway", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: Some({
-                    let mut d = vec![dmesg_line(1_811_002.114_5, "EXT4-fs (sdb2): mounted filesystem with ordered data mode. Opts: (null)")];
+                    let mut d = vec![dmesg_line(
+                        1_811_002.114_5,
+                        "EXT4-fs (sdb2): mounted filesystem with ordered data mode. Opts: (null)",
+                    )];
                     for (_, up, pid, rss) in KILLS {
                         for (k, l) in oom_lines(pid, rss).iter().enumerate() {
                             d.push(dmesg_line(up + k as f64 * 0.000_12, l));
@@ -716,9 +1007,20 @@ fn oom_kills() -> Scenario {
                 id: "0",
                 az: "z1",
                 build: Box::new(|vm, now| {
-                    vm.job("doppler").log("doppler.stdout.log", &healthy(Kind::Metron, now, 2, "doppler0"));
+                    vm.job("doppler").log(
+                        "doppler.stdout.log",
+                        &healthy(Kind::Metron, now, 2, "doppler0"),
+                    );
                 }),
-                monit_summary: Some(legacy_summary("33d 1h", &[("doppler", "running"), ("log-cache", "running"), ("log-cache-gateway", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "33d 1h",
+                    &[
+                        ("doppler", "running"),
+                        ("log-cache", "running"),
+                        ("log-cache-gateway", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -756,11 +1058,18 @@ fn nats_down() -> Scenario {
                         let t = ago(now, m);
                         monit.push(lines::monit(t, "error", "'nats' process is not running"));
                         monit.push(lines::monit(t, "info", "'nats' trying to restart"));
-                        monit.push(lines::monit(t, "info", "'nats' start: /var/vcap/jobs/bpm/bin/bpm"));
+                        monit.push(lines::monit(
+                            t,
+                            "info",
+                            "'nats' start: /var/vcap/jobs/bpm/bin/bpm",
+                        ));
                     }
                     vm.monit_log(&monit);
                 }),
-                monit_summary: Some(legacy_summary("5d 2h", &[("nats", "Does not exist"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "5d 2h",
+                    &[("nats", "Does not exist"), ("metron_agent", "running")],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -775,13 +1084,37 @@ fn nats_down() -> Scenario {
                     let mut re = filler(Kind::RouteEmitter, ago(now, 120), ago(now, 51), "cell0");
                     for i in 0..10u64 {
                         let t = ago_s(now, 50 * 60 - i * 290);
-                        re.push(lines::lager_rfc3339(t, "route-emitter", "route-emitter.nats-emitter.failed-to-emit-routes", LagerLevel::Error, &format!(r#"{{"error":"nats: connection closed","session":"{}"}}"#, 7 + i)));
+                        re.push(lines::lager_rfc3339(
+                            t,
+                            "route-emitter",
+                            "route-emitter.nats-emitter.failed-to-emit-routes",
+                            LagerLevel::Error,
+                            &format!(
+                                r#"{{"error":"nats: connection closed","session":"{}"}}"#,
+                                7 + i
+                            ),
+                        ));
                     }
-                    re.push(lines::lager_rfc3339(ago(now, 3), "route-emitter", "route-emitter.failed-to-connect-to-nats", LagerLevel::Error, r#"{"error":"nats: no servers available for connection","session":"1"}"#));
+                    re.push(lines::lager_rfc3339(
+                        ago(now, 3),
+                        "route-emitter",
+                        "route-emitter.failed-to-connect-to-nats",
+                        LagerLevel::Error,
+                        r#"{"error":"nats: no servers available for connection","session":"1"}"#,
+                    ));
                     vm.job("route_emitter").log("route_emitter.stdout.log", &re);
-                    vm.job("rep").log("rep.stdout.log", &healthy(Kind::Rep, now, 1, "cell0"));
+                    vm.job("rep")
+                        .log("rep.stdout.log", &healthy(Kind::Rep, now, 1, "cell0"));
                 }),
-                monit_summary: Some(legacy_summary("5d 2h", &[("rep", "running"), ("garden", "running"), ("route_emitter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "5d 2h",
+                    &[
+                        ("rep", "running"),
+                        ("garden", "running"),
+                        ("route_emitter", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -796,12 +1129,32 @@ fn nats_down() -> Scenario {
                     let mut rr = Vec::new();
                     for i in 0..12u64 {
                         let t = ago_s(now, 49 * 60 - i * 240);
-                        rr.push(lines::lager_rfc3339(t, "route_registrar", "route_registrar.Error-publishing-registration", LagerLevel::Error, r#"{"error":"nats: connection closed"}"#));
+                        rr.push(lines::lager_rfc3339(
+                            t,
+                            "route_registrar",
+                            "route_registrar.Error-publishing-registration",
+                            LagerLevel::Error,
+                            r#"{"error":"nats: connection closed"}"#,
+                        ));
                     }
-                    rr.push(lines::lager_rfc3339(ago(now, 2), "route_registrar", "route_registrar.Error-connecting-to-nats", LagerLevel::Error, r#"{"error":"nats: no servers available for connection"}"#));
-                    vm.job("route_registrar").log("route_registrar.stdout.log", &rr);
+                    rr.push(lines::lager_rfc3339(
+                        ago(now, 2),
+                        "route_registrar",
+                        "route_registrar.Error-connecting-to-nats",
+                        LagerLevel::Error,
+                        r#"{"error":"nats: no servers available for connection"}"#,
+                    ));
+                    vm.job("route_registrar")
+                        .log("route_registrar.stdout.log", &rr);
                 }),
-                monit_summary: Some(legacy_summary("5d 2h", &[("cloud_controller_ng", "running"), ("route_registrar", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "5d 2h",
+                    &[
+                        ("cloud_controller_ng", "running"),
+                        ("route_registrar", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -822,21 +1175,37 @@ fn nats_down() -> Scenario {
                             format!(r#"{{"log_level":2,"timestamp":"{}","message":"prune-stale-routes","source":"vcap.gorouter.registry","data":{{"pruned":412}}}}"#, rfc3339_nano(ago(now, 47))),
                         ],
                     );
-                    let mut access = filler(Kind::GorouterAccess, ago(now, 100), ago(now, 47), "router0");
+                    let mut access =
+                        filler(Kind::GorouterAccess, ago(now, 100), ago(now, 47), "router0");
                     for i in 0..20u64 {
                         let t = ago_s(now, 46 * 60 - i * 130);
                         let mut a = Access {
-                            host: if i % 4 == 0 { "api.sys.example.com".into() } else { format!("app-{}.apps.example.com", i * 7 % 50) },
+                            host: if i % 4 == 0 {
+                                "api.sys.example.com".into()
+                            } else {
+                                format!("app-{}.apps.example.com", i * 7 % 50)
+                            },
                             method: "GET".into(),
-                            path: if i % 4 == 0 { "/v3/apps".into() } else { "/".into() },
+                            path: if i % 4 == 0 {
+                                "/v3/apps".into()
+                            } else {
+                                "/".into()
+                            },
                             status: 404,
                             bytes_received: 0,
                             bytes_sent: 67,
-                            user_agent: if i % 4 == 0 { "cf/8.7.1+0a9c6c4.2023-07-05 (go1.20.5; amd64 linux)".into() } else { "curl/7.88.1".into() },
+                            user_agent: if i % 4 == 0 {
+                                "cf/8.7.1+0a9c6c4.2023-07-05 (go1.20.5; amd64 linux)".into()
+                            } else {
+                                "curl/7.88.1".into()
+                            },
                             remote_addr: format!("10.0.1.{}:{}", 20 + i, 52_000 + i),
                             backend_addr: "-".into(),
                             x_forwarded_for: format!("203.0.113.{}", 30 + i),
-                            request_id: format!("b2c3d4e5-6f70-4a8b-9c0d-{:012x}", 0x1e2f3a4b5c6du64 + i),
+                            request_id: format!(
+                                "b2c3d4e5-6f70-4a8b-9c0d-{:012x}",
+                                0x1e2f3a4b5c6du64 + i
+                            ),
                             response_time: 0.000_251,
                             gorouter_time: 0.000_251,
                             app_id: "-".into(),
@@ -851,7 +1220,10 @@ fn nats_down() -> Scenario {
                     }
                     vm.job("gorouter").log("access.log", &access);
                 }),
-                monit_summary: Some(legacy_summary("5d 2h", &[("gorouter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "5d 2h",
+                    &[("gorouter", "running"), ("metron_agent", "running")],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -884,7 +1256,9 @@ fn uaa_token_errors() -> Scenario {
                     // every line is stamped SKEW late, and /check_token rejects the tokens UAA
                     // issued before the jump ("Handling error: InvalidTokenException, Token has
                     // expired", the illustrative example of uaa-invalid-token-handling-error).
-                    let issued = |t: SystemTime, n: u64| uaa_log(t, &format!("http-nio-8080-exec-{}", 1 + n % 9), "INFO", "Audit", "TokenIssuedEvent ('[\"cloud_controller.read\",\"cloud_controller.write\",\"openid\"]'): principal=cf, origin=[caller=cf], identityZoneId=[uaa]");
+                    let issued = |t: SystemTime, n: u64| {
+                        uaa_log(t, &format!("http-nio-8080-exec-{}", 1 + n % 9), "INFO", "Audit", "TokenIssuedEvent ('[\"cloud_controller.read\",\"cloud_controller.write\",\"openid\"]'): principal=cf, origin=[caller=cf], identityZoneId=[uaa]")
+                    };
                     let mut log = Vec::new();
                     for i in 0..30u64 {
                         let real = ago_s(now, 180 * 60 - i * 220);
@@ -899,7 +1273,13 @@ fn uaa_token_errors() -> Scenario {
                             break;
                         }
                         log.push(issued(real + SKEW, i));
-                        log.push(uaa_log(real + SKEW + Duration::from_millis(420), &format!("http-nio-8080-exec-{}", 1 + (i + 4) % 9), "INFO", "CheckTokenEndpoint", "Handling error: InvalidTokenException, Token has expired"));
+                        log.push(uaa_log(
+                            real + SKEW + Duration::from_millis(420),
+                            &format!("http-nio-8080-exec-{}", 1 + (i + 4) % 9),
+                            "INFO",
+                            "CheckTokenEndpoint",
+                            "Handling error: InvalidTokenException, Token has expired",
+                        ));
                     }
                     for i in 0..6u64 {
                         log.push(issued(ago_s(now, STEP_BACK * 60 - 40 - i * 140), i));
@@ -910,11 +1290,33 @@ fn uaa_token_errors() -> Scenario {
                     // %.6f seconds"; pid and values illustrative). syslog lines carry the clock
                     // of the moment they were written.
                     let mut sys = filler(Kind::Syslog, ago(now, 180), ago(now, JUMP + 1), host);
-                    sys.push(lines::syslog(ago(now, JUMP) + SKEW, host, "chronyd", Some(812), "Forward time jump detected!"));
-                    sys.push(lines::syslog(ago(now, STEP_BACK), host, "chronyd", Some(812), &format!("System clock was stepped by -{}.412117 seconds", SKEW.as_secs())));
+                    sys.push(lines::syslog(
+                        ago(now, JUMP) + SKEW,
+                        host,
+                        "chronyd",
+                        Some(812),
+                        "Forward time jump detected!",
+                    ));
+                    sys.push(lines::syslog(
+                        ago(now, STEP_BACK),
+                        host,
+                        "chronyd",
+                        Some(812),
+                        &format!(
+                            "System clock was stepped by -{}.412117 seconds",
+                            SKEW.as_secs()
+                        ),
+                    ));
                     vm.syslog(&sys);
                 }),
-                monit_summary: Some(legacy_summary("19d 4h", &[("uaa", "running"), ("route_registrar", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "19d 4h",
+                    &[
+                        ("uaa", "running"),
+                        ("route_registrar", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -932,7 +1334,13 @@ fn uaa_token_errors() -> Scenario {
                         if t >= ago(now, JUMP) {
                             break;
                         }
-                        log.push(credhub_log(t, &format!("https-jsse-nio-8844-exec-{}", 1 + i % 8), "INFO", "AuditInterceptor", "GET /api/v1/data?name=/cf/9f1c2e3d-service-binding succeeded"));
+                        log.push(credhub_log(
+                            t,
+                            &format!("https-jsse-nio-8844-exec-{}", 1 + i % 8),
+                            "INFO",
+                            "AuditInterceptor",
+                            "GET /api/v1/data?name=/cf/9f1c2e3d-service-binding succeeded",
+                        ));
                     }
                     for i in 0..20u64 {
                         let t = ago_s(now, JUMP * 60 - 50 - i * 160);
@@ -943,11 +1351,20 @@ fn uaa_token_errors() -> Scenario {
                         log.push(credhub_log(t, &format!("https-jsse-nio-8844-exec-{}", 1 + i % 8), "INFO", "BearerTokenAuthenticationEntryPoint", &format!("[invalid_token] An error occurred while attempting to decode the Jwt: Jwt used before {}", iso_s(nbf))));
                     }
                     for i in 0..5u64 {
-                        log.push(credhub_log(ago_s(now, STEP_BACK * 60 - 60 - i * 150), "https-jsse-nio-8844-exec-3", "INFO", "AuditInterceptor", "GET /api/v1/data?name=/cf/9f1c2e3d-service-binding succeeded"));
+                        log.push(credhub_log(
+                            ago_s(now, STEP_BACK * 60 - 60 - i * 150),
+                            "https-jsse-nio-8844-exec-3",
+                            "INFO",
+                            "AuditInterceptor",
+                            "GET /api/v1/data?name=/cf/9f1c2e3d-service-binding succeeded",
+                        ));
                     }
                     vm.job("credhub").log("credhub.log", &log);
                 }),
-                monit_summary: Some(legacy_summary("19d 4h", &[("credhub", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "19d 4h",
+                    &[("credhub", "running"), ("metron_agent", "running")],
+                )),
                 df: None,
                 dmesg: None,
             },
@@ -962,7 +1379,11 @@ fn uaa_token_errors() -> Scenario {
 fn gorouter_backend_failures() -> Scenario {
     const APP: &str = "6f2c0b0e-6b5a-4a4d-9a1d-0e8c5c7a1f21";
     // (minutes ago, uptime, pid): the kills.
-    const KILLS: [(u64, f64, u32); 3] = [(41, 2_204_117.530_112, 31337), (27, 2_204_958.201_774, 32811), (12, 2_205_861.904_326, 34290)];
+    const KILLS: [(u64, f64, u32); 3] = [
+        (41, 2_204_117.530_112, 31337),
+        (27, 2_204_958.201_774, 32811),
+        (12, 2_205_861.904_326, 34290),
+    ];
     // The 4.15 kernel's memory cgroup OOM report (wording of the real canonical/hotsos sample
     // in signatures/kernel/kernel-memcg-oom.toml); values illustrative.
     fn oom_lines(pid: u32) -> Vec<String> {
@@ -998,12 +1419,25 @@ fn gorouter_backend_failures() -> Scenario {
                     }
                     vm.job("rep").log("rep.stdout.log", &rep);
                 }),
-                monit_summary: Some(legacy_summary("25d 11h", &[("rep", "running"), ("garden", "running"), ("route_emitter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "25d 11h",
+                    &[
+                        ("rep", "running"),
+                        ("garden", "running"),
+                        ("route_emitter", "running"),
+                        ("metron_agent", "running"),
+                    ],
+                )),
                 df: None,
                 dmesg: Some(
                     KILLS
                         .iter()
-                        .flat_map(|(_, up, pid)| oom_lines(*pid).into_iter().enumerate().map(move |(k, l)| dmesg_line(up + k as f64 * 0.000_15, &l)))
+                        .flat_map(|(_, up, pid)| {
+                            oom_lines(*pid)
+                                .into_iter()
+                                .enumerate()
+                                .map(move |(k, l)| dmesg_line(up + k as f64 * 0.000_15, &l))
+                        })
                         .collect::<Vec<_>>()
                         .join("\n")
                         + "\n",
@@ -1015,21 +1449,34 @@ fn gorouter_backend_failures() -> Scenario {
                 az: "z1",
                 build: Box::new(|vm, now| {
                     let mut failed = Vec::new();
-                    let mut access = filler(Kind::GorouterAccess, ago(now, 90), ago(now, 42), "router0");
+                    let mut access =
+                        filler(Kind::GorouterAccess, ago(now, 90), ago(now, 42), "router0");
                     for (n, (m, _, _)) in KILLS.iter().enumerate() {
                         // Until the instance is restarted (about a minute each time), requests
                         // to its address are refused.
                         for k in 0..4u64 {
                             let t = ago_s(now, m * 60 - 2 - k * 15);
                             let i = n as u64 * 10 + k;
-                            let rid = format!("27116dd3-f047-4a35-7873-{:012x}", 0xe9ef7e1d3f71u64 + i);
+                            let rid =
+                                format!("27116dd3-f047-4a35-7873-{:012x}", 0xe9ef7e1d3f71u64 + i);
                             failed.push(backend_failed(t, APP, "10.0.16.22:61004", 1, &rid));
-                            access.push(access_502(t + Duration::from_millis(3), "orders.apps.example.com", "10.0.16.22:61004", APP, i));
+                            access.push(access_502(
+                                t + Duration::from_millis(3),
+                                "orders.apps.example.com",
+                                "10.0.16.22:61004",
+                                APP,
+                                i,
+                            ));
                         }
                     }
-                    vm.job("gorouter").log("gorouter.stdout.log", &failed).log("access.log", &access);
+                    vm.job("gorouter")
+                        .log("gorouter.stdout.log", &failed)
+                        .log("access.log", &access);
                 }),
-                monit_summary: Some(legacy_summary("25d 11h", &[("gorouter", "running"), ("metron_agent", "running")])),
+                monit_summary: Some(legacy_summary(
+                    "25d 11h",
+                    &[("gorouter", "running"), ("metron_agent", "running")],
+                )),
                 df: None,
                 dmesg: None,
             },

@@ -21,7 +21,10 @@ use tar::EntryType;
 const CAP: usize = 128 << 10;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 struct Seeds {
@@ -39,7 +42,13 @@ impl Seeds {
     fn put(&self, name: &str, bytes: &[u8]) {
         let name: String = name
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         fs::write(self.dir.join(name), &bytes[..bytes.len().min(CAP)]).unwrap();
     }
@@ -72,13 +81,19 @@ impl Tar {
     fn file(mut self, name: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Self {
         let data = data.as_ref();
         self.0
-            .append(&header(name.as_ref(), EntryType::Regular, data.len() as u64), data)
+            .append(
+                &header(name.as_ref(), EntryType::Regular, data.len() as u64),
+                data,
+            )
             .unwrap();
         self
     }
     fn dir(mut self, name: &str) -> Self {
         self.0
-            .append(&header(name.as_bytes(), EntryType::Directory, 0), std::io::empty())
+            .append(
+                &header(name.as_bytes(), EntryType::Directory, 0),
+                std::io::empty(),
+            )
             .unwrap();
         self
     }
@@ -90,14 +105,18 @@ impl Tar {
         self
     }
     fn special(mut self, name: &str, kind: EntryType) -> Self {
-        self.0.append(&header(name.as_bytes(), kind, 0), std::io::empty()).unwrap();
+        self.0
+            .append(&header(name.as_bytes(), kind, 0), std::io::empty())
+            .unwrap();
         self
     }
     fn long_name(mut self, len: usize) -> Self {
         let name = vec![b'a'; len];
         let h = header(b"././@LongLink", EntryType::GNULongName, len as u64);
         self.0.append(&h, &name[..]).unwrap();
-        self.0.append(&header(b"x", EntryType::Regular, 1), &b"x"[..]).unwrap();
+        self.0
+            .append(&header(b"x", EntryType::Regular, 1), &b"x"[..])
+            .unwrap();
         self
     }
     fn bytes(self) -> Vec<u8> {
@@ -142,11 +161,16 @@ fn sample_bundles() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for dir in fs::read_dir(root().join("samples")).unwrap() {
         let bundles = dir.unwrap().path().join("bundles");
-        let Ok(rd) = fs::read_dir(&bundles) else { continue };
+        let Ok(rd) = fs::read_dir(&bundles) else {
+            continue;
+        };
         let mut paths: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).collect();
         paths.sort();
         for p in paths {
-            out.push((p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()));
+            out.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read(&p).unwrap(),
+            ));
         }
     }
     out
@@ -190,8 +214,14 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
     let ours = Tar::new()
         .dir(&format!("{top}/"))
         .file(format!("{top}/manifest.json"), MANIFEST)
-        .file(format!("{top}/var/vcap/sys/log/rep/rep.stdout.log"), "rep started\n")
-        .file(format!("{top}/var/vcap/sys/log/rep/rep.stdout.log.1.gz"), gz(b"older rep line\n"))
+        .file(
+            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log"),
+            "rep started\n",
+        )
+        .file(
+            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log.1.gz"),
+            gz(b"older rep line\n"),
+        )
         .file(format!("{top}/commands/df.txt"), "Filesystem 1K-blocks\n");
     let ours = ours.bytes();
     s.put("ours-tgz", &with_mode(0, &gz(&ours)));
@@ -200,26 +230,37 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
     s.put("ours-nested-raw", &with_mode(5, &ours));
     s.put(
         "traversal",
-        &with_mode(8, &Tar::new()
-            .file("../../../../etc/passwd", "root:x:0:0\n")
-            .file("/etc/shadow", "root:*:\n")
-            .file("a/../../b/./c.log", "c\n")
-            .tgz()),
+        &with_mode(
+            8,
+            &Tar::new()
+                .file("../../../../etc/passwd", "root:x:0:0\n")
+                .file("/etc/shadow", "root:*:\n")
+                .file("a/../../b/./c.log", "c\n")
+                .tgz(),
+        ),
     );
     s.put(
         "links",
-        &with_mode(8, &Tar::new()
-            .file("rep/rep.log", "real\n")
-            .link("rep/passwd", "/etc/passwd", EntryType::Symlink)
-            .link("rep/hard", "../../etc/shadow", EntryType::Link)
-            .special("rep/fifo", EntryType::Fifo)
-            .special("rep/tty", EntryType::Char)
-            .file("rep/after.log", "after\n")
-            .tgz()),
+        &with_mode(
+            8,
+            &Tar::new()
+                .file("rep/rep.log", "real\n")
+                .link("rep/passwd", "/etc/passwd", EntryType::Symlink)
+                .link("rep/hard", "../../etc/shadow", EntryType::Link)
+                .special("rep/fifo", EntryType::Fifo)
+                .special("rep/tty", EntryType::Char)
+                .file("rep/after.log", "after\n")
+                .tgz(),
+        ),
     );
     s.put(
         "invalid-utf8",
-        &with_mode(0, &Tar::new().file(b"rep/\xff\xfelog.log", b"caf\xe9 \xff\xfe\x00 bytes\n").tgz()),
+        &with_mode(
+            0,
+            &Tar::new()
+                .file(b"rep/\xff\xfelog.log", b"caf\xe9 \xff\xfe\x00 bytes\n")
+                .tgz(),
+        ),
     );
     fn level(n: usize, deepest: usize) -> Vec<u8> {
         let mut t = Tar::new().file(format!("job{n}/job{n}.log"), format!("level {n}\n"));
@@ -230,51 +271,114 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
     }
     s.put("nesting-6", &with_mode(8, &level(0, 6)));
     let log: Vec<u8> = (0..400u64)
-        .flat_map(|i| format!("2024-01-02T03:04:05Z line {i} {:x}\n", i.wrapping_mul(0x9e37_79b9_7f4a_7c15)).into_bytes())
+        .flat_map(|i| {
+            format!(
+                "2024-01-02T03:04:05Z line {i} {:x}\n",
+                i.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            )
+            .into_bytes()
+        })
         .collect();
-    let full = Tar::new().file("./rep/rep.stdout.log", &log).file("./rep/later.log", "later\n").tgz();
-    s.put("truncated-gzip", &with_mode(8, &full[..full.len() * 6 / 10]));
-    let plain = Tar::new().file("a.log", vec![b'a'; 2000]).file("b.log", vec![b'b'; 5000]).bytes();
-    s.put("truncated-tar", &with_mode(32, &plain[..512 + 2048 + 512 + 1000]));
+    let full = Tar::new()
+        .file("./rep/rep.stdout.log", &log)
+        .file("./rep/later.log", "later\n")
+        .tgz();
+    s.put(
+        "truncated-gzip",
+        &with_mode(8, &full[..full.len() * 6 / 10]),
+    );
+    let plain = Tar::new()
+        .file("a.log", vec![b'a'; 2000])
+        .file("b.log", vec![b'b'; 5000])
+        .bytes();
+    s.put(
+        "truncated-tar",
+        &with_mode(32, &plain[..512 + 2048 + 512 + 1000]),
+    );
     s.put("tar-no-end-marker", &with_mode(32, &plain[..512 + 2048]));
-    let mut corrupt = Tar::new().file("a.log", "first\n").file("b.log", "second\n").bytes();
+    let mut corrupt = Tar::new()
+        .file("a.log", "first\n")
+        .file("b.log", "second\n")
+        .bytes();
     corrupt[1024..1024 + 100].fill(b'x');
     s.put("corrupt-header", &with_mode(0, &gz(&corrupt)));
     s.put("empty", &[0]);
     s.put("zeros", &with_mode(32, &[0u8; 1024]));
     s.put("zip", &with_mode(0, b"PK\x03\x04\x14\x00rest of a zip"));
-    s.put("text-tgz", &with_mode(0, &gz(b"this is not a tar stream at all")));
-    s.put("bad-gzip", &with_mode(0, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-garbage"));
+    s.put(
+        "text-tgz",
+        &with_mode(0, &gz(b"this is not a tar stream at all")),
+    );
+    s.put(
+        "bad-gzip",
+        &with_mode(
+            0,
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-garbage",
+        ),
+    );
     let mut bad = gz(&vec![b'z'; 4000]);
     let n = bad.len();
     bad[n / 2..n - 8].fill(0xff);
-    s.put("corrupt-gz-entry", &with_mode(0, &Tar::new().file("rep/old.log.1.gz", &bad).file("rep/new.log", "new\n").tgz()));
+    s.put(
+        "corrupt-gz-entry",
+        &with_mode(
+            0,
+            &Tar::new()
+                .file("rep/old.log.1.gz", &bad)
+                .file("rep/new.log", "new\n")
+                .tgz(),
+        ),
+    );
     let good = Tar::new().file("./rep/rep.log", "good\n").tgz();
-    let big: Vec<u8> = (0..2000u32).flat_map(|i| format!("l{i}\n").into_bytes()).collect();
+    let big: Vec<u8> = (0..2000u32)
+        .flat_map(|i| format!("l{i}\n").into_bytes())
+        .collect();
     let whole = Tar::new().file("./doppler/doppler.log", &big).tgz();
     s.put(
         "truncated-nested",
-        &with_mode(8, &Tar::new()
-            .file("./doppler.0000.2024-01-02-03-04-05.tgz", &whole[..whole.len() / 2])
-            .file("./diego_cell.1111.2024-01-02-03-04-06.tgz", &good)
-            .tgz()),
+        &with_mode(
+            8,
+            &Tar::new()
+                .file(
+                    "./doppler.0000.2024-01-02-03-04-05.tgz",
+                    &whole[..whole.len() / 2],
+                )
+                .file("./diego_cell.1111.2024-01-02-03-04-06.tgz", &good)
+                .tgz(),
+        ),
     );
-    s.put("long-name", &with_mode(0, &Tar::new().file("a.log", "a\n").long_name(3000).tgz()));
+    s.put(
+        "long-name",
+        &with_mode(0, &Tar::new().file("a.log", "a\n").long_name(3000).tgz()),
+    );
     s.put(
         "vm-root-tar",
-        &with_mode(32, &Tar::new()
-            .file("var/vcap/sys/log/rep/rep.stdout.log", "x\n")
-            .file("var/vcap/bosh/log/current", "2018-11-06_18:14:07.15669 [NATS Handler] x\n")
-            .bytes()),
+        &with_mode(
+            32,
+            &Tar::new()
+                .file("var/vcap/sys/log/rep/rep.stdout.log", "x\n")
+                .file(
+                    "var/vcap/bosh/log/current",
+                    "2018-11-06_18:14:07.15669 [NATS Handler] x\n",
+                )
+                .bytes(),
+        ),
     );
-    s.put("lone-gz-log", &with_mode(40, &gz(b"{\"timestamp\":\"1478789343.195786953\"}\n")));
+    s.put(
+        "lone-gz-log",
+        &with_mode(40, &gz(b"{\"timestamp\":\"1478789343.195786953\"}\n")),
+    );
     s.put("loose-log", &with_mode(6, b"2017/07/16 20:40:02 message\n"));
     let mut pax = tar::Builder::new(Vec::new());
     let mut h = tar::Header::new_ustar();
     h.set_size(3);
     h.set_mode(0o644);
     h.set_entry_type(EntryType::Regular);
-    pax.append_pax_extensions([("path", &b"var/vcap/sys/log/pax/very-long-name.log"[..]), ("mtime", b"1700000000.5")]).unwrap();
+    pax.append_pax_extensions([
+        ("path", &b"var/vcap/sys/log/pax/very-long-name.log"[..]),
+        ("mtime", b"1700000000.5"),
+    ])
+    .unwrap();
     pax.append_data(&mut h, "short.log", &b"pax"[..]).unwrap();
     s.put("pax", &with_mode(0, &gz(&pax.into_inner().unwrap())));
 }
@@ -288,8 +392,15 @@ fn lines_seeds(bundles: &[(String, Vec<u8>)], cell: &[(String, Vec<u8>)]) {
     let mut logs = 0;
     for (_, b) in bundles {
         for (name, data) in entries(b) {
-            let name = name.split_once('/').map_or(name.as_str(), |(_, n)| n).to_string();
-            if logs < 60 && (name.contains("/sys/log/") || name.contains("/bosh/log/") || name.ends_with(".log")) {
+            let name = name
+                .split_once('/')
+                .map_or(name.as_str(), |(_, n)| n)
+                .to_string();
+            if logs < 60
+                && (name.contains("/sys/log/")
+                    || name.contains("/bosh/log/")
+                    || name.ends_with(".log"))
+            {
                 logs += 1;
                 s.put(&name, &data[..data.len().min(4 << 10)]);
             }
@@ -321,7 +432,11 @@ fn redact_seeds(cell: &[(String, Vec<u8>)]) {
         v
     };
     for (rel, data) in cell {
-        let configish = rel.contains("/config/") || rel.ends_with(".json") || rel.ends_with(".yml") || rel.contains("bosh/log/current") || rel.ends_with("env");
+        let configish = rel.contains("/config/")
+            || rel.ends_with(".json")
+            || rel.ends_with(".yml")
+            || rel.contains("bosh/log/current")
+            || rel.ends_with("env");
         if configish && !data.contains(&0) {
             let shapes: &[u8] = &[(rel.len() % 6) as u8, ((rel.len() + 2) % 6) as u8, 3];
             let mut v = spec(2, shapes);
@@ -353,7 +468,10 @@ fn cert_seeds(bundles: &[(String, Vec<u8>)], cell: &[(String, Vec<u8>)]) {
     let s = Seeds::new("certs");
     let testdata = root().join("analyzer/src/checks/testdata");
     for e in walk(&testdata.join("certs")) {
-        s.put(&e.file_name().unwrap().to_string_lossy(), &fs::read(&e).unwrap());
+        s.put(
+            &e.file_name().unwrap().to_string_lossy(),
+            &fs::read(&e).unwrap(),
+        );
     }
     for f in ["agent.yml", "rep.json"] {
         s.put(f, &fs::read(testdata.join(f)).unwrap());
@@ -383,7 +501,11 @@ fn parser_seeds(bundles: &[(String, Vec<u8>)], cell: &[(String, Vec<u8>)]) {
         put(which, &name, &fs::read(&e).unwrap());
     }
     put(1, "df.txt", &fs::read(testdata.join("df.txt")).unwrap());
-    put(2, "df-inodes.txt", &fs::read(testdata.join("df-inodes.txt")).unwrap());
+    put(
+        2,
+        "df-inodes.txt",
+        &fs::read(testdata.join("df-inodes.txt")).unwrap(),
+    );
     let mut all = cell.to_vec();
     for (_, b) in bundles {
         all.extend(entries(b));
@@ -413,7 +535,14 @@ fn main() {
     redact_seeds(&cell);
     cert_seeds(&bundles, &cell);
     parser_seeds(&bundles, &cell);
-    for t in ["reader", "lines", "signatures", "redact", "certs", "parsers"] {
+    for t in [
+        "reader",
+        "lines",
+        "signatures",
+        "redact",
+        "certs",
+        "parsers",
+    ] {
         let dir = root().join("fuzz/seeds").join(t);
         let (n, bytes) = fs::read_dir(&dir)
             .unwrap()

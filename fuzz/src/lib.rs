@@ -65,10 +65,7 @@ struct Checking {
 
 impl Sink for Checking {
     fn vm(&self, vm: &VmInfo) {
-        self.announced
-            .lock()
-            .unwrap()
-            .insert(vm.origin.clone());
+        self.announced.lock().unwrap().insert(vm.origin.clone());
     }
 
     fn entry(&self, vm: &VmInfo, entry: &EntryMeta, data: &mut dyn Read) -> io::Result<()> {
@@ -78,7 +75,11 @@ impl Sink for Checking {
             entry.path,
             vm.origin
         );
-        assert!(!entry.path.starts_with('/'), "absolute path {:?}", entry.path);
+        assert!(
+            !entry.path.starts_with('/'),
+            "absolute path {:?}",
+            entry.path
+        );
         assert!(
             !entry.path.split('/').any(|c| c == ".."),
             "path climbs: {:?}",
@@ -183,10 +184,16 @@ pub fn lines(data: &[u8]) {
     let hint = YearHint { now: Some(now()) };
     let all = Selection::all(m.len());
     let in_memory = m.scan_slice(&all, data, hint);
-    if data.split(|&b| b == b'\n').all(|l| l.len() + 1 < SMALL_BUFFER) {
+    if data
+        .split(|&b| b == b'\n')
+        .all(|l| l.len() + 1 < SMALL_BUFFER)
+    {
         let (streamed, err) = m.scan_with_capacity(&all, &mut &data[..], hint, SMALL_BUFFER);
         assert!(err.is_none());
-        assert_eq!(in_memory, streamed, "streamed scan differs from in-memory scan");
+        assert_eq!(
+            in_memory, streamed,
+            "streamed scan differs from in-memory scan"
+        );
     }
     for line in data.split(|&b| b == b'\n') {
         let _ = parse_line(line, hint);
@@ -285,10 +292,7 @@ pub fn redact_case(data: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
     }
     input.extend_from_slice(&text[from..]);
     // a secret the text itself holds could survive as text, not as a planted secret
-    if secrets
-        .iter()
-        .any(|s| contains(text, s.as_bytes()))
-    {
+    if secrets.iter().any(|s| contains(text, s.as_bytes())) {
         secrets.clear();
     }
     Some((input, secrets))
@@ -313,7 +317,10 @@ pub fn redact(data: &[u8]) {
         );
     }
     if std::str::from_utf8(&input).is_ok() {
-        assert!(std::str::from_utf8(&once).is_ok(), "UTF-8 in, not UTF-8 out");
+        assert!(
+            std::str::from_utf8(&once).is_ok(),
+            "UTF-8 in, not UTF-8 out"
+        );
     }
     let (twice, stats) = r.redact_bytes(&once);
     assert!(
@@ -392,4 +399,3 @@ pub fn parsers(data: &[u8]) {
     vm.feed(path, &mut &rest[..]).expect("in memory");
     let _ = vm.finish(Some(now()), 30);
 }
-

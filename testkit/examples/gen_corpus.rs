@@ -48,7 +48,9 @@ fn main() {
             let budget = (mb * share * 1_000_000.0) as u64;
             let mut written = 0u64;
             let mut n = 0u64;
-            for line in healthy_lines(kind, usize::MAX, start).with_identity("cf", "diego_cell", &id) {
+            for line in
+                healthy_lines(kind, usize::MAX, start).with_identity("cf", "diego_cell", &id)
+            {
                 n += 1;
                 let extra = if kind == Kind::Rep && n % SECRET_EVERY == 0 {
                     Some(format!("{{\"timestamp\":\"1795000000.{n:06}\",\"source\":\"rep\",\"message\":\"rep.fetching-asset\",\"log_level\":1,\"data\":{{\"url\":\"https://blob-user:planted-pw-{n}@blobstore.service.cf.internal/droplet\"}}}}"))

@@ -11,7 +11,10 @@ fn main() {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(f) = files.get(i) else { return };
-                let mut d = flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(f).unwrap()));
+                let mut d = flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(
+                    1 << 20,
+                    std::fs::File::open(f).unwrap(),
+                ));
                 let mut buf = vec![0u8; 1 << 20];
                 loop {
                     let n = d.read(&mut buf).unwrap();

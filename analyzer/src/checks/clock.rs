@@ -77,7 +77,10 @@ fn batch_skew(vms: &[VmClock]) -> Vec<Finding> {
     };
     // Several VMs off together were collected in another wave, not skewed: only a lone
     // outlier or two among many (at most a fifth of the batch) is taken for a wrong clock.
-    let off = times.iter().filter(|t| (*t - center).abs() >= threshold).count();
+    let off = times
+        .iter()
+        .filter(|t| (*t - center).abs() >= threshold)
+        .count();
     if off > (times.len() / 5).max(1) {
         return Vec::new();
     }

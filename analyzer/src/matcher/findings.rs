@@ -84,7 +84,9 @@ pub fn to_findings(sigs: &[Signature], hits: &[GroupedHit], vm: &str, path: &str
     hits.iter()
         .map(|h| {
             let sig = &sigs[h.signature];
-            let job = job.clone().or_else(|| monit.then(|| h.captures.get("process").cloned()).flatten());
+            let job = job
+                .clone()
+                .or_else(|| monit.then(|| h.captures.get("process").cloned()).flatten());
             Finding {
                 id: String::new(),
                 signature: sig.id.clone(),

@@ -185,7 +185,9 @@ fn escape(s: &str) -> String {
 /// Text from the signature library (remediation, why): its markdown (`code`) is kept, raw
 /// HTML is not.
 fn library_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A code block cannot be closed from inside.

@@ -370,7 +370,9 @@ impl Checker<'_> {
                 None if check_ids.contains(&link.id.as_str()) => {}
                 None if link.id == crate::correlate::ANY => {
                     if link.scope != super::LinkScope::Job {
-                        self.error(format!("{what}: the wildcard only makes sense with scope = \"job\""));
+                        self.error(format!(
+                            "{what}: the wildcard only makes sense with scope = \"job\""
+                        ));
                     }
                 }
                 None => self.error(format!(

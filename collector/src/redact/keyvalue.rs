@@ -17,7 +17,7 @@ use super::edit::Edit;
 use super::keyname::{
     classify_key, is_prose_word, key_token_bounds, value_is_secret, KeyClass, Strength,
 };
-use super::kind::{is_marker, SecretKind};
+use super::kind::{is_marker, marker_len, SecretKind};
 
 /// A YAML block scalar (`key: |`) whose content lines follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,7 +250,7 @@ fn one_key(
     }
     if is_marker(&line[p..]) {
         // Already redacted (idempotence); `[` here is not a flow sequence.
-        let end = memchr::memchr(b']', &line[p..]).map_or(len, |i| p + i + 1);
+        let end = p + marker_len(&line[p..]);
         return Some(Found {
             value_end: end,
             block: None,

@@ -86,6 +86,20 @@ pub(crate) fn is_marker(v: &[u8]) -> bool {
     v.starts_with(MARKER_PREFIX.as_bytes())
 }
 
+/// The length of the marker `v` starts with: `[REDACTED <kind>]`, or up to the end of the
+/// kind word when the closing bracket is missing (a marker cut short in the input), never
+/// further: what follows is text like any other.
+pub(crate) fn marker_len(v: &[u8]) -> usize {
+    let n = MARKER_PREFIX.len();
+    let kind = v
+        .get(n..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| b.is_ascii_lowercase() || **b == b'_')
+        .count();
+    n + kind + usize::from(v.get(n + kind) == Some(&b']'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +112,9 @@ mod tests {
             "[REDACTED url_credentials]"
         );
         assert!(is_marker(SecretKind::Jwt.marker().as_bytes()));
+        assert_eq!(marker_len(b"[REDACTED password], x]"), 19);
+        // Found by fuzzing: a marker cut short ends with its kind word, not at a later `]`.
+        assert_eq!(marker_len(b"[REDACTED tok secret: [REDACTED secret]"), 13);
         assert!(!is_marker(b"[REDACTED"));
     }
 }

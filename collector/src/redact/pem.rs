@@ -146,19 +146,20 @@ pub(crate) fn find(line: &[u8], is_piece: bool, edits: &mut Vec<Edit>) -> Open {
         {
             return Open::BodyFollows;
         } else if is_marker(&line[body_start..]) {
-            return Open::No;
+            open = Open::No;
         } else if let Some(run_end) = body_run(line, body_start) {
             edits.push(Edit {
                 start: body_start,
                 end: run_end,
                 kind: SecretKind::PrivateKey,
             });
-            let to_end = trim_seps_end(line, run_end, line.len()) == run_end;
-            return if to_end && is_piece {
-                Open::Continues
-            } else {
-                Open::No
-            };
+            if is_piece && trim_seps_end(line, run_end, line.len()) == run_end {
+                return Open::Continues;
+            }
+            // A body cut short (a truncated key in a JSON value): a later header on the
+            // same line may still open a block.
+            from = run_end;
+            open = Open::No;
         }
     }
     open
@@ -212,6 +213,23 @@ mod tests {
             r#""k":"-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]"#
         );
         assert_eq!(open, Open::Continues);
+    }
+
+    #[test]
+    fn a_header_after_a_cut_one_line_key_still_opens_a_block() {
+        // Found by fuzzing (target `redact`): a truncated one-line key in a JSON value,
+        // then a header ending the line. Only the first header was looked at, so the block
+        // after it was never opened and its body lines were copied as they were.
+        let l = r#""k":"-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEG","x":1 -----BEGIN PRIVATE KEY-----"#;
+        let (out, open) = run(l, false);
+        assert_eq!(open, Open::BodyFollows);
+        assert_eq!(
+            out,
+            r#""k":"-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]","x":1 -----BEGIN PRIVATE KEY-----"#
+        );
+        // The same after an already redacted one-line key.
+        let l = r#""k":"-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]","x":1 -----BEGIN PRIVATE KEY-----"#;
+        assert_eq!(run(l, false), (l.to_string(), Open::BodyFollows));
     }
 
     #[test]

@@ -47,8 +47,14 @@ pub struct RedactStream<'r> {
     trig: Triggers,
     edits: Vec<Edit>,
     tmp: Vec<u8>,
+    /// Scratch for the leak scan's rounds.
+    scanned: Vec<u8>,
     hits: Vec<SecretHit>,
 }
+
+/// Rounds of the leak scan on one line at most (each redacts what the previous one left;
+/// two are enough in practice).
+const MAX_SCAN_ROUNDS: usize = 4;
 
 fn split_term(line: &[u8]) -> (&[u8], &[u8]) {
     if line.ends_with(b"\r\n") {
@@ -89,6 +95,7 @@ impl<'r> RedactStream<'r> {
             trig: Triggers::default(),
             edits: Vec::new(),
             tmp: Vec::new(),
+            scanned: Vec::new(),
             hits: Vec::new(),
         }
     }
@@ -328,13 +335,16 @@ impl<'r> RedactStream<'r> {
         tmp.clear();
         apply(seg, &edits, &mut tmp);
 
-        // The leak scan on what is about to be written.
-        self.hits.clear();
-        r.scanner
-            .scan(&r.prefilter, &tmp, &mut self.trig, &mut self.hits);
-        if self.hits.is_empty() {
-            out.extend_from_slice(&tmp);
-        } else {
+        // The leak scan on what is about to be written, again on its own result until it
+        // finds nothing: a value it redacts can end an earlier value sooner, which may then
+        // look like key material (and redacting the output again must change nothing).
+        for _ in 0..MAX_SCAN_ROUNDS {
+            self.hits.clear();
+            r.scanner
+                .scan(&r.prefilter, &tmp, &mut self.trig, &mut self.hits);
+            if self.hits.is_empty() {
+                break;
+            }
             edits.clear();
             edits.extend(self.hits.iter().map(|h| Edit {
                 start: h.start,
@@ -347,8 +357,12 @@ impl<'r> RedactStream<'r> {
                 *self.stats.by_kind.entry(e.kind.as_str()).or_insert(0) += 1;
                 self.stats.leak_scan_hits += 1;
             }
-            apply(&tmp, &edits, out);
+            let mut next = std::mem::take(&mut self.scanned);
+            next.clear();
+            apply(&tmp, &edits, &mut next);
+            self.scanned = std::mem::replace(&mut tmp, next);
         }
+        out.extend_from_slice(&tmp);
         self.tmp = tmp;
         self.edits = edits;
     }

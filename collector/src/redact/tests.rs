@@ -169,3 +169,58 @@ fn redactor_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Redactor>();
 }
+
+#[test]
+fn header_after_a_truncated_one_line_key_opens_the_block() {
+    // Found by fuzzing (target `redact`, docs/reliability.md): only the first header of a
+    // line was looked at, so the key body on the lines after the second one was copied as
+    // is (and a second pass redacted it: not idempotent).
+    let input = "{\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEG\",\"x\":1} -----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AwEHBG0wawIBAQQgbwbi\ngZdKMa8wmdg7HQZ/aMqSJ4wijyyhRANCAAS\n-----END PRIVATE KEY-----\nafter\n";
+    let (out, _) = redact(input);
+    assert!(
+        !out.contains("MIGHAgEAMBMGByqGSM49AwEH") && !out.contains("gZdKMa8w"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(" -----BEGIN PRIVATE KEY-----\n[REDACTED private_key]\n-----END PRIVATE KEY-----\nafter\n"),
+        "{out}"
+    );
+    assert_eq!(redact(&out).0, out, "idempotent");
+}
+
+#[test]
+fn leak_scan_runs_until_nothing_is_left() {
+    // Found by fuzzing (target `redact`, docs/reliability.md), minimized: the leak scan
+    // redacted `ACCESS_KEY`'s value, which made the value of `AWS_KEY` end at the marker
+    // and look like key material; only a second pass redacted it (not idempotent).
+    let input = "export AWS_KEY=abc123DEF456ghi789/ACCESS_KEY=s3cr3t!x,y\n";
+    let (out, stats) = redact(input);
+    assert_eq!(
+        out,
+        "export AWS_KEY=[REDACTED key][REDACTED access_key],y\n"
+    );
+    assert_eq!(stats.leak_scan_hits, 2);
+    assert_eq!(
+        redact(&out),
+        (out.clone(), RedactStats::default()),
+        "idempotent"
+    );
+}
+
+#[test]
+fn a_marker_cut_short_does_not_hide_the_keys_after_it() {
+    // Found by fuzzing (target `redact`, docs/reliability.md), minimized: the rules took a
+    // value starting like a marker to run to the next `]`, here none, so they skipped every
+    // later key; once the leak scan had added a `]`, a second pass redacted `password`.
+    let input = "token: [REDACTED tok secret: s3cr3tVALUE1 password: ((admin_password))\n";
+    let (out, _) = redact(input);
+    assert_eq!(
+        out,
+        "token: [REDACTED tok secret: [REDACTED secret] password: [REDACTED password]))\n"
+    );
+    assert_eq!(
+        redact(&out),
+        (out.clone(), RedactStats::default()),
+        "idempotent"
+    );
+}
