@@ -128,13 +128,21 @@ fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: String) ->
 /// which a directory argument would read as loose logs).
 #[test]
 fn readme_quick_start_points_at_a_bundles_directory() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let cmd = readme.lines().find(|l| l.contains("-- analyze samples/")).expect("a quick-start command");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let cmd = readme
+        .lines()
+        .find(|l| l.contains("-- analyze samples/"))
+        .expect("a quick-start command");
     let path = cmd.split_whitespace().last().unwrap();
     assert!(path.ends_with("/bundles/"), "{cmd}");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     let (code, json) = analyze(dir.parent().unwrap(), "json");
     assert_eq!(code, 0);
     let r: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(r["bundles"].as_array().unwrap().iter().all(|b| b["path"].as_str().unwrap().ends_with(".tgz")));
+    assert!(r["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b["path"].as_str().unwrap().ends_with(".tgz")));
 }

@@ -52,8 +52,8 @@ pub struct RedactStream<'r> {
     hits: Vec<SecretHit>,
 }
 
-/// Rounds of the leak scan on one line at most (each redacts what the previous one left;
-/// two are enough in practice).
+/// Rounds of leak scan and rules on one line at most (each redacts what the previous one
+/// left; two are enough in practice).
 const MAX_SCAN_ROUNDS: usize = 4;
 
 fn split_term(line: &[u8]) -> (&[u8], &[u8]) {
@@ -154,6 +154,17 @@ impl<'r> RedactStream<'r> {
         };
         self.process(&content[from..], &ctx, out);
         out.extend_from_slice(term);
+    }
+
+    /// Applies `edits` (if any) to `buf` in place, through the scratch buffer.
+    fn apply_to(&mut self, buf: &mut Vec<u8>, edits: &[Edit]) {
+        if edits.is_empty() {
+            return;
+        }
+        let mut next = std::mem::take(&mut self.scanned);
+        next.clear();
+        apply(buf, edits, &mut next);
+        self.scanned = std::mem::replace(buf, next);
     }
 
     fn count(&mut self, kind: SecretKind) {
@@ -278,28 +289,21 @@ impl<'r> RedactStream<'r> {
         }
         let mut edits = std::mem::take(&mut self.edits);
         edits.clear();
-        let t = &self.trig;
-        let mut pem_open = pem::Open::No;
-        if t.has(Family::Pem) {
-            pem_open = pem::find(seg, ctx.is_piece, &mut edits);
+        let (mut pem_open, kv) = rules(r, seg, &self.trig, ctx, &mut edits);
+        if let Some(start) = kv.block {
+            let redact = start.strength == Strength::Always;
+            self.block = Some(Block {
+                start,
+                redact,
+                marker_emitted: false,
+            });
         }
-        if t.has(Family::KeyName) {
-            let o = keyvalue::find(seg, &t.key_words, ctx, &mut edits);
-            if let Some(start) = o.block {
-                let redact = start.strength == Strength::Always;
-                self.block = Some(Block {
-                    start,
-                    redact,
-                    marker_emitted: false,
-                });
-            }
-            if let Some(p) = o.pending {
-                let kind = edits.last().map_or(SecretKind::Secret, |e| e.kind);
-                self.pending = Some((p, kind));
-                if pem_open == pem::Open::Continues {
-                    // The cut value holds the key: it is dropped up to its closing quote.
-                    pem_open = pem::Open::No;
-                }
+        if let Some(p) = kv.pending {
+            let kind = edits.last().map_or(SecretKind::Secret, |e| e.kind);
+            self.pending = Some((p, kind));
+            if pem_open == pem::Open::Continues {
+                // The cut value holds the key: it is dropped up to its closing quote.
+                pem_open = pem::Open::No;
             }
         }
         match pem_open {
@@ -315,18 +319,6 @@ impl<'r> RedactStream<'r> {
                 })
             }
         }
-        if t.has(Family::Url) {
-            super::url::find(seg, &mut edits);
-        }
-        if t.has(Family::Bearer) {
-            r.tokens.bearer(seg, &mut edits);
-        }
-        if t.has(Family::Jwt) {
-            r.tokens.jwt(seg, &mut edits);
-        }
-        if t.has(Family::Aws) {
-            r.tokens.aws(seg, &mut edits);
-        }
         normalize(&mut edits);
         for e in &edits {
             self.count(e.kind);
@@ -335,37 +327,86 @@ impl<'r> RedactStream<'r> {
         tmp.clear();
         apply(seg, &edits, &mut tmp);
 
-        // The leak scan on what is about to be written, again on its own result until it
-        // finds nothing: a value it redacts can end an earlier value sooner, which may then
-        // look like key material (and redacting the output again must change nothing).
+        // The leak scan on what is about to be written. What it or the rules redact can
+        // change how the rest of the line reads (a value that ran on over the next key now
+        // stops at a marker, and that key comes into view), so after any change the rules
+        // (edits only: the line's multi-line state is settled) and the scan run again on
+        // the result, until neither changes anything: redacting the output again must
+        // change nothing.
+        let mut changed = !edits.is_empty();
         for _ in 0..MAX_SCAN_ROUNDS {
             self.hits.clear();
             r.scanner
                 .scan(&r.prefilter, &tmp, &mut self.trig, &mut self.hits);
-            if self.hits.is_empty() {
+            let scan_clean = self.hits.is_empty();
+            if !scan_clean {
+                edits.clear();
+                edits.extend(self.hits.iter().map(|h| Edit {
+                    start: h.start,
+                    end: h.end,
+                    kind: h.kind,
+                }));
+                normalize(&mut edits);
+                for e in &edits {
+                    // Counted apart from the rules' redactions (by kind, with them).
+                    *self.stats.by_kind.entry(e.kind.as_str()).or_insert(0) += 1;
+                    self.stats.leak_scan_hits += 1;
+                }
+                self.apply_to(&mut tmp, &edits);
+                changed = true;
+            }
+            if !changed {
                 break;
             }
+            r.prefilter.scan(&tmp, &mut self.trig);
             edits.clear();
-            edits.extend(self.hits.iter().map(|h| Edit {
-                start: h.start,
-                end: h.end,
-                kind: h.kind,
-            }));
+            rules(r, &tmp, &self.trig, ctx, &mut edits);
             normalize(&mut edits);
             for e in &edits {
-                // Counted apart from the rules' redactions (by kind, with them).
-                *self.stats.by_kind.entry(e.kind.as_str()).or_insert(0) += 1;
-                self.stats.leak_scan_hits += 1;
+                self.count(e.kind);
             }
-            let mut next = std::mem::take(&mut self.scanned);
-            next.clear();
-            apply(&tmp, &edits, &mut next);
-            self.scanned = std::mem::replace(&mut tmp, next);
+            self.apply_to(&mut tmp, &edits);
+            changed = !edits.is_empty();
+            if scan_clean && !changed {
+                break;
+            }
         }
         out.extend_from_slice(&tmp);
         self.tmp = tmp;
         self.edits = edits;
     }
+}
+
+/// Every rule its triggers select, on one segment: appends their edits, returns what the
+/// segment does to the multi-line state (for the caller to apply or ignore).
+fn rules(
+    r: &Redactor,
+    seg: &[u8],
+    t: &Triggers,
+    ctx: &LineCtx,
+    edits: &mut Vec<Edit>,
+) -> (pem::Open, keyvalue::KvOutcome) {
+    let mut pem_open = pem::Open::No;
+    if t.has(Family::Pem) {
+        pem_open = pem::find(seg, ctx.is_piece, edits);
+    }
+    let mut kv = keyvalue::KvOutcome::default();
+    if t.has(Family::KeyName) {
+        kv = keyvalue::find(seg, &t.key_words, ctx, edits);
+    }
+    if t.has(Family::Url) {
+        super::url::find(seg, edits);
+    }
+    if t.has(Family::Bearer) {
+        r.tokens.bearer(seg, edits);
+    }
+    if t.has(Family::Jwt) {
+        r.tokens.jwt(seg, edits);
+    }
+    if t.has(Family::Aws) {
+        r.tokens.aws(seg, edits);
+    }
+    (pem_open, kv)
 }
 
 /// Where a value cut at the end of the previous piece ends in this one.

@@ -224,3 +224,40 @@ fn a_marker_cut_short_does_not_hide_the_keys_after_it() {
         "idempotent"
     );
 }
+
+#[test]
+fn rules_run_again_after_the_leak_scan() {
+    // Found by fuzzing (target `redact`, docs/reliability.md), minimized: the value of the
+    // line-start key ran to the end of the line (not key material, so kept), hiding
+    // `password` from the rules; the leak scan redacted the first value alone, and only a
+    // second pass then saw `password` and redacted it (not idempotent).
+    let input = "export AWS_KEY=abc123DEF456ghi789jkl password: (s3cr3t)\n";
+    let (out, _) = redact(input);
+    assert_eq!(
+        out,
+        "export AWS_KEY=[REDACTED key] password: [REDACTED password])\n"
+    );
+    assert_eq!(
+        redact(&out),
+        (out.clone(), RedactStats::default()),
+        "idempotent"
+    );
+}
+
+#[test]
+fn rules_run_again_after_their_own_edits() {
+    // Found by fuzzing (target `redact`, docs/reliability.md), minimized: the value of
+    // `abcdefgh1234_KEY` ran on over `Authorization:`, hiding it; the bearer rule then
+    // redacted that key away, and only a second pass saw the header.
+    let input = "Bearer abcdefgh1234_KEY=zz!Authorization: Bearer aa\"\n";
+    let (out, _) = redact(input);
+    assert_eq!(
+        out,
+        "Bearer [REDACTED bearer_token]zz!Authorization: Bearer [REDACTED bearer_token]\"\n"
+    );
+    assert_eq!(
+        redact(&out),
+        (out.clone(), RedactStats::default()),
+        "idempotent"
+    );
+}
