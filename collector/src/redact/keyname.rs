@@ -10,7 +10,7 @@
 //! `clientSecret`, `X-Auth-Token` name secrets and `password_min_length`, `token_ttl`,
 //! `key_name`, `secret_name`, `public_key` do not.
 
-use super::kind::{is_marker, SecretKind};
+use super::kind::{is_whole_marker, markers_len, SecretKind};
 
 /// How sure a key name is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +159,8 @@ fn split_words(s: &[u8], buf: &mut [[u8; 24]; MAX_WORDS], lens: &mut [usize; MAX
 /// Whether `value` (unquoted, without its delimiters) under a key of class `class` is a
 /// secret. `key` is the raw key token, for the odd exception (`PWD=/root`).
 pub(crate) fn value_is_secret(class: KeyClass, key: &[u8], value: &[u8]) -> bool {
+    // Already redacted: judged by what follows the markers, if anything does.
+    let value = &value[markers_len(value)..];
     if is_exempt_value(value) {
         return false;
     }
@@ -177,7 +179,7 @@ pub(crate) fn value_is_secret(class: KeyClass, key: &[u8], value: &[u8]) -> bool
 /// Values that are never secrets whatever the key: empty, already redacted, booleans and
 /// nulls, and unrendered placeholders (`((var))`, `<%= ... %>`, `{{.Var}}`).
 pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
-    if v.is_empty() || is_marker(v) {
+    if v.is_empty() || is_whole_marker(v) {
         return true;
     }
     if [&b"true"[..], b"false", b"null", b"nil", b"~"]

@@ -17,7 +17,7 @@ use super::edit::Edit;
 use super::keyname::{
     classify_key, is_prose_word, key_token_bounds, value_is_secret, KeyClass, Strength,
 };
-use super::kind::{is_marker, marker_len, SecretKind};
+use super::kind::{markers_len, SecretKind};
 
 /// A YAML block scalar (`key: |`) whose content lines follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,14 +248,18 @@ fn one_key(
     if p >= len {
         return None; // `credentials:` opening a nested map
     }
-    if is_marker(&line[p..]) {
-        // Already redacted (idempotence); `[` here is not a flow sequence.
-        let end = p + marker_len(&line[p..]);
-        return Some(Found {
-            value_end: end,
-            block: None,
-            pending: None,
-        });
+    let markers = markers_len(&line[p..]);
+    if markers > 0 {
+        // Already redacted (idempotence); `[` here is not a flow sequence. If the value
+        // goes on after the markers, that rest is the value to judge.
+        p += markers;
+        if p == len || ends_unquoted(line[p]) {
+            return Some(Found {
+                value_end: p,
+                block: None,
+                pending: None,
+            });
+        }
     }
     let c = line[p];
     // YAML block scalar: `private_key: |`, `password: >-`.
@@ -306,7 +310,8 @@ fn one_key(
             });
         }
         let start = vs + authorization_scheme_len(class, value);
-        if is_marker(&line[start..]) {
+        let start = start + markers_len(&line[start..ve]);
+        if start == ve {
             return Some(Found {
                 value_end,
                 block: None,
@@ -383,6 +388,8 @@ fn one_key(
         }
     }
     let start = p + authorization_scheme_len(class, if whole_line { value } else { &line[p..len] });
+    // Already redacted after the scheme (`Bearer [REDACTED bearer_token]`): what follows.
+    let start = start + markers_len(&line[start..]);
     let ve = if start > p && !whole_line {
         // `Authorization: Basic xyz` mid-line: the credentials are the next token.
         line[start..]
@@ -392,9 +399,9 @@ fn one_key(
     } else {
         ve
     };
-    if is_marker(&line[start..]) {
+    if start >= ve {
         return Some(Found {
-            value_end: ve,
+            value_end: ve.max(start),
             block: None,
             pending: None,
         });

@@ -77,27 +77,46 @@ impl fmt::Display for SecretKind {
     }
 }
 
-/// Every replacement starts with this; a value that already starts with it is left alone,
-/// which makes redaction idempotent.
+/// Every replacement starts with this. A value made only of complete markers is left
+/// alone, which makes redaction idempotent; what follows a marker is judged like any text.
 pub(crate) const MARKER_PREFIX: &str = "[REDACTED ";
 
-/// Whether `v` starts with a redaction marker.
-pub(crate) fn is_marker(v: &[u8]) -> bool {
-    v.starts_with(MARKER_PREFIX.as_bytes())
-}
-
-/// The length of the marker `v` starts with: `[REDACTED <kind>]`, or up to the end of the
-/// kind word when the closing bracket is missing (a marker cut short in the input), never
-/// further: what follows is text like any other.
+/// The length of the complete marker `[REDACTED <kind>]` that `v` starts with, or 0. A
+/// marker cut short (no `]` right after the kind word) is not one: it is text like any
+/// other, so it can neither hide a value nor run on over the keys after it.
 pub(crate) fn marker_len(v: &[u8]) -> usize {
     let n = MARKER_PREFIX.len();
-    let kind = v
-        .get(n..)
-        .unwrap_or_default()
+    if !v.starts_with(MARKER_PREFIX.as_bytes()) {
+        return 0;
+    }
+    let kind = v[n..]
         .iter()
         .take_while(|b| b.is_ascii_lowercase() || **b == b'_')
         .count();
-    n + kind + usize::from(v.get(n + kind) == Some(&b']'))
+    if kind > 0 && v.get(n + kind) == Some(&b']') {
+        n + kind + 1
+    } else {
+        0
+    }
+}
+
+/// The length of the run of complete markers `v` starts with (`[REDACTED key][REDACTED
+/// access_key]`), 0 when it starts with none.
+pub(crate) fn markers_len(v: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        match marker_len(&v[at..]) {
+            0 => return at,
+            n => at += n,
+        }
+    }
+}
+
+/// Whether `v` is complete markers and nothing else: what a line inside a multi-line
+/// secret may be to pass unchanged, and a value to be left alone (a value that only
+/// starts with a marker is judged by what follows it, or that would pass unread).
+pub(crate) fn is_whole_marker(v: &[u8]) -> bool {
+    !v.is_empty() && markers_len(v) == v.len()
 }
 
 #[cfg(test)]
@@ -111,10 +130,15 @@ mod tests {
             SecretKind::UrlCredentials.marker(),
             "[REDACTED url_credentials]"
         );
-        assert!(is_marker(SecretKind::Jwt.marker().as_bytes()));
+        assert!(is_whole_marker(SecretKind::Jwt.marker().as_bytes()));
         assert_eq!(marker_len(b"[REDACTED password], x]"), 19);
-        // Found by fuzzing: a marker cut short ends with its kind word, not at a later `]`.
-        assert_eq!(marker_len(b"[REDACTED tok secret: [REDACTED secret]"), 13);
-        assert!(!is_marker(b"[REDACTED"));
+        // Found by fuzzing: a marker cut short is no marker (it used to run to a later `]`).
+        assert_eq!(marker_len(b"[REDACTED tok secret: [REDACTED secret]"), 0);
+        assert_eq!(marker_len(b"[REDACTED"), 0);
+        assert_eq!(marker_len(b"[REDACTED ]"), 0);
+        assert_eq!(markers_len(b"[REDACTED key][REDACTED access_key],y"), 35);
+        assert!(is_whole_marker(b"[REDACTED key][REDACTED access_key]"));
+        assert!(!is_whole_marker(b"[REDACTED key]MIIEvQIBADANBgkqhkiG9w0B"));
+        assert!(!is_whole_marker(b""));
     }
 }

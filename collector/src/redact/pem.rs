@@ -14,7 +14,7 @@
 //! Certificates, public keys, CSRs and parameters are public and pass byte for byte.
 
 use super::edit::Edit;
-use super::kind::{is_marker, SecretKind};
+use super::kind::{is_whole_marker, markers_len, SecretKind};
 use memchr::memmem;
 
 pub(crate) const BEGIN: &[u8] = b"-----BEGIN ";
@@ -129,11 +129,21 @@ pub(crate) fn find(line: &[u8], is_piece: bool, edits: &mut Vec<Edit>) -> Open {
         if !private {
             continue;
         }
-        let body_start = skip_seps(line, hdr_end);
+        let mut body_start = skip_seps(line, hdr_end);
+        let markers = markers_len(&line[body_start..]);
+        if markers > 0 {
+            // Already redacted (idempotence); what follows the markers is judged as body.
+            body_start += markers;
+            let after = skip_seps(line, body_start);
+            if after == line.len() || line[after..].starts_with(END) {
+                from = after;
+                continue;
+            }
+        }
         if let Some(end_off) = memmem::find(&line[hdr_end..], END) {
             let end_at = hdr_end + end_off;
             let body_end = trim_seps_end(line, body_start, end_at);
-            if body_end > body_start && !is_marker(&line[body_start..body_end]) {
+            if body_end > body_start && !is_whole_marker(&line[body_start..body_end]) {
                 edits.push(Edit {
                     start: body_start,
                     end: body_end,
@@ -145,8 +155,6 @@ pub(crate) fn find(line: &[u8], is_piece: bool, edits: &mut Vec<Edit>) -> Open {
         } else if body_start == line.len() || line[body_start..].iter().all(u8::is_ascii_whitespace)
         {
             return Open::BodyFollows;
-        } else if is_marker(&line[body_start..]) {
-            open = Open::No;
         } else if let Some(run_end) = body_run(line, body_start) {
             edits.push(Edit {
                 start: body_start,

@@ -15,7 +15,7 @@
 
 use super::keyname::{classify_key, is_prose_word, key_token_bounds, value_is_secret, Strength};
 use super::keyvalue::{find_close, line_key_start};
-use super::kind::{is_marker, SecretKind};
+use super::kind::{markers_len, SecretKind};
 use super::pem::trim_seps_end;
 use super::prefilter::{Family, Prefilter, Triggers};
 use super::tokens::bearer_like;
@@ -162,11 +162,13 @@ fn key_value(
         Some(n) => {
             let vs = p + n;
             let ve = find_close(line, vs, line[p + n - 1], n - 1).unwrap_or(line.len());
-            (vs, ve)
+            // Already redacted: only what follows the markers is left to judge.
+            (vs + markers_len(&line[vs..ve]), ve)
         }
         None => {
-            let ve = p + line[p..].iter().take_while(|&&b| !ends_value(b)).count();
-            (p, ve)
+            let vs = p + markers_len(&line[p..]);
+            let ve = vs + line[vs..].iter().take_while(|&&b| !ends_value(b)).count();
+            (vs, ve)
         }
     };
     let (mut vs, mut ve, mut kind) = (vs, ve, class.kind);
@@ -180,14 +182,12 @@ fn key_value(
                 kind = SecretKind::Credential;
             }
             vs = ws(vs + word);
+            vs += markers_len(&line[vs..]);
             ve = vs + line[vs..].iter().take_while(|&&b| !ends_value(b)).count();
-            if is_marker(&line[vs..]) {
-                return None;
-            }
         }
     }
     let value = &line[vs..ve.max(vs)];
-    if !value_is_secret(class, key, value) || value.starts_with(b"[REDACTED") {
+    if !value_is_secret(class, key, value) {
         return None;
     }
     if colon

@@ -14,7 +14,7 @@
 use super::edit::{apply, normalize, Edit};
 use super::keyname::{looks_like_key_material, Strength};
 use super::keyvalue::{self, BlockStart, LineCtx, Pending};
-use super::kind::{is_marker, SecretKind};
+use super::kind::{is_whole_marker, SecretKind};
 use super::pem;
 use super::prefilter::{Family, Triggers};
 use super::scan::SecretHit;
@@ -206,7 +206,7 @@ impl<'r> RedactStream<'r> {
                 return false;
             }
         }
-        if is_marker(text) {
+        if is_whole_marker(text) {
             out.extend_from_slice(content);
             out.extend_from_slice(term);
             b.marker_emitted = true;
@@ -239,7 +239,7 @@ impl<'r> RedactStream<'r> {
             let lead = if line_start { leading_ws(seg) } else { 0 };
             let body_end = pem::trim_seps_end(seg, lead, end_at);
             let body = &seg[lead..body_end];
-            if body.is_empty() || is_marker(body) {
+            if body.is_empty() || is_whole_marker(body) {
                 out.extend_from_slice(&seg[..body_end]);
             } else {
                 out.extend_from_slice(&seg[..lead]);
@@ -253,7 +253,7 @@ impl<'r> RedactStream<'r> {
             return Some(end_at);
         }
         let text = trim(seg);
-        if text.is_empty() || is_marker(text) {
+        if text.is_empty() || is_whole_marker(text) {
             out.extend_from_slice(seg);
             out.extend_from_slice(term);
             st.marker_emitted |= !text.is_empty();

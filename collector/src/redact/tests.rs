@@ -212,11 +212,13 @@ fn a_marker_cut_short_does_not_hide_the_keys_after_it() {
     // Found by fuzzing (target `redact`, docs/reliability.md), minimized: the rules took a
     // value starting like a marker to run to the next `]`, here none, so they skipped every
     // later key; once the leak scan had added a `]`, a second pass redacted `password`.
+    // A marker cut short is no marker now: here `[` opens a YAML flow sequence under a
+    // secret key, and every item in it is redacted (the placeholder stays).
     let input = "token: [REDACTED tok secret: s3cr3tVALUE1 password: ((admin_password))\n";
     let (out, _) = redact(input);
     assert_eq!(
         out,
-        "token: [REDACTED tok secret: [REDACTED secret] password: [REDACTED password]))\n"
+        "token: [[REDACTED token] [REDACTED token] [REDACTED token] [REDACTED token] [REDACTED token] ((admin_password))\n"
     );
     assert_eq!(
         redact(&out),
@@ -260,4 +262,49 @@ fn rules_run_again_after_their_own_edits() {
         (out.clone(), RedactStats::default()),
         "idempotent"
     );
+}
+
+#[test]
+fn text_after_a_marker_inside_a_key_is_still_key() {
+    // Found by fuzzing (target `redact`): a line inside a private key that only *starts*
+    // with a marker passed whole, unread. Only a line that is exactly one marker passes.
+    let input = "-----BEGIN PRIVATE KEY-----\n[REDACTED x]MIIEvQIBADANBgkqhkiG9w0B\nQEFAASCBKcwggSjAgEAAoIB\n-----END PRIVATE KEY-----\n";
+    let (out, _) = redact(input);
+    assert_eq!(
+        out,
+        "-----BEGIN PRIVATE KEY-----\n[REDACTED private_key]\n-----END PRIVATE KEY-----\n"
+    );
+    assert_eq!(
+        redact(&out),
+        (out.clone(), RedactStats::default()),
+        "idempotent"
+    );
+
+    let one_line = r#"{"key":"-----BEGIN EC PRIVATE KEY-----\n[REDACTED private_key]MHcCAQEEIFakeFakeFakeFakeFake\n-----END EC PRIVATE KEY-----\n"}"#;
+    let (out, _) = redact(&format!("{one_line}\n"));
+    assert!(!out.contains("MHcCAQEEIFake"), "{out}");
+    assert_eq!(
+        redact(&out),
+        (out.clone(), RedactStats::default()),
+        "idempotent"
+    );
+}
+
+#[test]
+fn a_value_that_starts_with_a_marker_is_not_a_hiding_place() {
+    for input in [
+        "password: [REDACTED password]hunter2-is-long\n",
+        "export DB_PASSWORD=[REDACTED password]hunter2-is-long\n",
+        r#"{"password":"[REDACTED password]hunter2-is-long"}"#,
+        "https://admin:[REDACTED password]hunter2-is-long@db.internal:5432/ccdb\n",
+        "Authorization: Bearer [REDACTED bearer_token]hunter2-is-long\n",
+    ] {
+        let (out, _) = redact(input);
+        assert!(!out.contains("hunter2"), "{input:?} -> {out:?}");
+        assert_eq!(
+            redact(&out),
+            (out.clone(), RedactStats::default()),
+            "idempotent: {out:?}"
+        );
+    }
 }

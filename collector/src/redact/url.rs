@@ -8,7 +8,7 @@
 //! `#` is cut there by URL syntax itself; such a URL is outside what can be promised.
 
 use super::edit::Edit;
-use super::kind::{is_marker, SecretKind};
+use super::kind::{marker_len, markers_len, SecretKind};
 use memchr::memmem;
 
 /// Bytes that end a URL in running text, JSON and YAML.
@@ -41,10 +41,15 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
         return None;
     }
     let start = at + 3;
-    let token_end = line[start..]
-        .iter()
-        .position(|&b| ends_url(b))
-        .map_or(line.len(), |i| start + i);
+    // A marker (`[REDACTED password]`, from an earlier pass) is part of the token.
+    let mut token_end = start;
+    while token_end < line.len() {
+        match marker_len(&line[token_end..]) {
+            0 if ends_url(line[token_end]) => break,
+            0 => token_end += 1,
+            m => token_end += m,
+        }
+    }
     let token = &line[start..token_end];
     // The authority ends at the first `/ ? #`; the user info at its last `@`.
     let auth_end = token
@@ -54,7 +59,9 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
     let at_sign = token[..auth_end].iter().rposition(|&b| b == b'@')?;
     let colon = token[..at_sign].iter().position(|&b| b == b':')?;
     let (ps, pe) = (start + colon + 1, start + at_sign);
-    (pe > ps && !is_marker(&line[ps..pe])).then_some((ps, pe))
+    // Already redacted: only what follows the markers, if anything, is left to redact.
+    let ps = ps + markers_len(&line[ps..pe]);
+    (pe > ps).then_some((ps, pe))
 }
 
 #[cfg(test)]
