@@ -263,6 +263,26 @@ fn placement() -> impl Strategy<Value = Placement> {
                 let jwt = format!("eyJ{h}.eyJ{p}.{sig}");
                 one(format!("rep: using {jwt} for the call"), jwt)
             }),
+        // Text that starts with a marker (as if redacted before) and goes on with a secret:
+        // what follows a marker is judged like any value (a fuzz finding,
+        // docs/reliability.md). Illustrative shapes, not from a real file.
+        (yaml_key(), alnum_secret(), 0u8..5).prop_map(|(k, s, form)| {
+            let m = "[REDACTED password]";
+            let text = match form {
+                0 => format!("{k}: {m}{s}"),
+                1 => format!("{{\"{k}\":\"{m}{s}\"}}"),
+                2 => format!("export DB_PASSWORD={m}{s}"),
+                3 => format!("  uri: nats://nats:{m}{s}@10.0.0.1:4222"),
+                _ => format!(
+                    "-----BEGIN PRIVATE KEY-----\n{m}MIIEv{s}\nQEFAASCBKcwggSjAgEAAoIB\n-----END PRIVATE KEY-----"
+                ),
+            };
+            Placement {
+                text,
+                secrets: vec![s],
+                in_place: false,
+            }
+        }),
         // AWS access key ids
         "[A-Z0-9]{16}".prop_map(|k| {
             let id = format!("AKIA{k}");
