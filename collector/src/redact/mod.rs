@@ -32,7 +32,11 @@
 //! `password_min_length: 8`, `require_client_secret: true`, `token_ttl: 3600`, empty
 //! values, placeholders (`((admin_password))`), values already redacted (so redacting
 //! twice changes nothing), and every line with no trigger word (most of a lager log),
-//! which costs one Aho-Corasick pass (`prefilter.rs`).
+//! which costs one Aho-Corasick pass (`prefilter.rs`). "Already redacted" means made of
+//! complete markers only: text after a marker (`password: [REDACTED password]x`) is
+//! judged like any value, and `[REDACTED tok` cut short is no marker (`kind.rs`). The
+//! rules and the leak scan run again on a line they changed until it no longer changes
+//! (`stream.rs`), which is what makes a second pass find nothing.
 //!
 //! # Not promised
 //! - Secrets in free text with no key name, URL or recognisable shape
