@@ -3,8 +3,6 @@
 //! hostile headers written byte by byte.
 
 use analyzer::input::{discover, read_input, EntryMeta, Input, Problem, Sink, Skipped, VmInfo};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -12,94 +10,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 use tar::EntryType;
+use testkit::archive::{gz, raw_header, RawTar};
 
 // ---------------------------------------------------------------------------------------------
 // helpers: building archives (hostile ones too) and recording what the reader delivers
-
-/// A tar header with the name written as raw bytes: no sanitizing, so `../` and `/etc` and
-/// invalid UTF-8 go in as a hostile archive would have them.
-fn header(name: &[u8], kind: EntryType, size: u64) -> tar::Header {
-    let mut h = tar::Header::new_gnu();
-    assert!(name.len() < 100, "short names only");
-    h.as_old_mut().name[..name.len()].copy_from_slice(name);
-    h.set_entry_type(kind);
-    h.set_size(size);
-    h.set_mode(0o644);
-    h.set_mtime(1_700_000_000);
-    h.set_cksum();
-    h
-}
-
-/// Tar stream builder taking raw names.
-struct Tar(tar::Builder<Vec<u8>>);
-
-impl Tar {
-    fn new() -> Self {
-        Tar(tar::Builder::new(Vec::new()))
-    }
-
-    fn file(mut self, name: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Self {
-        let data = data.as_ref();
-        self.0
-            .append(
-                &header(name.as_ref(), EntryType::Regular, data.len() as u64),
-                data,
-            )
-            .unwrap();
-        self
-    }
-
-    fn dir(mut self, name: &str) -> Self {
-        self.0
-            .append(
-                &header(name.as_bytes(), EntryType::Directory, 0),
-                io::empty(),
-            )
-            .unwrap();
-        self
-    }
-
-    fn link(mut self, name: &str, target: &str, kind: EntryType) -> Self {
-        let mut h = header(name.as_bytes(), kind, 0);
-        h.set_link_name_literal(target).unwrap();
-        h.set_cksum();
-        self.0.append(&h, io::empty()).unwrap();
-        self
-    }
-
-    fn special(mut self, name: &str, kind: EntryType) -> Self {
-        self.0
-            .append(&header(name.as_bytes(), kind, 0), io::empty())
-            .unwrap();
-        self
-    }
-
-    /// A GNU long-name record of `len` bytes (what a hostile archive uses to make a tar reader
-    /// buffer without bound), followed by the file it names.
-    fn long_name(mut self, len: usize) -> Self {
-        let name = vec![b'a'; len];
-        let h = header(b"././@LongLink", EntryType::GNULongName, len as u64);
-        self.0.append(&h, &name[..]).unwrap();
-        self.0
-            .append(&header(b"x", EntryType::Regular, 1), &b"x"[..])
-            .unwrap();
-        self
-    }
-
-    fn bytes(self) -> Vec<u8> {
-        self.0.into_inner().unwrap()
-    }
-
-    fn tgz(self) -> Vec<u8> {
-        gz(&self.bytes())
-    }
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
@@ -281,8 +195,8 @@ const MANIFEST: &str = r#"{
   "files": []
 }"#;
 
-fn our_bundle(top: &str) -> Tar {
-    Tar::new()
+fn our_bundle(top: &str) -> RawTar {
+    RawTar::new()
         .dir(&format!("{top}/"))
         .file(format!("{top}/manifest.json"), MANIFEST)
         .file(
@@ -354,7 +268,7 @@ fn our_bundle_identity_from_manifest_top_dir_stripped_multi_member_gzip() {
 #[test]
 fn bundle_without_manifest_fields_and_with_broken_manifest() {
     let dir = tmp();
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .file("b/manifest.json", "{}")
         .file("b/var/vcap/x.log", "x")
         .tgz();
@@ -366,7 +280,7 @@ fn bundle_without_manifest_fields_and_with_broken_manifest() {
     );
     assert_eq!(sink.paths(), ["manifest.json", "var/vcap/x.log"]);
 
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .file("b/manifest.json", "{not json")
         .file("b/var/vcap/x.log", "x")
         .tgz();
@@ -388,7 +302,7 @@ fn bundle_without_manifest_fields_and_with_broken_manifest() {
 fn bosh_logs_single_instance_name_and_layout() {
     let dir = tmp();
     let name = "cf.diego_cell.3f2a9c1e-1111-2222-3333-444455556666-20240102-030405-123456789.tgz";
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .dir("./")
         .dir("./rep/")
         .file("./rep/rep.stdout.log", "rep log\n")
@@ -447,9 +361,9 @@ fn bosh_logs_multi_instance_has_one_vm_per_nested_tarball() {
             "2024-01-02-03-04-07",
         ),
     ];
-    let mut outer = Tar::new().dir("./");
+    let mut outer = RawTar::new().dir("./");
     for (job, id, at) in instances {
-        let inner = Tar::new()
+        let inner = RawTar::new()
             .dir("./")
             .file(
                 format!("./{job}/{job}.stdout.log"),
@@ -484,7 +398,7 @@ fn bosh_logs_multi_instance_has_one_vm_per_nested_tarball() {
 #[test]
 fn plain_tar_of_a_vm_root() {
     let dir = tmp();
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .file(
             "./var/vcap/sys/log/gorouter/gorouter.stdout.log",
             "route registered\n",
@@ -856,7 +770,7 @@ fn stdin_plain_text_and_piped_bundle() {
 #[test]
 fn traversal_and_absolute_names_are_only_names() {
     let dir = tmp();
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .file("../../../../etc/passwd", "root:x:0:0\n")
         .file("/etc/shadow", "root:*:\n")
         .file("a/../../b/./c.log", "c\n")
@@ -886,7 +800,7 @@ fn traversal_and_absolute_names_are_only_names() {
 #[test]
 fn links_devices_and_fifos_in_archives_are_skipped() {
     let dir = tmp();
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .file("rep/rep.log", "real\n")
         .link("rep/passwd", "/etc/passwd", EntryType::Symlink)
         .link("rep/hard", "../../etc/shadow", EntryType::Link)
@@ -933,7 +847,7 @@ fn links_devices_and_fifos_in_archives_are_skipped() {
 fn invalid_utf8_names_and_content_pass_through() {
     let dir = tmp();
     let content = b"caf\xe9 \xff\xfe\x00 bytes\n".to_vec();
-    let bytes = Tar::new().file(b"rep/\xff\xfelog.log", &content).tgz();
+    let bytes = RawTar::new().file(b"rep/\xff\xfelog.log", &content).tgz();
     let (sink, problems) = read_file(dir.path(), "utf8.tgz", &bytes);
     assert!(problems.is_empty(), "{problems:?}");
     let got = &sink.entries()[0];
@@ -948,7 +862,7 @@ fn invalid_utf8_names_and_content_pass_through() {
 #[test]
 fn nesting_is_capped() {
     fn level(n: usize, deepest: usize) -> Vec<u8> {
-        let mut t = Tar::new().file(format!("job{n}/job{n}.log"), format!("level {n}\n"));
+        let mut t = RawTar::new().file(format!("job{n}/job{n}.log"), format!("level {n}\n"));
         if n < deepest {
             t = t.file(format!("l{}.tgz", n + 1), level(n + 1, deepest));
         }
@@ -994,7 +908,7 @@ fn truncated_gzip_delivers_the_prefix_and_names_the_offset() {
             .into_bytes()
         })
         .collect();
-    let full = Tar::new()
+    let full = RawTar::new()
         .file("./rep/rep.stdout.log", &log)
         .file("./rep/later.log", "later\n")
         .tgz();
@@ -1028,7 +942,7 @@ fn truncated_gzip_delivers_the_prefix_and_names_the_offset() {
 #[test]
 fn truncated_plain_tar_and_missing_end_marker() {
     let dir = tmp();
-    let full = Tar::new()
+    let full = RawTar::new()
         .file("a.log", vec![b'a'; 2000])
         .file("b.log", vec![b'b'; 5000])
         .bytes();
@@ -1060,7 +974,7 @@ fn truncated_plain_tar_and_missing_end_marker() {
 #[test]
 fn corrupt_header_in_the_middle_keeps_what_came_before() {
     let dir = tmp();
-    let mut bytes = Tar::new()
+    let mut bytes = RawTar::new()
         .file("a.log", "first\n")
         .file("b.log", "second\n")
         .bytes();
@@ -1144,7 +1058,7 @@ fn corrupt_gz_entry_in_an_intact_archive_stops_only_itself() {
     let mut bad = gz(&vec![b'z'; 100_000]);
     let n = bad.len();
     bad[n / 2..n - 8].fill(0xff);
-    let bytes = Tar::new()
+    let bytes = RawTar::new()
         .file("rep/old.log.1.gz", &bad)
         .file("rep/new.log", "new\n")
         .tgz();
@@ -1168,13 +1082,13 @@ fn corrupt_gz_entry_in_an_intact_archive_stops_only_itself() {
 #[test]
 fn truncated_nested_instance_is_its_own_problem() {
     let dir = tmp();
-    let good = Tar::new().file("./rep/rep.log", "good\n").tgz();
+    let good = RawTar::new().file("./rep/rep.log", "good\n").tgz();
     let big: Vec<u8> = (0..50_000u32)
         .flat_map(|i| format!("l{i}\n").into_bytes())
         .collect();
-    let whole = Tar::new().file("./doppler/doppler.log", &big).tgz();
+    let whole = RawTar::new().file("./doppler/doppler.log", &big).tgz();
     let broken = whole[..whole.len() / 2].to_vec();
-    let outer = Tar::new()
+    let outer = RawTar::new()
         .file("./doppler.0000.2024-01-02-03-04-05.tgz", &broken)
         .file("./diego_cell.1111.2024-01-02-03-04-06.tgz", &good)
         .tgz();
@@ -1198,7 +1112,7 @@ fn truncated_nested_instance_is_its_own_problem() {
 #[test]
 fn huge_long_name_header_is_refused() {
     let dir = tmp();
-    let bytes = Tar::new().file("a.log", "a\n").long_name(3 << 20).tgz();
+    let bytes = RawTar::new().file("a.log", "a\n").long_name(3 << 20).tgz();
     let (sink, problems) = read_file(dir.path(), "longname.tgz", &bytes);
     assert_eq!(sink.paths(), ["var/vcap/sys/log/a.log"]);
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -1229,7 +1143,10 @@ fn sink_errors_are_problems_and_reading_goes_on() {
     let path = write(
         dir.path(),
         "s.tgz",
-        &Tar::new().file("a.log", "aaaa").file("b.log", "bbbb").tgz(),
+        &RawTar::new()
+            .file("a.log", "aaaa")
+            .file("b.log", "bbbb")
+            .tgz(),
     );
     let sink = Failing(AtomicU64::new(0));
     let problems = read_input(&Input::Archive(path), &sink);
@@ -1267,7 +1184,7 @@ fn one_gib_single_line_streams_in_bounded_memory() {
     let path = dir.path().join("big.tgz");
     {
         let mut out = io::BufWriter::new(fs::File::create(&path).unwrap());
-        out.write_all(&gz(header(
+        out.write_all(&gz(raw_header(
             b"var/vcap/sys/log/big/big.log",
             EntryType::Regular,
             SIZE,

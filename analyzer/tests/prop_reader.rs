@@ -11,14 +11,13 @@
 use analyzer::input::{read_input, EntryMeta, Input, Problem, Sink, Skipped, VmInfo};
 use collector::config::{Config, Output};
 use collector::manifest::{FileStatus, Manifest};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{LazyLock, Mutex};
+use testkit::archive::gz;
 
 /// One delivered entry: VM path, data read, read error.
 type Got = (String, Vec<u8>, Option<String>);
@@ -62,12 +61,6 @@ fn read_bytes(dir: &Path, name: &str, bytes: &[u8], loose: bool) -> (Vec<Got>, V
     }
     let got = sink.0.into_inner().unwrap();
     (got, problems)
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
 }
 
 /// A small valid bundle (tar, before compression): manifest, a log, a rotated log, a nested

@@ -11,12 +11,11 @@
 //! they are starting points, the fuzzer does the rest.
 
 use flate2::read::MultiGzDecoder;
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use tar::EntryType;
+use testkit::archive::{gz, RawTar};
 
 const CAP: usize = 128 << 10;
 
@@ -32,10 +31,17 @@ struct Seeds {
 }
 
 impl Seeds {
+    /// The seed directory of `target`, emptied of what an earlier run made; crash
+    /// reproducers (`crash-*`, added by hand) stay.
     fn new(target: &str) -> Seeds {
         let dir = root().join("fuzz/seeds").join(target);
-        let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
+        for e in fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            if !e.file_name().to_string_lossy().starts_with("crash-") {
+                fs::remove_file(e.path()).unwrap();
+            }
+        }
         Seeds { dir }
     }
 
@@ -51,79 +57,6 @@ impl Seeds {
             })
             .collect();
         fs::write(self.dir.join(name), &bytes[..bytes.len().min(CAP)]).unwrap();
-    }
-}
-
-fn gz(data: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-/// A tar header with the name written as raw bytes (hostile names go in as they are).
-fn header(name: &[u8], kind: EntryType, size: u64) -> tar::Header {
-    let mut h = tar::Header::new_gnu();
-    h.as_old_mut().name[..name.len()].copy_from_slice(name);
-    h.set_entry_type(kind);
-    h.set_size(size);
-    h.set_mode(0o644);
-    h.set_mtime(1_700_000_000);
-    h.set_cksum();
-    h
-}
-
-struct Tar(tar::Builder<Vec<u8>>);
-
-impl Tar {
-    fn new() -> Self {
-        Tar(tar::Builder::new(Vec::new()))
-    }
-    fn file(mut self, name: impl AsRef<[u8]>, data: impl AsRef<[u8]>) -> Self {
-        let data = data.as_ref();
-        self.0
-            .append(
-                &header(name.as_ref(), EntryType::Regular, data.len() as u64),
-                data,
-            )
-            .unwrap();
-        self
-    }
-    fn dir(mut self, name: &str) -> Self {
-        self.0
-            .append(
-                &header(name.as_bytes(), EntryType::Directory, 0),
-                std::io::empty(),
-            )
-            .unwrap();
-        self
-    }
-    fn link(mut self, name: &str, target: &str, kind: EntryType) -> Self {
-        let mut h = header(name.as_bytes(), kind, 0);
-        h.set_link_name_literal(target).unwrap();
-        h.set_cksum();
-        self.0.append(&h, std::io::empty()).unwrap();
-        self
-    }
-    fn special(mut self, name: &str, kind: EntryType) -> Self {
-        self.0
-            .append(&header(name.as_bytes(), kind, 0), std::io::empty())
-            .unwrap();
-        self
-    }
-    fn long_name(mut self, len: usize) -> Self {
-        let name = vec![b'a'; len];
-        let h = header(b"././@LongLink", EntryType::GNULongName, len as u64);
-        self.0.append(&h, &name[..]).unwrap();
-        self.0
-            .append(&header(b"x", EntryType::Regular, 1), &b"x"[..])
-            .unwrap();
-        self
-    }
-    fn bytes(self) -> Vec<u8> {
-        self.0.into_inner().unwrap()
-    }
-    fn tgz(self) -> Vec<u8> {
-        gz(&self.bytes())
     }
 }
 
@@ -211,7 +144,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         s.put(&format!("sample-{name}"), &with_mode(0, b));
     }
     let top = "cf.diego_cell.6a1e.20240304T050607Z";
-    let ours = Tar::new()
+    let ours = RawTar::new()
         .dir(&format!("{top}/"))
         .file(format!("{top}/manifest.json"), MANIFEST)
         .file(
@@ -232,7 +165,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         "traversal",
         &with_mode(
             8,
-            &Tar::new()
+            &RawTar::new()
                 .file("../../../../etc/passwd", "root:x:0:0\n")
                 .file("/etc/shadow", "root:*:\n")
                 .file("a/../../b/./c.log", "c\n")
@@ -243,7 +176,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         "links",
         &with_mode(
             8,
-            &Tar::new()
+            &RawTar::new()
                 .file("rep/rep.log", "real\n")
                 .link("rep/passwd", "/etc/passwd", EntryType::Symlink)
                 .link("rep/hard", "../../etc/shadow", EntryType::Link)
@@ -257,13 +190,13 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         "invalid-utf8",
         &with_mode(
             0,
-            &Tar::new()
+            &RawTar::new()
                 .file(b"rep/\xff\xfelog.log", b"caf\xe9 \xff\xfe\x00 bytes\n")
                 .tgz(),
         ),
     );
     fn level(n: usize, deepest: usize) -> Vec<u8> {
-        let mut t = Tar::new().file(format!("job{n}/job{n}.log"), format!("level {n}\n"));
+        let mut t = RawTar::new().file(format!("job{n}/job{n}.log"), format!("level {n}\n"));
         if n < deepest {
             t = t.file(format!("l{}.tgz", n + 1), level(n + 1, deepest));
         }
@@ -279,7 +212,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
             .into_bytes()
         })
         .collect();
-    let full = Tar::new()
+    let full = RawTar::new()
         .file("./rep/rep.stdout.log", &log)
         .file("./rep/later.log", "later\n")
         .tgz();
@@ -287,7 +220,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         "truncated-gzip",
         &with_mode(8, &full[..full.len() * 6 / 10]),
     );
-    let plain = Tar::new()
+    let plain = RawTar::new()
         .file("a.log", vec![b'a'; 2000])
         .file("b.log", vec![b'b'; 5000])
         .bytes();
@@ -296,7 +229,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         &with_mode(32, &plain[..512 + 2048 + 512 + 1000]),
     );
     s.put("tar-no-end-marker", &with_mode(32, &plain[..512 + 2048]));
-    let mut corrupt = Tar::new()
+    let mut corrupt = RawTar::new()
         .file("a.log", "first\n")
         .file("b.log", "second\n")
         .bytes();
@@ -323,22 +256,22 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         "corrupt-gz-entry",
         &with_mode(
             0,
-            &Tar::new()
+            &RawTar::new()
                 .file("rep/old.log.1.gz", &bad)
                 .file("rep/new.log", "new\n")
                 .tgz(),
         ),
     );
-    let good = Tar::new().file("./rep/rep.log", "good\n").tgz();
+    let good = RawTar::new().file("./rep/rep.log", "good\n").tgz();
     let big: Vec<u8> = (0..2000u32)
         .flat_map(|i| format!("l{i}\n").into_bytes())
         .collect();
-    let whole = Tar::new().file("./doppler/doppler.log", &big).tgz();
+    let whole = RawTar::new().file("./doppler/doppler.log", &big).tgz();
     s.put(
         "truncated-nested",
         &with_mode(
             8,
-            &Tar::new()
+            &RawTar::new()
                 .file(
                     "./doppler.0000.2024-01-02-03-04-05.tgz",
                     &whole[..whole.len() / 2],
@@ -349,13 +282,13 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
     );
     s.put(
         "long-name",
-        &with_mode(0, &Tar::new().file("a.log", "a\n").long_name(3000).tgz()),
+        &with_mode(0, &RawTar::new().file("a.log", "a\n").long_name(3000).tgz()),
     );
     s.put(
         "vm-root-tar",
         &with_mode(
             32,
-            &Tar::new()
+            &RawTar::new()
                 .file("var/vcap/sys/log/rep/rep.stdout.log", "x\n")
                 .file(
                     "var/vcap/bosh/log/current",

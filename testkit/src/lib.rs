@@ -13,6 +13,8 @@
 //! - [`lines`]: makers for the real log formats on a VM (lager JSON, bosh-agent under
 //!   svlogd, monit, gorouter access, syslog, kern) and a deterministic generator of
 //!   healthy traffic ([`lines::healthy_lines`]) for corpora and benchmarks.
+//! - [`archive`]: hostile tar streams built from raw headers (traversal names, links,
+//!   FIFOs, long-name records) and [`archive::gz`].
 //! - [`certs`]: fixed certificates (CA, leaf, expired, long-lived) with known dates.
 //! - [`monit`]: [`MonitHarness`], a real monit daemon with one running and one failing
 //!   process, and a `monit` wrapper to put first in `PATH`.
@@ -33,6 +35,7 @@
 //! // vcap-collect --root <vm.root()>
 //! ```
 
+pub mod archive;
 pub mod certs;
 pub mod lines;
 pub mod monit;
