@@ -283,6 +283,16 @@ fn placement() -> impl Strategy<Value = Placement> {
                 in_place: false,
             }
         }),
+        // Client programs' short password flags in `ps` output (illustrative lines)
+        (alnum_secret(), 0u8..4).prop_map(|(s, form)| {
+            let text = match form {
+                0 => format!("root 5150 /var/vcap/packages/pxc/bin/mysql -uadmin -p{s} -h 10.0.0.5 ccdb"),
+                1 => format!("root 5151 mysqldump -u backup -p{s} ccdb | gzip -1"),
+                2 => format!("root 5152 sshpass -p {s} ssh -p 2222 vcap@10.0.0.9"),
+                _ => format!("vcap 5153 redis-cli -h 10.0.0.7 -a {s} ping"),
+            };
+            one(text, s)
+        }),
         // AWS access key ids
         "[A-Z0-9]{16}".prop_map(|k| {
             let id = format!("AKIA{k}");

@@ -341,6 +341,15 @@ const CASES: &[Case] = &[
         kinds: &["password"],
     },
     Case {
+        // The same `ps` output: client programs given a password as a short flag
+        // (illustrative command lines; the flags are those of mysql, sshpass, redis-cli).
+        name: "ps client password short flags",
+        input: "root      5150 /var/vcap/packages/pxc/bin/mysqldump -u backup -pmy5ql-sh0rt-pw ccdb | gzip\nroot      5151 sshpass -p sshp4ss-pw ssh -p 2222 vcap@10.0.0.9\nvcap      5152 redis-cli -h 10.0.0.7 -a r3dis-cli-pw ping\n",
+        secrets: &["my5ql-sh0rt-pw", "sshp4ss-pw", "r3dis-cli-pw"],
+        keep: &["mysqldump -u backup -p", "sshpass -p ", "ssh -p 2222 vcap@10.0.0.9", "-a ", " ping", "| gzip"],
+        kinds: &["password"],
+    },
+    Case {
         name: "go struct dump in a log",
         input: "2024/05/02 10:11:12 config: {Username:admin Password:g0-struct-pw Port:25555}\n",
         secrets: &["g0-struct-pw"],
@@ -432,6 +441,9 @@ fn scan_line_finds_the_raw_secrets_without_showing_them() {
         "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
         "id AKIAFAKEACCESSKEY123",
         "Authorization: Bearer b3ar3rT0kenFAKE0123456789",
+        "root 5150 mysqldump -u backup -pmy5ql-sh0rt-pw ccdb",
+        "root 5151 sshpass -p sshp4ss-pw ssh vcap@10.0.0.9",
+        "vcap 5152 redis-cli -h 10.0.0.7 -a r3dis-cli-pw ping",
     ];
     for l in raw {
         let hits = r.scan_line(l.as_bytes());
@@ -484,6 +496,10 @@ const NEAR_MISSES: &[(&str, &str)] = &[
     ("shell working directory", "PWD=/var/vcap/jobs/rep\nOLDPWD=/root\n"),
     ("s3 encryption setting", "server_side_encryption: AES256\nencryption: aes-256-gcm\n"),
     ("error message about a token", "2024-05-02T10:11:12Z ERROR failed to refresh: invalid token: expired\n"),
+    (
+        "short -p flags of other programs, and mysql prompting",
+        "root 77 mkdir -p /var/vcap/store/mysql\nvcap 78 ssh -p 2222 vcap@10.0.0.9\nroot 79 tar -pxzf mysql-backup.tgz\nroot 80 mysql -p -P 3306 ccdb\n",
+    ),
     ("url without password", "https://git@github.com/cloudfoundry/bosh-agent\nssh://vcap@10.0.0.5:22\n"),
 ];
 

@@ -24,6 +24,8 @@
 //!   pieces; unterminated blocks are redacted to the end of the file (`pem.rs`).
 //! - **Shaped tokens** anywhere: `Bearer x`, JWTs, AWS access key ids (`tokens.rs`), and
 //!   the credentials of `Authorization:` headers.
+//! - **Client programs' short password flags** in `ps` output (`cli.rs`): `mysql*` and
+//!   `mariadb*` `-pX`, `sshpass -p X`, `redis-cli -a X`.
 //! - A **leak scan** (`scan.rs`) on every line about to be written; what it still finds
 //!   is redacted too and counted in [`RedactStats::leak_scan_hits`] (apart from the
 //!   rules' [`RedactStats::redactions`]).
@@ -45,14 +47,15 @@
 //! - Values under keys whose names are arbitrary labels (a map `label: passphrase` under
 //!   `keys:`), secrets in YAML block sequences (`passwords:` then `- x` lines), YAML
 //!   quoted strings spanning several lines.
-//! - Short command-line flags with the value attached or after a space (`mysql -pS3cret`,
-//!   `sshpass -p x`): `-p` means too many other things to be redacted blindly.
+//! - Short command-line password flags of programs other than those above: `-p` means
+//!   too many other things (a port, "parents") to be redacted blindly.
 //! - URL passwords containing an unescaped `/`, `?` or `#`; passwords with an unescaped
 //!   `,` `;` `&` or space in running text (the value is cut there).
 //! - A multi-line PEM body seen by [`Redactor::scan_line`] alone (it is stateless; the
 //!   stream handles multi-line blocks).
 //! - Binary files: they are treated as lines like any other, which is best effort.
 
+mod cli;
 mod edit;
 mod keyname;
 mod keyvalue;

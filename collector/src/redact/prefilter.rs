@@ -27,6 +27,8 @@ pub(crate) enum Family {
     Aws,
     /// `-----BEGIN`: a PEM block.
     Pem,
+    /// A client program that takes a password as a short flag (`mysql -pX`; `cli.rs`).
+    Cli,
 }
 
 /// The trigger literals and their families. Key-name words are the shortest stem that
@@ -46,6 +48,10 @@ const TRIGGERS: &[(&str, Family)] = &[
     ("akia", Family::Aws),
     ("asia", Family::Aws),
     ("-----begin", Family::Pem),
+    ("mysql", Family::Cli),
+    ("mariadb", Family::Cli),
+    ("sshpass", Family::Cli),
+    ("redis-cli", Family::Cli),
 ];
 
 /// Bit set of [`Family`] found in a line, plus where the key-name words are.
@@ -138,6 +144,10 @@ mod tests {
         assert!(!t.any());
         p.scan(b"dbPaSsWoRd: x; -----BEGIN", &mut t);
         assert!(t.has(Family::KeyName) && t.has(Family::Pem));
+        for w in super::super::cli::TRIGGERS {
+            p.scan(w.to_ascii_uppercase().as_bytes(), &mut t);
+            assert!(t.has(Family::Cli), "{w}");
+        }
         let mut folded = [0u8; 12];
         fold(b"a\nb\nc SECRET", &mut folded);
         assert_eq!(&folded, b"a*b*c secret");

@@ -35,6 +35,7 @@ pub(crate) struct Scanner {
     aws: Regex,
     url: Regex,
     bearer: Regex,
+    cli: [Regex; 3],
 }
 
 impl Scanner {
@@ -46,6 +47,13 @@ impl Scanner {
             aws: Regex::new(r"(?:^|[^A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?:[^A-Z0-9]|$)").unwrap(),
             url: Regex::new(r#"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:"'<>\\]*:([^\s/?#@"'<>\\]+)@"#).unwrap(),
             bearer: Regex::new(r"(?i)bearer(?:\s+|%20|\+)([A-Za-z0-9\-._~+/]+=*)").unwrap(),
+            // Client programs' short password flags, within one command (cli.rs has the
+            // rule; these are its independent second look).
+            cli: [
+                Regex::new(r"(?:^|[\s/])(?i:mysql|mariadb)[^;|&]*?\s-p([^\s;|&]+)").unwrap(),
+                Regex::new(r"(?:^|[\s/])(?i:sshpass)[^;|&]*?\s-p\s*([^\s;|&]+)").unwrap(),
+                Regex::new(r"(?:^|[\s/])(?i:redis-cli)[^;|&]*?\s-a\s*([^\s;|&]+)").unwrap(),
+            ],
         }
     }
 
@@ -94,6 +102,16 @@ impl Scanner {
                 let m = c.get(1).expect("group 1 always takes part");
                 if bearer_like(m.as_bytes()) {
                     push(SecretKind::BearerToken, m.start(), m.end());
+                }
+            }
+        }
+        if trig.has(Family::Cli) {
+            for re in &self.cli {
+                for c in re.captures_iter(line) {
+                    let m = c.get(1).expect("group 1 always takes part");
+                    if markers_len(&line[m.start()..]) == 0 {
+                        push(SecretKind::Password, m.start(), m.end());
+                    }
                 }
             }
         }

@@ -406,6 +406,9 @@ fn rules(
     if t.has(Family::Aws) {
         r.tokens.aws(seg, edits);
     }
+    if t.has(Family::Cli) {
+        super::cli::find(seg, edits);
+    }
     (pem_open, kv)
 }
 
