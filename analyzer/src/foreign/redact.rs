@@ -32,8 +32,8 @@
 
 use super::manifest::{Action, FileRecord, RedactManifest, MANIFEST_NAME};
 use super::tarcopy::{Copier, EntryFail, Stop, BINARY_SNIFF};
-use super::tarread::Checked;
 use super::tarwrite::{append, with};
+use crate::input::capture::Capture;
 use crate::input::sniff::{self, peek, Magic, PEEK};
 use collector::redact::Redactor;
 use flate2::read::MultiGzDecoder;
@@ -339,7 +339,7 @@ fn log_file(
     gzip: bool,
     name: &str,
 ) -> Result<FileRecord, EntryFail> {
-    let mut src = Checked::new(data);
+    let mut src = Capture::new(data);
     let mut out = OutStream::new(file, gzip);
     let stats = redactor
         .redact_reader(&mut src, &mut out, collector::copy::MAX_LINE)

@@ -19,8 +19,9 @@
 
 use super::bundle_manifest;
 use super::manifest::{Action, FileRecord};
-use super::tarread::{Checked, EntryData, State, Tracked, HEADER_BUDGET};
+use super::tarread::{EntryData, State, Tracked, HEADER_BUDGET};
 use super::tarwrite::{append, template, with};
+use crate::input::capture::Capture;
 use crate::input::sniff::{self, peek, Magic, PEEK};
 use crate::input::MAX_NESTING;
 use collector::redact::{RedactStats, Redactor};
@@ -195,7 +196,7 @@ impl Copier<'_> {
         }
         // our bundle's manifest is redacted as data (see `bundle_manifest`)
         let mut head = Vec::new();
-        let mut src = Checked::new(&mut *data);
+        let mut src = Capture::new(&mut *data);
         (&mut src)
             .take(bundle_manifest::CAP + 1)
             .read_to_end(&mut head)
@@ -282,7 +283,7 @@ impl Copier<'_> {
         data: impl Read,
         gzip: bool,
     ) -> Result<(), EntryFail> {
-        let mut src = Checked::new(data);
+        let mut src = Capture::new(data);
         let mut spool = collector::spool::new_spool(self.spool_dir);
         let result = if gzip {
             let mut gz = GzEncoder::new(&mut spool, Compression::default());
@@ -339,7 +340,7 @@ impl Copier<'_> {
         let first = self.records.len();
         self.records
             .push(FileRecord::new(shown.clone(), Action::Archive));
-        let mut src = Checked::new(data);
+        let mut src = Capture::new(data);
         let prefix = format!("{shown}!");
         let mut spool = collector::spool::new_spool(self.spool_dir);
         let copied = if gzip {

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::io::{self, Read};
 
 use super::tarcopy::EntryFail;
+use crate::input::capture::Capture;
 
 /// Bytes the tar reader may consume to produce one entry (its header, long names, pax
 /// records): beyond this the archive is corrupt or hostile.
@@ -105,44 +106,13 @@ impl Read for EntryData<'_, '_> {
     }
 }
 
-/// Counts what is read and remembers whether an error came from reading (as opposed to
-/// writing the copy).
-pub(crate) struct Checked<R> {
-    inner: R,
-    pub bytes: u64,
-    error: Option<String>,
-}
-
-impl<R: Read> Checked<R> {
-    pub(crate) fn new(inner: R) -> Self {
-        Checked {
-            inner,
-            bytes: 0,
-            error: None,
-        }
-    }
-
+/// What went wrong with an entry copied through `src`: its data (a read error `src` kept,
+/// a truncated or corrupt archive) or the copy (`e` itself, a write error).
+impl<R> Capture<R> {
     pub(crate) fn fail(&self, e: io::Error) -> EntryFail {
         match &self.error {
             Some(m) => EntryFail::Content(m.clone()),
             None => EntryFail::Write(e),
-        }
-    }
-}
-
-impl<R: Read> Read for Checked<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(out) {
-            Ok(n) => {
-                self.bytes += n as u64;
-                Ok(n)
-            }
-            Err(e) => {
-                if e.kind() != io::ErrorKind::Interrupted && self.error.is_none() {
-                    self.error = Some(e.to_string());
-                }
-                Err(e)
-            }
         }
     }
 }

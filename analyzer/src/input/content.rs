@@ -3,10 +3,11 @@
 //! gzip-compressed tar) to read as nested VMs. And the hand-over of a file's data to the sink,
 //! keeping the first read error for the report.
 
+use super::capture::Capture;
 use super::gzip::{gunzip, Counter, Gunzip};
 use super::sniff::{self, peek, Magic, Peeked, PEEK};
 use super::{EntryMeta, Problem, Sink, VmInfo};
-use std::io::{self, Read};
+use std::io::Read;
 
 type Raw<'r> = Peeked<&'r mut dyn Read>;
 
@@ -94,11 +95,7 @@ pub(crate) fn deliver(
     data: &mut dyn Read,
     gzip: Option<Counter>,
 ) -> Option<Undelivered> {
-    let mut capture = Capture {
-        inner: data,
-        error: None,
-        bytes: 0,
-    };
+    let mut capture = Capture::new(data);
     let result = sink.entry(vm, meta, &mut capture);
     let bytes = capture.bytes;
     match (capture.error, gzip, result) {
@@ -112,29 +109,5 @@ pub(crate) fn deliver(
         (Some(e), None, _) => Some(Undelivered { message: format!("read error ({e}) after {bytes} bytes"), offset: None }),
         (None, _, Err(e)) => Some(Undelivered { message: format!("processing this file failed: {e}"), offset: None }),
         (None, _, Ok(())) => None,
-    }
-}
-
-/// Passes data through, keeping the first error and counting bytes.
-struct Capture<'a> {
-    inner: &'a mut dyn Read,
-    error: Option<String>,
-    bytes: u64,
-}
-
-impl Read for Capture<'_> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(out) {
-            Ok(n) => {
-                self.bytes += n as u64;
-                Ok(n)
-            }
-            Err(e) => {
-                if e.kind() != io::ErrorKind::Interrupted && self.error.is_none() {
-                    self.error = Some(e.to_string());
-                }
-                Err(e)
-            }
-        }
     }
 }

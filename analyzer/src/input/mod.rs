@@ -27,6 +27,7 @@
 //! [`Problem`].
 
 mod archive;
+pub(crate) mod capture;
 mod content;
 mod discover;
 mod gzip;

@@ -48,10 +48,6 @@ const TRIGGERS: &[(&str, Family)] = &[
     ("akia", Family::Aws),
     ("asia", Family::Aws),
     ("-----begin", Family::Pem),
-    ("mysql", Family::Cli),
-    ("mariadb", Family::Cli),
-    ("sshpass", Family::Cli),
-    ("redis-cli", Family::Cli),
 ];
 
 /// Bit set of [`Family`] found in a line, plus where the key-name words are.
@@ -79,15 +75,23 @@ impl Triggers {
 
 pub(crate) struct Prefilter {
     ac: AhoCorasick,
+    /// The family of each pattern of `ac`, by pattern index.
+    families: Vec<Family>,
 }
 
 impl Prefilter {
     pub fn new() -> Prefilter {
+        let triggers: Vec<(&str, Family)> = TRIGGERS
+            .iter()
+            .copied()
+            .chain(super::cli::TRIGGERS.iter().map(|w| (*w, Family::Cli)))
+            .collect();
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostFirst)
-            .build(TRIGGERS.iter().map(|(lit, _)| lit))
+            .build(triggers.iter().map(|(lit, _)| lit))
             .expect("trigger literals are valid");
-        Prefilter { ac }
+        let families = triggers.iter().map(|(_, f)| *f).collect();
+        Prefilter { ac, families }
     }
 
     /// Fills `t` with what `line` contains (reusing its allocation).
@@ -100,7 +104,7 @@ impl Prefilter {
             folded,
         } = t;
         for m in self.ac.find_iter(&folded[..]) {
-            let family = TRIGGERS[m.pattern().as_usize()].1;
+            let family = self.families[m.pattern().as_usize()];
             *mask |= 1 << family as u8;
             if family == Family::KeyName {
                 key_words.push((m.start(), m.end()));
