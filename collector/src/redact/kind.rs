@@ -112,6 +112,12 @@ pub(crate) fn markers_len(v: &[u8]) -> usize {
     }
 }
 
+/// Whether `v` ends with a complete marker.
+pub(crate) fn ends_with_marker(v: &[u8]) -> bool {
+    memchr::memmem::rfind(v, MARKER_PREFIX.as_bytes())
+        .is_some_and(|at| marker_len(&v[at..]) == v.len() - at)
+}
+
 /// Whether `v` is complete markers and nothing else: what a line inside a multi-line
 /// secret may be to pass unchanged, and a value to be left alone (a value that only
 /// starts with a marker is judged by what follows it, or that would pass unread).
@@ -140,5 +146,8 @@ mod tests {
         assert!(is_whole_marker(b"[REDACTED key][REDACTED access_key]"));
         assert!(!is_whole_marker(b"[REDACTED key]MIIEvQIBADANBgkqhkiG9w0B"));
         assert!(!is_whole_marker(b""));
+        assert!(ends_with_marker(b"token=[REDACTED token]"));
+        assert!(!ends_with_marker(b"token=[REDACTED token]x"));
+        assert!(!ends_with_marker(b"token=[REDACTED tok"));
     }
 }

@@ -14,7 +14,7 @@
 use super::edit::{apply, normalize, Edit};
 use super::keyname::{looks_like_key_material, Strength};
 use super::keyvalue::{self, BlockStart, LineCtx, Pending};
-use super::kind::{is_whole_marker, SecretKind};
+use super::kind::{ends_with_marker, is_whole_marker, SecretKind};
 use super::pem;
 use super::prefilter::{Family, Triggers};
 use super::scan::SecretHit;
@@ -369,6 +369,14 @@ impl<'r> RedactStream<'r> {
             changed = !edits.is_empty();
             if scan_clean && !changed {
                 break;
+            }
+        }
+        if ctx.is_piece && self.pending.is_none() && self.pem.is_none() {
+            // A secret redacted up to the end of this piece may go on in the next one (a
+            // token, a `-pX` flag, a URL password cut by the piece size): its rest there,
+            // up to the end of an unquoted value, is dropped.
+            if ends_with_marker(&tmp) && !ends_with_marker(seg) {
+                self.pending = Some((Pending::Unquoted, SecretKind::Secret));
             }
         }
         out.extend_from_slice(&tmp);

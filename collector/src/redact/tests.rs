@@ -308,3 +308,36 @@ fn a_value_that_starts_with_a_marker_is_not_a_hiding_place() {
         );
     }
 }
+
+#[test]
+fn a_secret_cut_at_the_end_of_a_piece_loses_its_rest_too() {
+    // A line longer than the piece size is redacted piece by piece; a secret that a
+    // shape rule (not a key) redacted up to the end of one piece goes on in the next.
+    // Illustrative lines.
+    let r = Redactor::new();
+    for (first, second, rest) in [
+        (
+            "root 5150 mysqldump -u backup -pS3cr",
+            "etPass ccdb | gzip\n",
+            " ccdb | gzip\n",
+        ),
+        (
+            "GET / Authorization-ish: Bearer 0a1b2c3d4e5f",
+            "6a7b8c9d \"ok\"\n",
+            " \"ok\"\n",
+        ),
+    ] {
+        let mut stream = r.stream();
+        let mut out = Vec::new();
+        stream.line(first.as_bytes(), &mut out);
+        stream.line(second.as_bytes(), &mut out);
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.ends_with(&format!("]{rest}")),
+            "{first}|{second} -> {out}"
+        );
+        for tail in ["etPass", "6a7b8c9d"] {
+            assert!(!out.contains(tail), "{out}");
+        }
+    }
+}
