@@ -350,6 +350,16 @@ const CASES: &[Case] = &[
         kinds: &["password"],
     },
     Case {
+        // capi-release cloud_controller_ng.yml.erb renders `cc.database_encryption.keys`
+        // as `keys: <%= keys.to_json %>`: operator-chosen labels, the keys as values
+        // (illustrative labels and values).
+        name: "cloud controller database_encryption keys",
+        input: "db_encryption_key: Fk29sLq0dbEncKeyFAKE\ndatabase_encryption:\n  keys: {\"encryption_key_0\":\"Zk3x9PqLm2Vb7NcR4tYw8HsJ\",\"2024-rotation\":\"Qw8Er7Ty6Ui5Op4As3Df2Gh1\"}\n  current_key_label: \"2024-rotation\"\n",
+        secrets: &["Fk29sLq0dbEncKeyFAKE", "Zk3x9PqLm2Vb7NcR4tYw8HsJ", "Qw8Er7Ty6Ui5Op4As3Df2Gh1"],
+        keep: &["\"encryption_key_0\":", "\"2024-rotation\":", "current_key_label: \"2024-rotation\""],
+        kinds: &["encryption_key", "key"],
+    },
+    Case {
         name: "go struct dump in a log",
         input: "2024/05/02 10:11:12 config: {Username:admin Password:g0-struct-pw Port:25555}\n",
         secrets: &["g0-struct-pw"],
@@ -444,6 +454,7 @@ fn scan_line_finds_the_raw_secrets_without_showing_them() {
         "root 5150 mysqldump -u backup -pmy5ql-sh0rt-pw ccdb",
         "root 5151 sshpass -p sshp4ss-pw ssh vcap@10.0.0.9",
         "vcap 5152 redis-cli -h 10.0.0.7 -a r3dis-cli-pw ping",
+        r#"  keys: {"2024-rotation":"Qw8Er7Ty6Ui5Op4As3Df2Gh1"}"#,
     ];
     for l in raw {
         let hits = r.scan_line(l.as_bytes());

@@ -389,6 +389,7 @@ fn redact_seeds(cell: &[(String, Vec<u8>)]) {
         ("placeholders", "password: ((admin_password))\ntoken: [REDACTED token]\npassword_min_length: 8\nrequire_client_secret: true\n"),
         ("ruby-hash", ":password => \"rb-pw\", \"secret\"=>\"rb-s3cret\"\n"),
         ("go-struct", "config: {Username:admin Password:g0-pw Token:abc}\n"),
+        ("cc-database-encryption", "database_encryption:\n  keys: {\"encryption_key_0\":\"Zk3x9PqLm2Vb7NcR4tYw8HsJ\",\"2024-rotation\":\"Qw8Er7Ty6Ui5Op4As3Df2Gh1\"}\n  current_key_label: \"2024-rotation\"\n{\"passwords\":{\"admin\":\"hunter2-x\"}}\n"),
         ("ps-client-flags", "root 5150 mysqldump -u backup -pmy5ql-pw ccdb | gzip\nroot 5151 sshpass -p ssh-pw ssh -p 2222 h; mkdir -p /x\nvcap 5152 redis-cli -h 10.0.0.7 -a r3dis-pw ping\n"),
     ];
     for (name, text) in hand {

@@ -28,6 +28,10 @@ pub(crate) enum Strength {
 pub(crate) struct KeyClass {
     pub kind: SecretKind,
     pub strength: Strength,
+    /// The name is a plural (`keys`, `passwords`, `secrets`, `tokens`): under it, a flow
+    /// map's *values* are the secrets whatever their labels (Cloud Controller renders
+    /// `database_encryption.keys` as `{"<label>":"<key>", ...}`).
+    pub collection: bool,
 }
 
 const MAX_WORDS: usize = 12;
@@ -49,7 +53,14 @@ pub(crate) fn classify_key(key: &[u8]) -> Option<KeyClass> {
     let encryption = matches!(prev, b"encryption" | b"encrypt");
     use SecretKind::*;
     use Strength::*;
-    let class = |kind, strength| Some(KeyClass { kind, strength });
+    let collection = matches!(last, b"keys" | b"passwords" | b"secrets" | b"tokens");
+    let class = |kind, strength| {
+        Some(KeyClass {
+            kind,
+            strength,
+            collection,
+        })
+    };
     match last {
         b"password" | b"passwords" | b"passwd" | b"pwd" | b"pass" => {
             class(if encryption { EncryptionKey } else { Password }, Always)
@@ -80,9 +91,9 @@ pub(crate) fn classify_key(key: &[u8]) -> Option<KeyClass> {
         b"encryption" | b"encrypt" => class(EncryptionKey, Material),
         b"authorization" => class(BearerToken, Authorization),
         b"base" if prev == b"key" && prev2 == b"secret" => class(Secret, Always), // `secret_key_base`
-        b"key" => match prev {
+        b"key" | b"keys" => match prev {
             b"private" => class(PrivateKey, Always),
-            b"public" | b"verification" => None,
+            b"public" | b"verification" | b"authorized" | b"ssh" | b"host" => None,
             b"access" if prev2 == b"secret" => class(AwsSecretKey, Always),
             b"access" => class(AccessKey, Always),
             b"secret" => class(Secret, Always),
@@ -263,6 +274,12 @@ mod tests {
         use Strength::*;
         assert_eq!(kind("nats_password"), Some(("password", Always)));
         assert_eq!(kind("DB_PASSWORD"), Some(("password", Always)));
+        // Plurals name collections (a flow map's values are the secrets).
+        assert_eq!(kind("keys"), Some(("key", Material)));
+        assert_eq!(kind("encryption_keys"), Some(("encryption_key", Always)));
+        assert!(classify_key(b"keys").unwrap().collection);
+        assert!(classify_key(b"passwords").unwrap().collection);
+        assert!(!classify_key(b"password").unwrap().collection);
         assert_eq!(kind("--db-password"), Some(("password", Always)));
         assert_eq!(
             kind("uaa.admin.client_secret"),
@@ -304,7 +321,9 @@ mod tests {
             "password.txt",
             "bypass",
             "tokenizer",
-            "keys",
+            "authorized_keys",
+            "ssh_keys",
+            "public_keys",
             "credentials_source",
         ] {
             assert_eq!(kind(k), None, "{k}");

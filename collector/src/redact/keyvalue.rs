@@ -330,14 +330,18 @@ fn one_key(
         });
     }
 
-    // A flow sequence of secrets: `passwords: [a, "b"]`.
+    // A flow sequence of secrets: `passwords: [a, "b"]`, `keys: ["<key material>"]`.
     if c == b'[' {
-        if class.strength == Strength::Always {
+        if class.strength == Strength::Always || class.collection {
             return Some(flow_sequence(line, p + 1, class, edits));
         }
         return None;
     }
     if c == b'{' {
+        if class.collection {
+            // `keys: {"<label>":"<key>"}`: the labels are names, the values secrets.
+            return Some(flow_map(line, p + 1, class, edits));
+        }
         return None; // nested object: its own keys are looked at one by one
     }
 
@@ -467,6 +471,63 @@ pub(crate) fn find_close(line: &[u8], from: usize, q: u8, nb: usize) -> Option<u
         i = at + 1;
     }
     None
+}
+
+/// The values of a flow map (`{"label":"value", label2: value2}`, JSON-escaped too) from
+/// `p`, just after its `{`, judged under `class`; stops at its `}` or at a nested `{`/`[`.
+fn flow_map(line: &[u8], mut p: usize, class: KeyClass, edits: &mut Vec<Edit>) -> Found {
+    let len = line.len();
+    // One quoted or plain scalar from `p`: (start, end, next position).
+    let scalar = |p: usize, stop: &dyn Fn(u8) -> bool| -> (usize, usize, usize) {
+        let nb = line[p..].iter().take_while(|&&b| b == b'\\').count();
+        match line.get(p + nb) {
+            Some(&q) if q == b'"' || q == b'\'' => {
+                let vs = p + nb + 1;
+                let ve = find_close(line, vs, q, nb).unwrap_or(len);
+                (vs, ve, (ve + nb + 1).min(len))
+            }
+            _ => {
+                let ve = line[p..]
+                    .iter()
+                    .position(|&b| stop(b))
+                    .map_or(len, |i| p + i);
+                (p, ve, ve)
+            }
+        }
+    };
+    while p < len {
+        p = skip_ws(line, p);
+        while p < len && line[p] == b',' {
+            p = skip_ws(line, p + 1);
+        }
+        if p >= len || matches!(line[p], b'}' | b'{' | b'[') {
+            break;
+        }
+        let (_, _, after_key) = scalar(p, &|b| b == b':' || b == b',' || b == b'}');
+        p = skip_ws(line, after_key);
+        if line.get(p) != Some(&b':') {
+            break;
+        }
+        p = skip_ws(line, p + 1);
+        if p >= len || matches!(line[p], b'{' | b'[') {
+            break;
+        }
+        let (vs, ve, next) = scalar(p, &|b| b == b',' || b == b'}' || b.is_ascii_whitespace());
+        if value_is_secret(class, b"", &line[vs..ve]) {
+            let start = vs + markers_len(&line[vs..ve]);
+            edits.push(Edit {
+                start,
+                end: ve,
+                kind: class.kind,
+            });
+        }
+        p = next;
+    }
+    Found {
+        value_end: p,
+        block: None,
+        pending: None,
+    }
 }
 
 fn flow_sequence(line: &[u8], mut p: usize, class: KeyClass, edits: &mut Vec<Edit>) -> Found {
@@ -639,6 +700,30 @@ mod tests {
             r(r#"<Connector port="8443" keystorePass="ks-pw-2" keyAlias="uaa"/>"#),
             r#"<Connector port="8443" keystorePass="[REDACTED password]" keyAlias="uaa"/>"#
         );
+    }
+
+    #[test]
+    fn flow_maps_under_collection_keys() {
+        // Cloud Controller's rendered `database_encryption.keys` (capi-release
+        // cloud_controller_ng.yml.erb: `keys: <%= keys.to_json %>`); illustrative values.
+        assert_eq!(
+            r(
+                r#"  keys: {"encryption_key_0":"Zk3x9PqLm2Vb7NcR4tYw8HsJ","2024-rotation":"Qw8Er7Ty6Ui5Op4As3Df2Gh1"}"#
+            ),
+            r#"  keys: {"encryption_key_0":"[REDACTED key]","2024-rotation":"[REDACTED key]"}"#
+        );
+        assert_eq!(
+            r("passwords: {admin: hunter2-x, 'ops': \"s3cret\"}"),
+            "passwords: {admin: [REDACTED password], 'ops': \"[REDACTED password]\"}"
+        );
+        // Names and public keys stay.
+        for l in [
+            r#"keys: {"label":"name_of_a_thing"}"#,
+            "ssh_keys: {vcap: AAAAB3NzaC1yc2EAAAADAQABAAABAQC}",
+            r#"credentials: {"hostname":"10.0.0.5","port":3306}"#,
+        ] {
+            assert_eq!(r(l), l);
+        }
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!   password, passwd, pwd, pass, secret, token, private_key, credential(s), passphrase,
 //!   encryption key/password, client_secret, access_key, secret_access_key, api_key, and
 //!   compounds ending in them: `nats_password`, `uaa.admin.client_secret`, `clientSecret`,
-//!   `X-Auth-Token`; a generic `*key` only when its value looks like key material) in YAML
+//!   `X-Auth-Token`; a generic `*key` only when its value looks like key material; under
+//!   a plural, `keys: {"<label>":"<key>"}`, every value of the map) in YAML
 //!   (plain, quoted, list items, flow sequences, block scalars `private_key: |`), JSON (one
 //!   line, pretty, and escaped inside a JSON string), `.properties`, env files, shell
 //!   `export`, ERB-rendered Ruby hashes (`=>`), XML (`<password>x</password>`,
@@ -44,8 +45,9 @@
 //! - Secrets in free text with no key name, URL or recognisable shape
 //!   (`login failed for s3cr3t`), and a lower-case single-word value after `name: ` in
 //!   running text (`invalid token: expired` is read as a sentence, not a secret).
-//! - Values under keys whose names are arbitrary labels (a map `label: passphrase` under
-//!   `keys:`), secrets in YAML block sequences (`passwords:` then `- x` lines), YAML
+//! - Values under arbitrary labels in a block map (`keys:`, then `label: passphrase`
+//!   lines; the one-line form `keys: {"label":"x"}` is covered, see `keyvalue.rs`
+//!   `flow_map`), secrets in YAML block sequences (`passwords:` then `- x` lines), YAML
 //!   quoted strings spanning several lines.
 //! - Short command-line password flags of programs other than those above: `-p` means
 //!   too many other things (a port, "parents") to be redacted blindly.

@@ -36,6 +36,10 @@ pub(crate) struct Scanner {
     url: Regex,
     bearer: Regex,
     cli: [Regex; 3],
+    /// A collection key opening a flow map (`keys: {`, `"passwords":{`).
+    collection_map: Regex,
+    /// One `"label":"value"` pair of such a map (quotes possibly escaped).
+    map_pair: Regex,
 }
 
 impl Scanner {
@@ -54,6 +58,14 @@ impl Scanner {
                 Regex::new(r"(?:^|[\s/])(?i:sshpass)[^;|&]*?\s-p\s*([^\s;|&]+)").unwrap(),
                 Regex::new(r"(?:^|[\s/])(?i:redis-cli)[^;|&]*?\s-a\s*([^\s;|&]+)").unwrap(),
             ],
+            collection_map: Regex::new(
+                r#"(?i)(?:keys|passwords|secrets|tokens)(?:\\*["'])?\s*(?::|=>?)\s*\{"#,
+            )
+            .unwrap(),
+            map_pair: Regex::new(
+                r#"\\*["'][^"'\\{}]*\\*["']\s*:\s*\\*["']([^"'\\{}]*)\\*["']"#,
+            )
+            .unwrap(),
         }
     }
 
@@ -116,6 +128,30 @@ impl Scanner {
             }
         }
         if trig.has(Family::KeyName) {
+            // The values of a flow map under a collection key (the labels are names).
+            for m in self.collection_map.find_iter(line) {
+                let key_end = m.start()
+                    + line[m.start()..]
+                        .iter()
+                        .position(|b| !b.is_ascii_alphabetic())
+                        .unwrap_or(0);
+                let ks = line[..m.start()]
+                    .iter()
+                    .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+                    .map_or(0, |i| i + 1);
+                let Some(class) = classify_key(&line[ks..key_end]).filter(|c| c.collection) else {
+                    continue;
+                };
+                let end =
+                    memchr::memchr(b'}', &line[m.end()..]).map_or(line.len(), |i| m.end() + i);
+                for c in self.map_pair.captures_iter(&line[m.end()..end]) {
+                    let v = c.get(1).expect("group 1 always takes part");
+                    let (vs, ve) = (m.end() + v.start(), m.end() + v.end());
+                    if value_is_secret(class, b"", &line[vs..ve]) {
+                        push(class.kind, vs + markers_len(&line[vs..ve]), ve);
+                    }
+                }
+            }
             let key_start = line_key_start(line);
             let mut done_until = 0;
             for &(s, e) in &trig.key_words {
