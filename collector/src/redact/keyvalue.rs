@@ -513,20 +513,25 @@ fn flow_map(line: &[u8], mut p: usize, class: KeyClass, edits: &mut Vec<Edit>) -
             break;
         }
         let (vs, ve, next) = scalar(p, &|b| b == b',' || b == b'}' || b.is_ascii_whitespace());
-        if value_is_secret(class, b"", &line[vs..ve]) {
-            let start = vs + markers_len(&line[vs..ve]);
-            edits.push(Edit {
-                start,
-                end: ve,
-                kind: class.kind,
-            });
-        }
+        collection_item(line, vs, ve, class, edits);
         p = next;
     }
     Found {
         value_end: p,
         block: None,
         pending: None,
+    }
+}
+
+/// One value of a flow map or sequence under a secret key: an edit if it is a secret
+/// (after any markers it starts with).
+fn collection_item(line: &[u8], vs: usize, ve: usize, class: KeyClass, edits: &mut Vec<Edit>) {
+    if value_is_secret(class, b"", &line[vs..ve]) {
+        edits.push(Edit {
+            start: vs + markers_len(&line[vs..ve]),
+            end: ve,
+            kind: class.kind,
+        });
     }
 }
 
@@ -549,13 +554,7 @@ fn flow_sequence(line: &[u8], mut p: usize, class: KeyClass, edits: &mut Vec<Edi
                 .map_or(len, |i| p + i);
             (p, ve, ve)
         };
-        if value_is_secret(class, b"", &line[vs..ve]) {
-            edits.push(Edit {
-                start: vs,
-                end: ve,
-                kind: class.kind,
-            });
-        }
+        collection_item(line, vs, ve, class, edits);
         p = next;
     }
     Found {
