@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 use tar::EntryType;
-use testkit::archive::{gz, raw_header, RawTar};
+use testkit::archive::{gz, raw_header, small_bundle, RawTar, SMALL_BUNDLE_MANIFEST};
 
 // ---------------------------------------------------------------------------------------------
 // helpers: building archives (hostile ones too) and recording what the reader delivers
@@ -185,31 +185,6 @@ fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
-const MANIFEST: &str = r#"{
-  "format": 1,
-  "host": {"hostname": "6a1e-host"},
-  "bosh": {"deployment": "cf", "name": "diego_cell", "id": "6a1e5b7c-0000-4000-8000-000000000001", "az": "z1"},
-  "collected_at": "2024-03-04T05:06:07Z",
-  "complete": false,
-  "incomplete_reason": "over --max-total",
-  "files": []
-}"#;
-
-fn our_bundle(top: &str) -> RawTar {
-    RawTar::new()
-        .dir(&format!("{top}/"))
-        .file(format!("{top}/manifest.json"), MANIFEST)
-        .file(
-            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log"),
-            "rep started\n",
-        )
-        .file(
-            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log.1.gz"),
-            gz(b"older rep line\n"),
-        )
-        .file(format!("{top}/commands/df.txt"), "Filesystem 1K-blocks\n")
-}
-
 // ---------------------------------------------------------------------------------------------
 // layouts
 
@@ -217,7 +192,7 @@ fn our_bundle(top: &str) -> RawTar {
 fn our_bundle_identity_from_manifest_top_dir_stripped_multi_member_gzip() {
     let dir = tmp();
     let top = "cf.diego_cell.6a1e.20240304T050607Z";
-    let tar = our_bundle(top).bytes();
+    let tar = small_bundle(top).bytes();
     // our bundles may be several gzip members one after another
     let (a, b) = tar.split_at(1536);
     let mut bytes = gz(a);
@@ -249,7 +224,10 @@ fn our_bundle_identity_from_manifest_top_dir_stripped_multi_member_gzip() {
             "var/vcap/sys/log/rep/rep.stdout.log.1.gz",
         ]
     );
-    assert_eq!(sink.entry("manifest.json").data, MANIFEST.as_bytes());
+    assert_eq!(
+        sink.entry("manifest.json").data,
+        SMALL_BUNDLE_MANIFEST.as_bytes()
+    );
     let rotated = sink.entry("var/vcap/sys/log/rep/rep.stdout.log.1.gz");
     assert_eq!(
         rotated.data, b"older rep line\n",
@@ -518,7 +496,7 @@ fn vm_root_directory_with_fifo_symlink_and_rotated_gz() {
 fn extracted_bundle_and_extracted_bosh_logs_directories() {
     let dir = tmp();
     let bundle = dir.path().join("cf.diego_cell.6a1e.20240304T050607Z");
-    write(&bundle, "manifest.json", MANIFEST.as_bytes());
+    write(&bundle, "manifest.json", SMALL_BUNDLE_MANIFEST.as_bytes());
     write(&bundle, "var/vcap/sys/log/rep/rep.stdout.log", b"x\n");
     let (sink, problems) = read(&Input::Tree(bundle.clone()));
     assert!(problems.is_empty(), "{problems:?}");
@@ -561,12 +539,16 @@ fn extracted_bundle_and_extracted_bosh_logs_directories() {
 fn directory_of_bundles_gives_each_archive() {
     let dir = tmp();
     let root = dir.path().join("ticket");
-    let a = write(&root, "a.tgz", &our_bundle("a").tgz());
-    let b = write(&root, "b.tar", &our_bundle("b").bytes());
-    let c = write(&root, "more/c.tgz", &our_bundle("c").tgz());
+    let a = write(&root, "a.tgz", &small_bundle("a").tgz());
+    let b = write(&root, "b.tar", &small_bundle("b").bytes());
+    let c = write(&root, "more/c.tgz", &small_bundle("c").tgz());
     let broken = write(&root, "more/d.tgz", b"");
     let extracted = root.join("x-extracted");
-    write(&extracted, "manifest.json", MANIFEST.as_bytes());
+    write(
+        &extracted,
+        "manifest.json",
+        SMALL_BUNDLE_MANIFEST.as_bytes(),
+    );
     let loose_dir = root.join("logs");
     write(&loose_dir, "rep/rep.log", b"x");
     let notes = write(&root, "notes.txt", b"customer says it broke");
@@ -599,10 +581,10 @@ fn directory_of_bundles_gives_each_archive() {
 #[test]
 fn glob_arguments_expand_and_missing_paths_are_problems() {
     let dir = tmp();
-    let a = write(dir.path(), "bundles/a.tgz", &our_bundle("a").tgz());
-    let b = write(dir.path(), "bundles/b.tgz", &our_bundle("b").tgz());
+    let a = write(dir.path(), "bundles/a.tgz", &small_bundle("a").tgz());
+    let b = write(dir.path(), "bundles/b.tgz", &small_bundle("b").tgz());
     write(dir.path(), "bundles/readme.txt", b"hi");
-    let nested = write(dir.path(), "bundles/deeper/c.tgz", &our_bundle("c").tgz());
+    let nested = write(dir.path(), "bundles/deeper/c.tgz", &small_bundle("c").tgz());
     let base = dir.path().join("bundles").display().to_string();
 
     let (inputs, problems) = discover(&[format!("{base}/*.tgz")]);
@@ -639,7 +621,7 @@ fn glob_arguments_expand_and_missing_paths_are_problems() {
 #[test]
 fn files_are_classified_by_magic_not_name() {
     let dir = tmp();
-    let disguised = write(dir.path(), "bundle.log", &our_bundle("x").tgz());
+    let disguised = write(dir.path(), "bundle.log", &small_bundle("x").tgz());
     let text = write(dir.path(), "app.log", b"plain text\n");
     let garbage = write(
         dir.path(),
@@ -753,7 +735,10 @@ fn stdin_plain_text_and_piped_bundle() {
     }
     let out = run_stdin_child("stdin_plain_text_and_piped_bundle", b"just text\n");
     assert!(out.contains(r#"ENTRY stdin "just text\n""#), "{out}");
-    let out = run_stdin_child("stdin_plain_text_and_piped_bundle", &our_bundle("b").tgz());
+    let out = run_stdin_child(
+        "stdin_plain_text_and_piped_bundle",
+        &small_bundle("b").tgz(),
+    );
     assert!(
         out.contains("VM diego_cell/6a1e5b7c-0000-4000-8000-000000000001 origin=- loose=false"),
         "{out}"

@@ -15,7 +15,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tar::EntryType;
-use testkit::archive::{gz, RawTar};
+use testkit::archive::{gz, small_bundle, RawTar};
 
 const CAP: usize = 128 << 10;
 
@@ -59,16 +59,6 @@ impl Seeds {
         fs::write(self.dir.join(name), &bytes[..bytes.len().min(CAP)]).unwrap();
     }
 }
-
-const MANIFEST: &str = r#"{
-  "format": 1,
-  "host": {"hostname": "6a1e-host"},
-  "bosh": {"deployment": "cf", "name": "diego_cell", "id": "6a1e5b7c-0000-4000-8000-000000000001", "az": "z1"},
-  "collected_at": "2024-03-04T05:06:07Z",
-  "complete": false,
-  "incomplete_reason": "over --max-total",
-  "files": []
-}"#;
 
 fn with_mode(mode: u8, bytes: &[u8]) -> Vec<u8> {
     let mut v = vec![mode];
@@ -144,18 +134,7 @@ fn reader_seeds(bundles: &[(String, Vec<u8>)]) {
         s.put(&format!("sample-{name}"), &with_mode(0, b));
     }
     let top = "cf.diego_cell.6a1e.20240304T050607Z";
-    let ours = RawTar::new()
-        .dir(&format!("{top}/"))
-        .file(format!("{top}/manifest.json"), MANIFEST)
-        .file(
-            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log"),
-            "rep started\n",
-        )
-        .file(
-            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log.1.gz"),
-            gz(b"older rep line\n"),
-        )
-        .file(format!("{top}/commands/df.txt"), "Filesystem 1K-blocks\n");
+    let ours = small_bundle(top);
     let ours = ours.bytes();
     s.put("ours-tgz", &with_mode(0, &gz(&ours)));
     s.put("ours-tar-under-gzip", &with_mode(3, &ours));

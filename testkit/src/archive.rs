@@ -96,3 +96,31 @@ impl RawTar {
         gz(&self.bytes())
     }
 }
+
+/// The manifest of [`small_bundle`]: format 1, a Diego cell, incomplete.
+pub const SMALL_BUNDLE_MANIFEST: &str = r#"{
+  "format": 1,
+  "host": {"hostname": "6a1e-host"},
+  "bosh": {"deployment": "cf", "name": "diego_cell", "id": "6a1e5b7c-0000-4000-8000-000000000001", "az": "z1"},
+  "collected_at": "2024-03-04T05:06:07Z",
+  "complete": false,
+  "incomplete_reason": "over --max-total",
+  "files": []
+}"#;
+
+/// A small bundle in our layout under the top directory `top`: the manifest, a log, a
+/// rotated `.gz` log and `commands/df.txt` (the reader's tests and the fuzz seeds).
+pub fn small_bundle(top: &str) -> RawTar {
+    RawTar::new()
+        .dir(&format!("{top}/"))
+        .file(format!("{top}/manifest.json"), SMALL_BUNDLE_MANIFEST)
+        .file(
+            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log"),
+            "rep started\n",
+        )
+        .file(
+            format!("{top}/var/vcap/sys/log/rep/rep.stdout.log.1.gz"),
+            gz(b"older rep line\n"),
+        )
+        .file(format!("{top}/commands/df.txt"), "Filesystem 1K-blocks\n")
+}
