@@ -11,7 +11,10 @@
 //! Without chromium the test is skipped with a message, unless `CI` is set: then it fails
 //! (`.ci/run` installs chromium).
 
+mod common;
+
 use assert_cmd::Command;
+use common::{bundles_in, collect};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
@@ -41,36 +44,6 @@ fn target_dir() -> PathBuf {
         .nth(3)
         .expect("target/<profile>/deps/<test>")
         .to_path_buf()
-}
-
-fn collect(root: &Path, out: &Path) -> PathBuf {
-    let before: Vec<PathBuf> = bundles_in(out);
-    let o = Command::cargo_bin("vcap-collect")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
-        .args(["--no-commands", "--output"])
-        .arg(format!("{}/", out.display()))
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    bundles_in(out)
-        .into_iter()
-        .find(|p| !before.contains(p))
-        .expect("a new bundle")
-}
-
-fn bundles_in(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tgz"))
-        .collect()
 }
 
 /// The sample cell (certificates, one expired) with a metron panic line carrying a

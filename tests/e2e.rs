@@ -1,31 +1,12 @@
 //! End to end: `vcap-collect --root <fake VM>` then `vcap-analyze analyze` on the result, and
 //! the analyzer on `bosh logs` layouts, broken inputs and stdin.
 
+mod common;
+
 use assert_cmd::Command;
+use common::collect;
 use flate2::write::GzEncoder;
 use std::path::{Path, PathBuf};
-
-fn collect(root: &Path, out: &Path) -> PathBuf {
-    let o = Command::cargo_bin("vcap-collect")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
-        .args(["--no-commands", "--output"])
-        .arg(format!("{}/", out.display()))
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    std::fs::read_dir(out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
-        .expect("a bundle")
-}
 
 fn analyze(args: &[&str]) -> (i32, serde_json::Value, String) {
     let o = Command::cargo_bin("vcap-analyze")

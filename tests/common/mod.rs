@@ -1,0 +1,37 @@
+//! Helpers shared by the end-to-end test binaries (`mod common;` in each).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// Runs `vcap-collect --root ROOT --no-commands --output OUT/`, asserts exit 0, and
+/// returns the bundle it wrote (the one `.tgz` in OUT that was not there before).
+pub fn collect(root: &Path, out: &Path) -> PathBuf {
+    let before = bundles_in(out);
+    let o = Command::cargo_bin("vcap-collect")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(["--no-commands", "--output"])
+        .arg(format!("{}/", out.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    bundles_in(out)
+        .into_iter()
+        .find(|p| !before.contains(p))
+        .expect("a new bundle")
+}
+
+/// The `.tgz` files in `dir`.
+pub fn bundles_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .collect()
+}
