@@ -43,7 +43,8 @@ pub struct RedactStream<'r> {
     drop_line: bool,
     pem: Option<PemState>,
     block: Option<Block>,
-    pending: Option<(Pending, SecretKind)>,
+    /// A value cut at the end of the previous piece: its rest in this one is dropped.
+    pending: Option<Pending>,
     trig: Triggers,
     edits: Vec<Edit>,
     tmp: Vec<u8>,
@@ -132,10 +133,10 @@ impl<'r> RedactStream<'r> {
 
         let mut from = 0;
         if !line_start {
-            if let Some((pending, kind)) = self.pending.take() {
+            if let Some(pending) = self.pending.take() {
                 from = pending_end(content, &pending);
                 if from == content.len() && is_piece {
-                    self.pending = Some((pending, kind));
+                    self.pending = Some(pending);
                 }
             }
         }
@@ -299,8 +300,7 @@ impl<'r> RedactStream<'r> {
             });
         }
         if let Some(p) = kv.pending {
-            let kind = edits.last().map_or(SecretKind::Secret, |e| e.kind);
-            self.pending = Some((p, kind));
+            self.pending = Some(p);
             if pem_open == pem::Open::Continues {
                 // The cut value holds the key: it is dropped up to its closing quote.
                 pem_open = pem::Open::No;
@@ -376,7 +376,7 @@ impl<'r> RedactStream<'r> {
             // token, a `-pX` flag, a URL password cut by the piece size): its rest there,
             // up to the end of an unquoted value, is dropped.
             if ends_with_marker(&tmp) && !ends_with_marker(seg) {
-                self.pending = Some((Pending::Unquoted, SecretKind::Secret));
+                self.pending = Some(Pending::Unquoted);
             }
         }
         out.extend_from_slice(&tmp);
