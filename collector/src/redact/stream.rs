@@ -358,7 +358,10 @@ impl<'r> RedactStream<'r> {
             if !changed {
                 break;
             }
-            r.prefilter.scan(&tmp, &mut self.trig);
+            if !scan_clean {
+                // The scan's own prefilter pass saw the line before the scan's edits.
+                r.prefilter.scan(&tmp, &mut self.trig);
+            }
             edits.clear();
             rules(r, &tmp, &self.trig, ctx, &mut edits);
             normalize(&mut edits);
