@@ -130,16 +130,8 @@ impl Scanner {
         if trig.has(Family::KeyName) {
             // The values of a flow map under a collection key (the labels are names).
             for m in self.collection_map.find_iter(line) {
-                let key_end = m.start()
-                    + line[m.start()..]
-                        .iter()
-                        .position(|b| !b.is_ascii_alphabetic())
-                        .unwrap_or(0);
-                let ks = line[..m.start()]
-                    .iter()
-                    .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
-                    .map_or(0, |i| i + 1);
-                let Some(class) = classify_key(&line[ks..key_end]).filter(|c| c.collection) else {
+                let (ks, ke) = key_token_bounds(line, m.start(), m.start());
+                let Some(class) = classify_key(&line[ks..ke]).filter(|c| c.collection) else {
                     continue;
                 };
                 let end =
