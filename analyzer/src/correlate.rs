@@ -3,9 +3,25 @@
 //! them across VMs, and rank them.
 //!
 //! Plain data in ([`Finding`]s and the library's links), plain data out ([`Correlation`]).
+//!
+//! The policy, stated once (the reports' footers and the README repeat it):
+//! - A chain ends in a **cause** (a finding of kind `cause`): that cause is a root cause.
+//! - A cause that has happened (an OOM kill, a full disk, an expired certificate, a crash)
+//!   is a root-cause candidate even when it explains no recognised symptom. Only a **risk**
+//!   that has not happened yet (a certificate expiring soon, a disk nearly full: see
+//!   [`Rule::risk_below`]) that explains nothing is `latent`.
+//! - A chain whose top is itself a **symptom** (it explains other symptoms, but nothing the
+//!   library knows explains it) is never called a root cause: it is listed as *cause not
+//!   found* ([`RootCause::cause_found`] false) with where to look ([`Lead`]), ranked below
+//!   every chain that ends in a real cause.
+//! - A symptom read from text that belongs to no VM (a pasted `cf push` or `bosh deploy`
+//!   output, stdin, a loose file) can be explained by a cause on any VM: its place is
+//!   unknown, so job and VM scopes cannot rule a cause out.
+//! - Ranking, within each of the two groups: symptoms explained, then VMs touched, then
+//!   severity, then the earliest first seen.
 
 use crate::finding::{Finding, Kind, Severity};
-use crate::report::model::{Evidence, RootCause};
+use crate::report::model::{Candidate, Evidence, Lead, RootCause};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,10 +52,19 @@ pub struct Link {
 }
 
 /// What correlation needs to know of one signature or check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Rule {
     pub links: Vec<Link>,
     pub remediation: String,
+    /// The signature's or check's title: names a candidate cause when a chain finds none.
+    pub title: String,
+    /// The BOSH job whose logs carry the rule's findings, when its component names one
+    /// (`doppler` of `loggregator/doppler`): where to look for a cause not found.
+    pub job: Option<String>,
+    /// A finding of this rule whose severity is below this one is a *risk* that has not
+    /// happened yet (a certificate expiring soon, a disk at 90%): when it explains nothing
+    /// it is latent, not a root cause. `None`: every finding is something that happened.
+    pub risk_below: Option<Severity>,
 }
 
 /// The outcome.
@@ -58,8 +83,14 @@ pub const ANY: &str = "*";
 /// Evidence entries kept per root cause.
 const MAX_EVIDENCE: usize = 20;
 
-/// Correlates `findings` (ids assigned) with the rules of their signatures.
-pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correlation {
+/// Correlates `findings` (ids assigned) with the rules of their signatures. `unplaced`
+/// names the "VMs" that are not VMs (stdin, a loose file, a paste): their symptoms may be
+/// explained by a cause anywhere.
+pub fn correlate(
+    findings: &[Finding],
+    rules: &BTreeMap<String, Rule>,
+    unplaced: &BTreeSet<String>,
+) -> Correlation {
     // Edges: finding index -> the findings that explain it (with the link's why).
     let by_sig: BTreeMap<&str, Vec<usize>> =
         findings
@@ -89,7 +120,7 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
                 )
             };
             for c in candidates {
-                if c != i && applies(link, f, &findings[c]) {
+                if c != i && applies(link, f, &findings[c], unplaced) {
                     explainers[i].push((c, link.why.as_str()));
                 }
             }
@@ -149,10 +180,13 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
             out.unexplained.extend(members.iter().map(|f| f.id.clone()));
             continue;
         }
-        if standalone && severity < Severity::High {
+        let rule = rules.get(sig);
+        let happened = members.iter().any(|f| !is_risk(f, rule));
+        if standalone && (!happened || severity == Severity::Info) {
             out.latent.extend(members.iter().map(|f| f.id.clone()));
             continue;
         }
+        let cause_found = head.kind == Kind::Cause;
         let vms: BTreeSet<String> = members.iter().map(|f| f.vm.clone()).collect();
         let symptom_vms: BTreeSet<String> =
             g.explains.iter().map(|&i| findings[i].vm.clone()).collect();
@@ -184,10 +218,9 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
                 .collect(),
             why: g.why.into_iter().collect(),
             summary: head.summary.clone(),
-            remediation: rules
-                .get(sig)
-                .map(|r| r.remediation.clone())
-                .unwrap_or_default(),
+            remediation: rule.map(|r| r.remediation.clone()).unwrap_or_default(),
+            cause_found,
+            look_at: (!cause_found).then(|| lead(rule, rules, findings, &members)),
         });
     }
     causes.sort_by(|a, b| {
@@ -198,9 +231,9 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
                 .collect::<BTreeSet<_>>()
                 .len()
         };
-        b.explains
-            .len()
-            .cmp(&a.explains.len())
+        b.cause_found
+            .cmp(&a.cause_found)
+            .then(b.explains.len().cmp(&a.explains.len()))
             .then(vms(b).cmp(&vms(a)))
             .then(b.severity.cmp(&a.severity))
             .then(cmp_first(a.first_seen, b.first_seen))
@@ -241,13 +274,67 @@ fn evidence_of(f: &Finding) -> Evidence {
     }
 }
 
-/// Whether `cause` can explain `symptom` under `link`.
-fn applies(link: &Link, symptom: &Finding, cause: &Finding) -> bool {
-    let place = match link.scope {
-        Scope::Job => symptom.vm == cause.vm && symptom.job == cause.job,
-        Scope::Vm => symptom.vm == cause.vm,
-        Scope::Fleet => true,
-    };
+/// Whether `f` is a risk that has not happened yet under its rule.
+fn is_risk(f: &Finding, rule: Option<&Rule>) -> bool {
+    rule.and_then(|r| r.risk_below)
+        .is_some_and(|below| f.severity < below)
+}
+
+/// Where to look for the cause of a chain whose top is a symptom: the causes its rule
+/// names, the jobs that log them, and the VMs where those jobs left findings or whose
+/// instance group carries the job's name.
+fn lead(
+    rule: Option<&Rule>,
+    rules: &BTreeMap<String, Rule>,
+    findings: &[Finding],
+    members: &[&Finding],
+) -> Lead {
+    let mut candidates = Vec::new();
+    let mut jobs = BTreeSet::new();
+    for link in rule.map(|r| r.links.as_slice()).unwrap_or_default() {
+        if link.cause == ANY {
+            jobs.extend(members.iter().filter_map(|f| f.job.clone()));
+            continue;
+        }
+        let target = rules.get(&link.cause);
+        jobs.extend(target.and_then(|t| t.job.clone()));
+        candidates.push(Candidate {
+            signature: link.cause.clone(),
+            title: target.map(|t| t.title.clone()).unwrap_or_default(),
+            why: link.why.clone(),
+        });
+    }
+    let vms: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| {
+            f.job.as_ref().is_some_and(|j| jobs.contains(j))
+                || jobs.iter().any(|j| group_of(&f.vm).contains(j.as_str()))
+        })
+        .map(|f| f.vm.clone())
+        .collect();
+    Lead {
+        candidates,
+        jobs: jobs.into_iter().collect(),
+        vms: vms.into_iter().collect(),
+    }
+}
+
+/// The instance group of a VM name (`doppler_z2` of `doppler_z2/0`).
+fn group_of(vm: &str) -> &str {
+    vm.split_once('/').map_or(vm, |(g, _)| g)
+}
+
+/// Whether `cause` can explain `symptom` under `link`. A symptom with no place (`unplaced`)
+/// can be explained by a cause anywhere, except through the "whatever the same job logged"
+/// wildcard, which needs a job.
+fn applies(link: &Link, symptom: &Finding, cause: &Finding, unplaced: &BTreeSet<String>) -> bool {
+    let anywhere = link.cause != ANY && unplaced.contains(&symptom.vm);
+    let place = anywhere
+        || match link.scope {
+            Scope::Job => symptom.vm == cause.vm && symptom.job == cause.job,
+            Scope::Vm => symptom.vm == cause.vm,
+            Scope::Fleet => true,
+        };
     let captures = link
         .when
         .iter()
@@ -329,7 +416,7 @@ mod tests {
             "metron-panic".to_string(),
             Rule {
                 links: vec![link("doppler-down", Scope::Fleet)],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         rules.insert(
@@ -337,6 +424,7 @@ mod tests {
             Rule {
                 links: vec![link("etcd-down", Scope::Vm)],
                 remediation: "restart".into(),
+                ..Rule::default()
             },
         );
         let findings = vec![
@@ -367,7 +455,7 @@ mod tests {
             f("f4", "etcd-down", Kind::Cause, "doppler/1", "doppler", None),
             f("f5", "lonely", Kind::Symptom, "a/0", "rep", None),
         ];
-        let c = correlate(&findings, &rules);
+        let c = correlate(&findings, &rules, &BTreeSet::new());
         assert_eq!(c.root_causes.len(), 1, "{:?}", c.root_causes);
         let rc = &c.root_causes[0];
         assert_eq!(rc.signature, "etcd-down");
@@ -384,14 +472,14 @@ mod tests {
             "sym".to_string(),
             Rule {
                 links: vec![link("mid", Scope::Vm), link("root", Scope::Vm)],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         rules.insert(
             "mid".to_string(),
             Rule {
                 links: vec![link("root", Scope::Vm)],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         let findings = vec![
@@ -399,7 +487,7 @@ mod tests {
             f("f2", "mid", Kind::Cause, "a/0", "x", None),
             f("f3", "root", Kind::Cause, "a/0", "x", None),
         ];
-        let c = correlate(&findings, &rules);
+        let c = correlate(&findings, &rules, &BTreeSet::new());
         assert_eq!(c.root_causes.len(), 1, "{:?}", c.root_causes);
         assert_eq!(c.root_causes[0].signature, "root");
         assert_eq!(c.root_causes[0].explains, vec!["f1", "f2"]);
@@ -412,21 +500,21 @@ mod tests {
             "a".to_string(),
             Rule {
                 links: vec![link("b", Scope::Vm)],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         rules.insert(
             "b".to_string(),
             Rule {
                 links: vec![link("a", Scope::Vm)],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         let findings = vec![
             f("f1", "a", Kind::Cause, "v/0", "x", None),
             f("f2", "b", Kind::Cause, "v/0", "x", None),
         ];
-        let c = correlate(&findings, &rules);
+        let c = correlate(&findings, &rules, &BTreeSet::new());
         assert!(!c.root_causes.is_empty());
     }
 
@@ -437,7 +525,7 @@ mod tests {
             "monit".to_string(),
             Rule {
                 links: vec![link(ANY, Scope::Job)],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         let findings = vec![
@@ -445,7 +533,7 @@ mod tests {
             f("f2", "nats-tls", Kind::Cause, "v/0", "nats", None),
             f("f3", "other", Kind::Cause, "v/0", "gorouter", None),
         ];
-        let c = correlate(&findings, &rules);
+        let c = correlate(&findings, &rules, &BTreeSet::new());
         let nats = c
             .root_causes
             .iter()
@@ -463,7 +551,7 @@ mod tests {
             "tls".to_string(),
             Rule {
                 links: vec![l],
-                remediation: String::new(),
+                ..Rule::default()
             },
         );
         let findings = vec![
@@ -500,11 +588,135 @@ mod tests {
                 Some("2020-01-01T05:00:00Z"),
             ),
         ];
-        let c = correlate(&findings, &rules);
+        let c = correlate(&findings, &rules, &BTreeSet::new());
         assert_eq!(c.unexplained, vec!["f1", "f3"]);
         // The causes explain nothing but are high severity: listed as standalone root causes.
         assert_eq!(c.root_causes.len(), 1);
         assert!(c.root_causes[0].explains.is_empty());
         assert!(c.latent.is_empty());
+    }
+
+    #[test]
+    fn a_cause_that_happened_is_a_root_cause_even_alone_and_only_risks_are_latent() {
+        let mut rules = BTreeMap::new();
+        rules.insert(
+            "expiring".to_string(),
+            Rule {
+                risk_below: Some(Severity::Critical),
+                ..Rule::default()
+            },
+        );
+        let mut oom = f("f1", "oom", Kind::Cause, "cell/0", "garden", None);
+        oom.severity = Severity::Medium;
+        let mut soon = f("f2", "expiring", Kind::Cause, "cell/0", "rep", None);
+        soon.severity = Severity::Medium;
+        let c = correlate(&[oom, soon], &rules, &BTreeSet::new());
+        let roots: Vec<&str> = c.root_causes.iter().map(|r| r.signature.as_str()).collect();
+        assert_eq!(roots, ["oom"], "an OOM kill happened: a candidate cause");
+        assert!(c.root_causes[0].cause_found);
+        assert_eq!(c.latent, ["f2"], "a certificate expiring soon is a risk");
+    }
+
+    #[test]
+    fn a_symptom_pasted_from_a_cli_is_explained_by_a_cause_on_a_vm() {
+        let mut rules = BTreeMap::new();
+        rules.insert(
+            "staging-failed".to_string(),
+            Rule {
+                links: vec![link("disk-full", Scope::Vm)],
+                ..Rule::default()
+            },
+        );
+        let findings = vec![
+            f("f1", "staging-failed", Kind::Symptom, "stdin", "x", None),
+            f("f2", "disk-full", Kind::Cause, "cell/0", "garden", None),
+        ];
+        let placed = correlate(&findings, &rules, &BTreeSet::new());
+        assert_eq!(
+            placed.unexplained,
+            ["f1"],
+            "a VM-scoped link needs the same VM"
+        );
+        let unplaced = BTreeSet::from(["stdin".to_string()]);
+        let c = correlate(&findings, &rules, &unplaced);
+        assert!(c.unexplained.is_empty(), "{c:?}");
+        assert_eq!(c.root_causes[0].signature, "disk-full");
+        assert_eq!(c.root_causes[0].explains, ["f1"]);
+    }
+
+    #[test]
+    fn a_chain_topped_by_a_symptom_is_cause_not_found_and_ranks_below_real_causes() {
+        let mut rules = BTreeMap::new();
+        rules.insert(
+            "metron-no-dopplers".to_string(),
+            Rule {
+                links: vec![link("doppler-etcd-unreachable", Scope::Fleet)],
+                ..Rule::default()
+            },
+        );
+        rules.insert(
+            "doppler-etcd-unreachable".to_string(),
+            Rule {
+                title: "doppler cannot reach etcd".into(),
+                job: Some("doppler".into()),
+                ..Rule::default()
+            },
+        );
+        rules.insert(
+            "monit".to_string(),
+            Rule {
+                links: vec![link("metron-no-dopplers", Scope::Job)],
+                ..Rule::default()
+            },
+        );
+        let findings = vec![
+            f(
+                "f1",
+                "metron-no-dopplers",
+                Kind::Symptom,
+                "api/0",
+                "metron_agent",
+                None,
+            ),
+            f("f2", "monit", Kind::Symptom, "api/0", "metron_agent", None),
+            f(
+                "f3",
+                "metron-no-dopplers",
+                Kind::Symptom,
+                "doppler_z2/0",
+                "metron_agent",
+                None,
+            ),
+            f(
+                "f4",
+                "monit",
+                Kind::Symptom,
+                "doppler_z2/0",
+                "metron_agent",
+                None,
+            ),
+            f("f5", "oom", Kind::Cause, "cell/0", "garden", None),
+        ];
+        let c = correlate(&findings, &rules, &BTreeSet::new());
+        let order: Vec<(&str, bool)> = c
+            .root_causes
+            .iter()
+            .map(|r| (r.signature.as_str(), r.cause_found))
+            .collect();
+        assert_eq!(
+            order,
+            [("oom", true), ("metron-no-dopplers", false)],
+            "the real cause first, though it explains less"
+        );
+        let lead = c.root_causes[1].look_at.as_ref().expect("where to look");
+        assert_eq!(lead.candidates[0].signature, "doppler-etcd-unreachable");
+        assert_eq!(lead.candidates[0].title, "doppler cannot reach etcd");
+        assert_eq!(lead.jobs, ["doppler"]);
+        assert_eq!(
+            lead.vms,
+            ["doppler_z2/0"],
+            "the VM whose group names the job"
+        );
+        assert!(c.root_causes[0].look_at.is_none());
     }
 }

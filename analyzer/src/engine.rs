@@ -5,7 +5,7 @@
 
 use crate::checks::{self, Source, VmChecks, VmClock};
 use crate::correlate::{self, Link, Rule, Scope};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use crate::matcher::Matcher;
 use crate::report::model::{Bundle, Certificate, Coverage, Report, SkippedEntry, SCHEMA};
@@ -13,7 +13,7 @@ use crate::signature::{LinkScope, Signature};
 use crate::timestamp::YearHint;
 use jiff::Timestamp;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
@@ -289,6 +289,11 @@ fn build_report(
         errors,
         ..Coverage::default()
     };
+    let loose_vms: Vec<String> = vms
+        .iter()
+        .filter(|v| v.info.is_loose)
+        .map(|v| v.info.identity.name.clone())
+        .collect();
     for vm in vms {
         let newest = vm
             .findings
@@ -354,7 +359,8 @@ fn build_report(
     certificates.sort_by(|a, b| {
         (a.not_after, &a.vm, &a.path, a.index).cmp(&(b.not_after, &b.vm, &b.path, b.index))
     });
-    let corr = correlate::correlate(&findings, &rules(sigs));
+    let unplaced: BTreeSet<String> = loose_vms.into_iter().collect();
+    let corr = correlate::correlate(&findings, &rules(sigs), &unplaced);
     let now = opts
         .at
         .or_else(|| bundles.iter().filter_map(|b| b.collected_at).max())
@@ -463,6 +469,9 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
                 Rule {
                     links,
                     remediation: s.report.remediation.clone(),
+                    title: s.title.clone(),
+                    job: s.component.rsplit('/').next().map(str::to_string),
+                    risk_below: None,
                 },
             )
         })
@@ -482,9 +491,23 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
         rules.entry(id.to_string()).or_insert(Rule {
             links,
             remediation: remediation.to_string(),
+            title: id.replace('-', " "),
+            job: None,
+            risk_below: check_risk_below(id),
         });
     }
     rules
+}
+
+/// Which structured checks report risks that have not happened yet, and below which
+/// severity: a certificate expiring soon or an unknown issuer never broke anything by
+/// itself; a disk at the warning level (medium) is nearly full, at the high level full.
+fn check_risk_below(id: &str) -> Option<Severity> {
+    match id {
+        "cert-expiring-soon" | "cert-unknown-issuer" => Some(Severity::Critical),
+        "disk-full" | "inodes-exhausted" | "agent-vitals-disk" => Some(Severity::High),
+        _ => None,
+    }
 }
 
 /// What to do about each structured check's finding (signatures carry their own).

@@ -2,7 +2,7 @@
 //! ("metron_agent panicked on 38 of 40 VMs"), not 38.
 
 use crate::finding::{Finding, Severity};
-use crate::report::model::Report;
+use crate::report::model::{Report, RootCause};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Findings of one signature across VMs.
@@ -77,4 +77,38 @@ pub fn location(f: &Finding) -> String {
         Some(l) => format!("{} {}:{}", f.vm, f.path, l),
         None => format!("{} {}", f.vm, f.path),
     }
+}
+
+/// The "where to look" lines of a root cause whose cause was not found, as plain text
+/// (each format escapes them): the candidate causes, the jobs and the VMs to read.
+pub fn lead_lines(rc: &RootCause) -> Vec<String> {
+    let Some(lead) = &rc.look_at else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for c in &lead.candidates {
+        let title = if c.title.is_empty() {
+            &c.signature
+        } else {
+            &c.title
+        };
+        let why = if c.why.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.why)
+        };
+        out.push(format!("not seen: {title} [{}]{why}", c.signature));
+    }
+    if !lead.jobs.is_empty() {
+        let vms = if lead.vms.is_empty() {
+            "no VM of those jobs was analyzed".to_string()
+        } else {
+            format!("on {}", vm_list(lead.vms.iter().map(String::as_str), 8))
+        };
+        out.push(format!(
+            "read the logs of job(s) {}: {vms}",
+            lead.jobs.join(", ")
+        ));
+    }
+    out
 }

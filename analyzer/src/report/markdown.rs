@@ -1,7 +1,7 @@
 //! `--format markdown`: for a ticket (GitHub, GitLab, Jira's markdown). Root causes first,
 //! evidence in code blocks, the long lists in collapsible `<details>`.
 
-use super::group::{by_signature, location, size, vm_list};
+use super::group::{by_signature, lead_lines, location, size, vm_list};
 use super::model::Report;
 use std::io::{self, Write};
 
@@ -28,6 +28,15 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape(&rc.title),
             rc.severity.as_str()
         )?;
+        if !rc.cause_found {
+            writeln!(
+                out,
+                "- **Cause not found**: nothing the library knows explains this symptom"
+            )?;
+            for l in lead_lines(rc) {
+                writeln!(out, "- **Look at**: {}", escape(&l))?;
+            }
+        }
         writeln!(out, "- **What**: {}", escape(&rc.summary))?;
         writeln!(
             out,

@@ -63,11 +63,13 @@ pub struct Bundle {
     pub problems: Vec<String>,
 }
 
-/// A cause that explains symptoms (or a standalone cause worth acting on), grouped across
-/// VMs: the same signature on many VMs is one root cause.
+/// A cause that explains symptoms (or a cause that happened and is worth acting on), grouped
+/// across VMs: the same signature on many VMs is one root cause. The ranking policy is
+/// documented on [`crate::correlate`].
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RootCause {
-    /// 1-based, by symptoms explained, VMs affected, severity, first seen.
+    /// 1-based: causes found first, then by symptoms explained, VMs affected, severity,
+    /// first seen.
     pub rank: u32,
     pub signature: String,
     pub category: String,
@@ -86,6 +88,36 @@ pub struct RootCause {
     pub why: Vec<String>,
     pub summary: String,
     pub remediation: String,
+    /// `false` when the chain's top is itself a symptom: something the library does not
+    /// know explains it ("cause not found"). Such entries rank below every chain that ends
+    /// in a real cause, and carry [`RootCause::look_at`]. Absent in older reports: `true`.
+    #[serde(default = "yes")]
+    pub cause_found: bool,
+    /// Where to look when the cause was not found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look_at: Option<Lead>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Where to look for a cause the library did not find: the candidate causes the symptom's
+/// signature names (none of which was seen), the jobs that would log them, and the VMs
+/// that run those jobs (from their findings or their instance group's name).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Lead {
+    pub candidates: Vec<Candidate>,
+    pub jobs: Vec<String>,
+    pub vms: Vec<String>,
+}
+
+/// A cause a symptom's signature names as a candidate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Candidate {
+    pub signature: String,
+    pub title: String,
+    pub why: String,
 }
 
 /// One piece of evidence: a finding's location and line.

@@ -2,7 +2,7 @@
 //! latent risks, certificates and coverage. Colour only when asked (a terminal without
 //! `NO_COLOR`).
 
-use super::group::{by_signature, location, size, vm_list};
+use super::group::{by_signature, lead_lines, location, size, vm_list};
 use super::model::Report;
 use crate::finding::Severity;
 use std::io::{self, Write};
@@ -53,14 +53,23 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "  none found")?;
     }
     for rc in &r.root_causes {
+        let not_found = if rc.cause_found {
+            ""
+        } else {
+            "CAUSE NOT FOUND for: "
+        };
         writeln!(
             out,
-            "{:>3}. {} {}  {}",
+            "{:>3}. {} {}{}  {}",
             rc.rank,
             p.sev(rc.severity),
+            not_found,
             p.bold(&rc.title),
             p.dim(&format!("({}, {})", rc.signature, rc.category))
         )?;
+        for l in lead_lines(rc) {
+            writeln!(out, "     look at: {l}")?;
+        }
         writeln!(out, "     {}", rc.summary)?;
         let first = rc
             .first_seen

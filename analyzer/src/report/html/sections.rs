@@ -4,7 +4,7 @@
 use super::{badge, clip, duration, esc, ms_between, time_el, Ctx, Out, Role};
 use super::{MAX_EVIDENCE, MAX_VMS_INLINE};
 use crate::finding::{Finding, Kind};
-use crate::report::group::{by_signature, size, Group};
+use crate::report::group::{by_signature, lead_lines, size, Group};
 use std::fmt::Write as _;
 
 /// Skipped entries listed in the coverage section.
@@ -41,6 +41,13 @@ pub(super) fn root_causes(c: &Ctx, h: &mut String) -> Out {
             vm_links(c, rc.vms.iter().map(String::as_str)),
             rc.first_seen.map_or("no timestamp in the evidence".to_string(), time_el),
         )?;
+        if !rc.cause_found {
+            h.push_str("<dt>Cause not found</dt><dd>Nothing the library knows explains this symptom. Look at:<ul>\n");
+            for l in lead_lines(rc) {
+                writeln!(h, "<li>{}</li>", esc(&l))?;
+            }
+            h.push_str("</ul></dd>\n");
+        }
         if !rc.explains.is_empty() {
             writeln!(
                 h,

@@ -142,6 +142,8 @@ fn hostile_report() -> Report {
             why: vec![hostile("why")],
             summary: hostile("rcsummary"),
             remediation: hostile("remediation"),
+            cause_found: true,
+            look_at: None,
         }],
         unexplained: vec!["f3".into()],
         latent: vec!["f4".into()],
