@@ -11,6 +11,7 @@ use crate::matcher::Matcher;
 use crate::report::model::{Bundle, Certificate, Coverage, Report, SkippedEntry, SCHEMA};
 use crate::signature::{LinkScope, Signature};
 use crate::timestamp::YearHint;
+use crate::unrecognised::Miner;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +47,8 @@ struct VmState {
     findings: Vec<Finding>,
     checks: VmChecks,
     problems: Vec<String>,
+    /// Error-level lines no signature explained, as templates.
+    unrecognised: Miner,
 }
 
 /// Collects what the reader delivers; shared across reading threads.
@@ -67,6 +70,7 @@ impl Collector<'_> {
                 findings: Vec::new(),
                 checks: VmChecks::new(&vm.identity.name),
                 problems: Vec::new(),
+                unrecognised: Miner::new(),
             }))
         }))
     }
@@ -294,7 +298,9 @@ fn build_report(
         .filter(|v| v.info.is_loose)
         .map(|v| v.info.identity.name.clone())
         .collect();
+    let mut unrecognised = Miner::new();
     for vm in vms {
+        unrecognised.merge(vm.unrecognised);
         let newest = vm
             .findings
             .iter()
@@ -359,6 +365,7 @@ fn build_report(
     certificates.sort_by(|a, b| {
         (a.not_after, &a.vm, &a.path, a.index).cmp(&(b.not_after, &b.vm, &b.path, b.index))
     });
+    let unrecognised = unrecognised.finish();
     let unplaced: BTreeSet<String> = loose_vms.into_iter().collect();
     let corr = correlate::correlate(&findings, &rules(sigs), &unplaced);
     let now = opts
@@ -380,6 +387,7 @@ fn build_report(
         unexplained: corr.unexplained,
         latent: corr.latent,
         certificates,
+        unrecognised,
         coverage,
     }
 }

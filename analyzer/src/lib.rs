@@ -19,3 +19,4 @@ pub mod report;
 pub mod signature;
 pub mod taxonomy;
 pub mod timestamp;
+pub mod unrecognised;

@@ -76,9 +76,16 @@ fn page(r: &Report, h: &mut String, nonce: &str) -> Out {
     header(&ctx, h)?;
     h.push_str("<main>\n");
     clock_note(&ctx, h)?;
+    if r.root_causes.is_empty() {
+        // Nothing the library knows explains this: what it does not know comes first.
+        sections::unrecognised(&ctx, h)?;
+    }
     sections::root_causes(&ctx, h)?;
     sections::unexplained(&ctx, h)?;
     sections::latent(&ctx, h)?;
+    if !r.root_causes.is_empty() {
+        sections::unrecognised(&ctx, h)?;
+    }
     timeline::render(&ctx, h)?;
     certs::render(&ctx, h)?;
     sections::vms(&ctx, h)?;
@@ -198,7 +205,7 @@ fn header(c: &Ctx, h: &mut String) -> Out {
         .iter()
         .filter(|b| b.complete == Some(false) || !b.problems.is_empty())
         .count();
-    let stats: [(&str, String, bool); 10] = [
+    let stats: [(&str, String, bool); 11] = [
         ("VMs", c.vms.len().to_string(), false),
         ("files", r.coverage.files.to_string(), false),
         ("bytes", size(r.coverage.bytes), false),
@@ -214,6 +221,11 @@ fn header(c: &Ctx, h: &mut String) -> Out {
             !r.unexplained.is_empty(),
         ),
         ("latent", r.latent.len().to_string(), false),
+        (
+            "unrecognised",
+            r.unrecognised.len().to_string(),
+            r.root_causes.is_empty() && !r.unrecognised.is_empty(),
+        ),
         (
             "certs expired",
             format!("{expired} of {}", r.certificates.len()),
@@ -237,7 +249,7 @@ fn header(c: &Ctx, h: &mut String) -> Out {
     }
     h.push_str(
         "</div>\n</header>\n<nav class=\"toc\"><a href=\"#root-causes\">Root causes</a>\
-        <a href=\"#unexplained\">Unexplained</a><a href=\"#latent\">Latent risks</a>\
+        <a href=\"#unexplained\">Unexplained</a><a href=\"#latent\">Latent risks</a><a href=\"#unrecognised\">Unrecognised</a>\
         <a href=\"#timeline\">Timeline</a><a href=\"#certificates\">Certificates</a>\
         <a href=\"#vms\">VMs</a><a href=\"#coverage\">Coverage</a></nav>\n",
     );

@@ -20,6 +20,9 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         size(r.coverage.bytes),
         r.generated_by
     )?;
+    if r.root_causes.is_empty() {
+        unrecognised(r, out)?;
+    }
     for rc in &r.root_causes {
         writeln!(
             out,
@@ -72,6 +75,9 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "{}", fence_safe(&e.excerpt))?;
         }
         writeln!(out, "```\n")?;
+    }
+    if !r.root_causes.is_empty() {
+        unrecognised(r, out)?;
     }
     let unexplained = by_signature(r, &r.unexplained);
     if !unexplained.is_empty() {
@@ -202,4 +208,28 @@ fn library_text(s: &str) -> String {
 /// A code block cannot be closed from inside.
 fn fence_safe(s: &str) -> String {
     s.replace("```", "`\u{200b}``")
+}
+
+/// Errors no signature knows, as templates, in a table (most VMs first).
+fn unrecognised(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if r.unrecognised.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "### Unrecognised errors ({} template(s) no signature knows)\n",
+        r.unrecognised.len()
+    )?;
+    writeln!(out, "| VMs | lines | template |\n|---:|---:|---|")?;
+    for u in r.unrecognised.iter().take(20) {
+        writeln!(
+            out,
+            "| {} | {} | `{}` |",
+            u.vms.len(),
+            u.count,
+            u.template.replace('`', "'").replace('|', "\\|")
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
 }

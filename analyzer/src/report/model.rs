@@ -17,10 +17,14 @@
 //!   "unexplained":  [ "f3", ... ],           // symptom finding ids no cause explains
 //!   "latent":       [ "f7", ... ],           // causes that explain nothing yet (expiring certs, full-ish disks)
 //!   "certificates": [ Certificate ],
+//!   "unrecognised": [ Unrecognised ],        // errors no signature knows, as templates:
+//!                                            // { "template", "level", "count", "vms",
+//!                                            //   "example", "example_at" }
 //!   "coverage":     Coverage }
 //! ```
 
 use crate::finding::{Finding, Severity};
+pub use crate::unrecognised::Unrecognised;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +46,10 @@ pub struct Report {
     /// Ids of cause findings that explain no symptom yet (latent risks).
     pub latent: Vec<String>,
     pub certificates: Vec<Certificate>,
+    /// Error- and fatal-level lines no signature explains, clustered into templates, most
+    /// VMs first (see [`crate::unrecognised`]): what the library does not know yet.
+    #[serde(default)]
+    pub unrecognised: Vec<Unrecognised>,
     pub coverage: Coverage,
 }
 

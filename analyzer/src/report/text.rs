@@ -48,6 +48,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         now
     )?;
 
+    if r.root_causes.is_empty() {
+        // Nothing the library knows explains this: what it does not know comes first.
+        unrecognised(r, out, &p)?;
+    }
     writeln!(out, "\n{}", p.bold("ROOT CAUSES"))?;
     if r.root_causes.is_empty() {
         writeln!(out, "  none found")?;
@@ -158,6 +162,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         }
     }
 
+    if !r.root_causes.is_empty() {
+        unrecognised(r, out, &p)?;
+    }
+
     if !r.certificates.is_empty() {
         let expired = r
             .certificates
@@ -209,6 +217,51 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
         writeln!(out, "  error: {e}")?;
     }
     Ok(())
+}
+
+/// Errors no signature knows, as templates, most VMs first.
+fn unrecognised(r: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
+    if r.unrecognised.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{} {} template(s) of error lines no signature knows",
+        p.bold("UNRECOGNISED ERRORS"),
+        r.unrecognised.len()
+    )?;
+    for u in r.unrecognised.iter().take(10) {
+        writeln!(
+            out,
+            "  [{}] x{} on {} VM(s): {}",
+            level_name(u.level),
+            u.count,
+            u.vms.len(),
+            vm_list(u.vms.iter().map(String::as_str), 4)
+        )?;
+        writeln!(out, "     {}", shorten(&u.template, 160))?;
+        writeln!(
+            out,
+            "     e.g. {}  {}",
+            u.example_at,
+            p.dim(&shorten(&u.example, 160))
+        )?;
+    }
+    if r.unrecognised.len() > 10 {
+        writeln!(
+            out,
+            "  ... {} more (--format json lists them all)",
+            r.unrecognised.len() - 10
+        )?;
+    }
+    Ok(())
+}
+
+fn level_name(l: crate::unrecognised::Level) -> &'static str {
+    match l {
+        crate::unrecognised::Level::Error => "error",
+        crate::unrecognised::Level::Fatal => "fatal",
+    }
 }
 
 /// One line, at most `max` characters.

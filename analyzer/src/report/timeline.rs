@@ -443,6 +443,7 @@ mod tests {
             unexplained: Vec::new(),
             latent: Vec::new(),
             certificates: Vec::new(),
+            unrecognised: Vec::new(),
         }
     }
 

@@ -188,6 +188,49 @@ pub(super) fn latent(c: &Ctx, h: &mut String) -> Out {
     Ok(())
 }
 
+/// Error lines no signature knows, as templates (most VMs first), capped.
+pub(super) fn unrecognised(c: &Ctx, h: &mut String) -> Out {
+    let u = &c.r.unrecognised;
+    writeln!(
+        h,
+        "<section id=\"unrecognised\">\n<h2>Unrecognised errors <span class=\"count\">({} template(s))</span></h2>\n\
+         <p class=\"muted\">Error and fatal lines no signature knows, clustered into templates \
+         (<code>&lt;*&gt;</code> marks a variable part): what the library does not know yet.</p>",
+        u.len()
+    )?;
+    if u.is_empty() {
+        h.push_str("<p class=\"none\">Every error line was recognised.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table>\n<thead><tr><th>level</th><th>template</th><th>VMs</th><th class=\"num\">lines</th><th>example</th></tr></thead>\n<tbody>\n");
+    for t in u.iter().take(MAX_UNRECOGNISED) {
+        writeln!(
+            h,
+            "<tr><td>{:?}</td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+             <td><div class=\"where\">{}</div><pre>{}</pre></td></tr>",
+            t.level,
+            esc(&t.template),
+            vm_links(c, t.vms.iter().map(String::as_str)),
+            t.count,
+            esc(&t.example_at),
+            esc(&t.example)
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if u.len() > MAX_UNRECOGNISED {
+        writeln!(
+            h,
+            "<p class=\"muted\">{} more template(s) in the JSON report.</p>",
+            u.len() - MAX_UNRECOGNISED
+        )?;
+    }
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// Templates shown on the page.
+const MAX_UNRECOGNISED: usize = 50;
+
 /// Findings grouped by signature across VMs, with the first one as the example.
 fn groups_table(c: &Ctx, groups: &[Group], none: &str, summary: bool, h: &mut String) -> Out {
     if groups.is_empty() {

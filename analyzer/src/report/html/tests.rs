@@ -5,8 +5,9 @@
 use super::render;
 use crate::finding::{Finding, Kind, Severity};
 use crate::report::model::{
-    Bundle, Certificate, Coverage, Evidence, Report, RootCause, SkippedEntry,
+    Bundle, Certificate, Coverage, Evidence, Report, RootCause, SkippedEntry, Unrecognised,
 };
+use crate::unrecognised::Level;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 
@@ -149,6 +150,14 @@ fn hostile_report() -> Report {
         latent: vec!["f4".into()],
         findings,
         certificates: vec![cert(&vm_a, -30, "expired"), cert(&vm_b, 400, "valid")],
+        unrecognised: vec![Unrecognised {
+            template: hostile("template"),
+            level: Level::Error,
+            count: 3,
+            vms: vec![vm_a.clone()],
+            example: hostile("example"),
+            example_at: hostile("exampleat"),
+        }],
         coverage: Coverage {
             inputs: 3,
             vms: 3,
@@ -293,6 +302,9 @@ fn hostile_strings_render_as_text_everywhere() {
         "capval",
         "rctitle",
         "rcsummary",
+        "template",
+        "example",
+        "exampleat",
         "why",
         "remediation",
         "subject",
@@ -404,6 +416,7 @@ fn an_empty_report_renders() {
         unexplained: vec![],
         latent: vec![],
         certificates: vec![],
+        unrecognised: vec![],
         coverage: Coverage::default(),
     };
     let page = html(&r);
