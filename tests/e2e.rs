@@ -349,3 +349,65 @@ fn a_one_gib_line_is_scanned_in_pieces_in_bounded_memory() {
         assert!(kib < 256 * 1024, "peak RSS {kib} KiB");
     }
 }
+
+/// Absence is evidence (seed 003): the agent on a cell was stopped three hours before the
+/// bundle was taken while rep and garden kept logging; the director sees `unresponsive
+/// agent`. On a whole collected bundle, the silence check names the agent, and the VM's
+/// busy logs raise nothing else.
+#[test]
+fn an_agent_that_stopped_logging_while_the_jobs_went_on_is_a_root_cause() {
+    use std::time::{Duration, SystemTime};
+    use testkit::lines::{agent_heartbeat, lager, LagerLevel};
+    let id = "c0ffee00-0000-4000-8000-00000000a9e7";
+    let mut vm = testkit::FakeVm::new("cf", "diego_cell", id, "z1");
+    let now = SystemTime::now();
+    let ago = |mins: u64| now - Duration::from_secs(mins * 60);
+    // The agent's heartbeats every 30 s until 3 hours ago (illustrative lines in the shape
+    // of bosh-agent's, built by testkit).
+    let agent: Vec<String> = (0..240)
+        .flat_map(|i| {
+            agent_heartbeat(
+                ago(300) + Duration::from_secs(30 * i),
+                "cf",
+                "diego_cell",
+                0,
+                id,
+                "running",
+            )
+        })
+        .collect();
+    vm.agent_log(&agent);
+    // rep and garden log every minute until a minute ago (illustrative lager lines).
+    for (job, source) in [("rep", "rep"), ("garden", "guardian")] {
+        let lines: Vec<String> = (0..300)
+            .map(|i| {
+                lager(
+                    ago(300) + Duration::from_secs(60 * i),
+                    source,
+                    &format!("{source}.periodic-metrics.emitting"),
+                    LagerLevel::Info,
+                    "{}",
+                )
+            })
+            .collect();
+        vm.job(job).log(&format!("{job}.stdout.log"), &lines);
+    }
+    let out = tempfile::tempdir().unwrap();
+    let bundle = collect(vm.root(), out.path());
+    let (code, r, err) = analyze(&[bundle.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let sigs = signatures(&r);
+    assert_eq!(sigs, ["agent-silent"], "only the agent silence: {r:#}");
+    let rc = &r["root_causes"][0];
+    assert_eq!(rc["signature"], "agent-silent");
+    assert_eq!(rc["category"], "agent_unresponsive");
+    let f = &r["findings"][0];
+    assert_eq!(f["path"], "var/vcap/bosh/log/current");
+    assert!(
+        f["captures"]["silent_for"]
+            .as_str()
+            .unwrap()
+            .starts_with("2h 5"),
+        "{f}"
+    );
+}

@@ -108,7 +108,7 @@ impl Sink for Collector<'_> {
                 .collected_at
                 .or_else(|| entry.mtime.and_then(|s| Timestamp::from_second(s).ok())),
         };
-        let mut counted = Counting { inner: data, n: 0 };
+        let mut counted = Counting::new(data);
         if entry.path == "manifest.json" {
             return self.manifest(&state, &mut counted);
         }
@@ -140,10 +140,14 @@ impl Sink for Collector<'_> {
         };
         let findings =
             crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
+        let activity = (!vm.is_loose).then(|| counted.activity(hint));
         let mut s = lock(&state);
         s.files += 1;
         s.bytes += counted.n;
         s.findings.extend(findings);
+        if let Some(a) = activity {
+            s.checks.activity(&entry.path, a);
+        }
         err.map_or(Ok(()), Err)
     }
 
@@ -197,15 +201,61 @@ impl<R: Read> Read for LineTee<'_, R> {
     }
 }
 
+/// Counts what goes through and keeps the last [`TAIL`] bytes and the number of lines: when
+/// a log ends is a fact of the silence checks, and it is read here without a second pass.
 struct Counting<R> {
     inner: R,
     n: u64,
+    lines: u64,
+    tail: Vec<u8>,
+}
+
+/// Bytes kept of a file's end to find its last timestamped line.
+const TAIL: usize = 8 << 10;
+/// Lines looked at, from the end, for a timestamp.
+const TAIL_LINES: usize = 64;
+
+impl<R> Counting<R> {
+    fn new(inner: R) -> Self {
+        Counting {
+            inner,
+            n: 0,
+            lines: 0,
+            tail: Vec::new(),
+        }
+    }
+
+    /// When the file ends (its last timestamped line among the last few) and its lines.
+    fn activity(&self, hint: YearHint) -> checks::Activity {
+        let last = self
+            .tail
+            .split(|&b| b == b'\n')
+            .rev()
+            .filter(|l| !l.is_empty())
+            .take(TAIL_LINES)
+            .find_map(|l| crate::timestamp::parse_line(l, hint));
+        checks::Activity {
+            last,
+            lines: self.lines,
+        }
+    }
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        let got = &buf[..n];
         self.n += n as u64;
+        self.lines += memchr::memchr_iter(b'\n', got).count() as u64;
+        if n >= TAIL {
+            self.tail.clear();
+            self.tail.extend_from_slice(&got[n - TAIL..]);
+        } else {
+            self.tail.extend_from_slice(got);
+            if self.tail.len() > 2 * TAIL {
+                self.tail.drain(..self.tail.len() - TAIL);
+            }
+        }
         Ok(n)
     }
 }
@@ -531,5 +581,8 @@ const CHECK_REMEDIATION: &[(&str, &str)] = &[
     ("memory-pressure", "The VM is out of memory: look at `ps` for the biggest process, and scale the instance group's VM type up."),
     ("oom-kill", "The kernel killed a process for memory: raise the VM type's memory or the container's limit; check the killed process for a leak."),
     ("clock-skew", "Fix time sync on the VM (`chronyc sources`, BOSH `ntp` settings); TLS and tokens fail when clocks disagree."),
+    ("agent-silent", "The agent stopped logging while the jobs went on: on the VM `sv status agent` (or `systemctl status bosh-agent`), `sv restart agent`; if the VM cannot be reached, `bosh cck` recreates it. Seed 003: a VM stopped for investigation shows as `unresponsive agent`."),
+    ("job-log-silent", "The job's process may hang or be gone: `monit summary` on the VM, read the end of the job's log and its stderr, `monit restart <process>`; look for what happened on the VM at the time the log ends."),
+    ("restarted-process-silent", "monit restarted the process and it never came back to life: `monit summary`, the job's `*.stderr.log` and ctl logs (it may fail before its logger starts), `monit restart <process>`; a `bpm` job: `bpm logs <job>`."),
     ("agent-vitals-disk", "The agent reports a nearly full disk: free space or grow the disk, as for disk-full."),
 ];

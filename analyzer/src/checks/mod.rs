@@ -9,6 +9,7 @@
 //! | [`vitals`] | bosh-agent heartbeats in `var/vcap/bosh/log/current*` | `agent-vitals-disk`, `memory-pressure` |
 //! | [`memory`] | kernel OOM lines in `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*` | `oom-kill` |
 //! | [`clock`] | collection times across VMs (no file) | `clock-skew` |
+//! | [`silence`] | when each log of the VM ends (given by the engine, [`VmChecks::activity`]) and monit's restarts | `agent-silent`, `job-log-silent`, `restarted-process-silent` |
 //!
 //! How the engine drives them, per VM: [`wants`] says (by path, cheaply) whether a file
 //! matters; [`VmChecks::feed`] takes the file as a stream (line sources are read line by
@@ -27,10 +28,12 @@ pub mod clock;
 pub mod disk;
 pub mod memory;
 pub mod monit;
+pub mod silence;
 pub mod vitals;
 
 pub use crate::signature::check_ids::CHECK_IDS;
 pub use clock::{skew, VmClock};
+pub use silence::Activity;
 
 use crate::finding::{Finding, Kind, Severity};
 use crate::report::model::Certificate;
@@ -265,6 +268,7 @@ pub struct VmChecks {
     disk: Vec<Finding>,
     vitals: vitals::Heartbeats,
     oom: memory::OomKills,
+    silence: silence::Silence,
     /// Whole-file sources given by [`VmChecks::feed_line`], gathered until `finish`.
     pending: BTreeMap<String, Vec<u8>>,
     /// Line numbers reached per path by [`VmChecks::feed_line`].
@@ -281,6 +285,7 @@ impl VmChecks {
             disk: Vec::new(),
             vitals: vitals::Heartbeats::default(),
             oom: memory::OomKills::default(),
+            silence: silence::Silence::default(),
             pending: BTreeMap::new(),
             line_numbers: HashMap::new(),
         }
@@ -305,6 +310,13 @@ impl VmChecks {
         let bytes = read_capped(data, WHOLE_FILE_CAP)?;
         self.whole(source, path, &bytes);
         Ok(())
+    }
+
+    /// When the log at `path` ends and how many lines it had, as the engine saw it while
+    /// streaming the file: the facts of the [`silence`] checks. Paths that are not job or
+    /// agent logs are ignored.
+    pub fn activity(&mut self, path: &str, activity: Activity) {
+        self.silence.file(normalize(path), activity);
     }
 
     /// One line of the file at `path`, for engines that already split files into lines
@@ -382,6 +394,8 @@ impl VmChecks {
         findings.append(&mut self.disk);
         findings.extend(self.vitals.findings(vm));
         findings.extend(self.oom.findings(vm, now));
+        let restarts = self.monit.last_restarts(now);
+        findings.extend(self.silence.findings(vm, &restarts));
         findings
             .sort_by(|a, b| (&a.path, a.line, &a.signature).cmp(&(&b.path, b.line, &b.signature)));
         (findings, inventory)

@@ -342,6 +342,36 @@ impl Monit {
         self.restarts.entry(key).or_default()
     }
 
+    /// The last restart monit logged for each process (`trying to restart`), with its
+    /// time read against `now` (monit's lines carry no year).
+    pub(crate) fn last_restarts(&self, now: Option<Timestamp>) -> Vec<super::silence::Restart> {
+        let hint = crate::timestamp::YearHint { now };
+        let mut out: BTreeMap<String, super::silence::Restart> = BTreeMap::new();
+        for ((process, path), r) in &self.restarts {
+            let Some((line, text)) = r.last.as_ref().or(r.first.as_ref()) else {
+                continue;
+            };
+            let Some(at) = crate::timestamp::parse_line(text, hint) else {
+                continue;
+            };
+            let newer = out.get(process).is_none_or(|o| o.at < at);
+            if newer {
+                out.insert(
+                    process.clone(),
+                    super::silence::Restart {
+                        process: process.clone(),
+                        job: self.job(process),
+                        path: path.clone(),
+                        line: *line,
+                        at,
+                        excerpt: excerpt(text),
+                    },
+                );
+            }
+        }
+        out.into_values().collect()
+    }
+
     fn job(&self, process: &str) -> String {
         self.jobs
             .get(process)

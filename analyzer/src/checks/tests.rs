@@ -58,6 +58,7 @@ fn check_ids_are_the_signature_librarys_list() {
         vitals::IDS,
         memory::IDS,
         clock::IDS,
+        silence::IDS,
     ]
     .concat()
     .into_iter()
@@ -77,6 +78,9 @@ fn check_ids_are_the_signature_librarys_list() {
         vitals::MEMORY,
         memory::OOM_KILL,
         clock::CLOCK_SKEW,
+        silence::AGENT_SILENT,
+        silence::JOB_SILENT,
+        silence::RESTARTED_SILENT,
     ] {
         assert!(crate::taxonomy::is_category(meta.category), "{}", meta.id);
         assert!(listed.contains(meta.id), "{}", meta.id);

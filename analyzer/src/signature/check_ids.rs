@@ -16,4 +16,7 @@ pub const CHECK_IDS: &[&str] = &[
     "oom-kill",
     "clock-skew",
     "agent-vitals-disk",
+    "agent-silent",
+    "job-log-silent",
+    "restarted-process-silent",
 ];
