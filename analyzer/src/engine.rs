@@ -233,9 +233,10 @@ impl<R> Counting<R> {
             .rev()
             .filter(|l| !l.is_empty())
             .take(TAIL_LINES)
-            .find_map(|l| crate::timestamp::parse_line(l, hint));
+            .find_map(|l| crate::timestamp::parse_line(l, hint).map(|t| (t, l)));
         checks::Activity {
-            last,
+            last: last.map(|(t, _)| t),
+            last_line: last.map_or(String::new(), |(_, l)| checks::excerpt(l)),
             lines: self.lines,
         }
     }

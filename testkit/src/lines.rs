@@ -306,7 +306,8 @@ impl Kind {
         }
     }
 
-    fn mean_gap_ms(self) -> u64 {
+    /// The mean time between two events of this kind (an event may write several lines).
+    pub fn mean_gap_ms(self) -> u64 {
         match self {
             Kind::Rep | Kind::Garden | Kind::GorouterAccess => 200,
             Kind::RouteEmitter => 1_000,

@@ -181,7 +181,7 @@ pub(crate) fn captures<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<S
 
 /// The line as text (lossy UTF-8), without its line ending, cut to about [`EXCERPT_MAX`]
 /// bytes with `…` where it was cut.
-pub(crate) fn excerpt(line: &[u8]) -> String {
+pub fn excerpt(line: &[u8]) -> String {
     let line = trim_eol(line);
     if line.len() <= EXCERPT_MAX {
         return String::from_utf8_lossy(line).into_owned();

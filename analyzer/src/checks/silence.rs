@@ -54,10 +54,12 @@ pub(crate) const RESTARTED_SILENT: Meta = Meta {
 pub const IDS: &[&str] = &[AGENT_SILENT.id, JOB_SILENT.id, RESTARTED_SILENT.id];
 
 /// What the engine saw of one log file while streaming it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Activity {
     /// The time of the file's last timestamped line (of its last few KiB).
     pub last: Option<Timestamp>,
+    /// That line, cut like every excerpt.
+    pub last_line: String,
     /// Lines in the file.
     pub lines: u64,
 }
@@ -86,11 +88,11 @@ impl Silence {
         if !is_job_log(path) && !is_agent_log(path) {
             return;
         }
-        let e = self.files.entry(path.to_string()).or_insert(Activity {
-            last: None,
-            lines: 0,
-        });
-        e.last = e.last.max(activity.last);
+        let e = self.files.entry(path.to_string()).or_default();
+        if activity.last > e.last {
+            e.last = activity.last;
+            e.last_line = activity.last_line;
+        }
         e.lines += activity.lines;
     }
 
@@ -115,9 +117,9 @@ impl Silence {
             .files
             .iter()
             .filter(|(p, _)| is_agent_log(p))
-            .filter_map(|(p, a)| a.last.map(|t| (t, p)))
+            .filter_map(|(p, a)| a.last.map(|t| (t, p, &a.last_line)))
             .max();
-        if let (Some((agent_end, path)), Some(jobs_end)) = (agent, newest_job_line(None)) {
+        if let (Some((agent_end, path, line)), Some(jobs_end)) = (agent, newest_job_line(None)) {
             let gap = jobs_end.duration_since(agent_end);
             if gap >= AGENT_WINDOW {
                 out.push(Finding {
@@ -127,6 +129,7 @@ impl Silence {
                     ),
                     timestamp: Some(agent_end),
                     last_seen: Some(jobs_end),
+                    excerpt: line.clone(),
                     captures: captures([
                         ("agent_last_line", agent_end.to_string()),
                         ("jobs_last_line", jobs_end.to_string()),
@@ -157,6 +160,7 @@ impl Silence {
                     ),
                     timestamp: Some(end),
                     last_seen: Some(others),
+                    excerpt: a.last_line.clone(),
                     captures: captures([
                         ("job", job.to_string()),
                         ("last_line", end.to_string()),
@@ -264,6 +268,7 @@ mod tests {
     fn at(last: &str, lines: u64) -> Activity {
         Activity {
             last: Some(t(last)),
+            last_line: format!("illustrative line at {last}"),
             lines,
         }
     }
