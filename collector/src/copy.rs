@@ -1,19 +1,18 @@
 //! Copying one file into a spool: open safely, keep the tail of large files, decompress
 //! rotated `.gz` logs, redact every line, hash what is stored. One file at a time, streamed.
 
-use crate::manifest::{FileRecord, FileStatus};
 use crate::plan::Candidate;
-use crate::redact::{RedactStats, Redactor};
-use crate::spool::{new_spool, rewind, HashingWriter};
+use bundle::manifest::{FileRecord, FileStatus};
+use bundle::spool::{new_spool, rewind, HashingWriter};
+use bundle::MAX_LINE;
 use flate2::read::MultiGzDecoder;
+use redact::{RedactStats, Redactor};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use tempfile::SpooledTempFile;
 
-/// Lines longer than this are redacted in pieces of this size.
-pub const MAX_LINE: usize = 64 << 10;
 /// How far past a cut we look for the next line start when keeping a tail.
 const MAX_RESYNC: u64 = 64 << 10;
 /// Bytes sniffed to tell text, gzip and binary apart.

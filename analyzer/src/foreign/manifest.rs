@@ -30,7 +30,7 @@
 //! `<nested archive entry>!<entry>`, as `vcap-analyze` names nested inputs. Every regular
 //! file of the input has one record, in input order; a nested archive has its own record
 //! (`archive`) before its entries'. `by_kind` counts the rules' and the leak scan's
-//! replacements together (see `collector::redact::RedactStats`).
+//! replacements together (see `redact::RedactStats`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -35,10 +35,10 @@ use super::tarcopy::{Copier, EntryFail, Stop, BINARY_SNIFF};
 use super::tarwrite::{append, with};
 use crate::input::capture::Capture;
 use crate::input::sniff::{self, peek, Magic, PEEK};
-use collector::redact::Redactor;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use redact::Redactor;
 use std::fs::{self, File, Permissions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -342,7 +342,7 @@ fn log_file(
     let mut src = Capture::new(data);
     let mut out = OutStream::new(file, gzip);
     let stats = redactor
-        .redact_reader(&mut src, &mut out, collector::copy::MAX_LINE)
+        .redact_reader(&mut src, &mut out, bundle::MAX_LINE)
         .and_then(|stats| out.finish().map(|()| stats))
         .map_err(|e| src.fail(e))?;
     Ok(FileRecord {

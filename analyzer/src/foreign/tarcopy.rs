@@ -13,7 +13,7 @@
 //!
 //! Streaming: a tar header needs the entry's size before its data, and redaction changes the
 //! size, so each redacted entry goes through a bounded-memory spool
-//! ([`collector::spool::new_spool`]: memory up to 4 MiB, then a temporary file beside the
+//! ([`bundle::spool::new_spool`]: memory up to 4 MiB, then a temporary file beside the
 //! output) and is appended from there. A nested archive is built in a spool the same way,
 //! its own entries spooled in turn: memory stays within a few spools whatever the input size.
 
@@ -24,10 +24,10 @@ use super::tarwrite::{append, template, with};
 use crate::input::capture::Capture;
 use crate::input::sniff::{self, peek, Magic, PEEK};
 use crate::input::MAX_NESTING;
-use collector::redact::{RedactStats, Redactor};
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use redact::{RedactStats, Redactor};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use tar::{Builder, EntryType, Header};
@@ -284,15 +284,15 @@ impl Copier<'_> {
         gzip: bool,
     ) -> Result<(), EntryFail> {
         let mut src = Capture::new(data);
-        let mut spool = collector::spool::new_spool(self.spool_dir);
+        let mut spool = bundle::spool::new_spool(self.spool_dir);
         let result = if gzip {
             let mut gz = GzEncoder::new(&mut spool, Compression::default());
             self.redactor
-                .redact_reader(&mut src, &mut gz, collector::copy::MAX_LINE)
+                .redact_reader(&mut src, &mut gz, bundle::MAX_LINE)
                 .and_then(|stats| gz.finish().map(|_| stats))
         } else {
             self.redactor
-                .redact_reader(&mut src, &mut spool, collector::copy::MAX_LINE)
+                .redact_reader(&mut src, &mut spool, bundle::MAX_LINE)
         };
         let stats = result.map_err(|e| src.fail(e))?;
         let size = spool.seek(SeekFrom::End(0)).map_err(EntryFail::Write)?;
@@ -342,7 +342,7 @@ impl Copier<'_> {
             .push(FileRecord::new(shown.clone(), Action::Archive));
         let mut src = Capture::new(data);
         let prefix = format!("{shown}!");
-        let mut spool = collector::spool::new_spool(self.spool_dir);
+        let mut spool = bundle::spool::new_spool(self.spool_dir);
         let copied = if gzip {
             let mut b = Builder::new(GzEncoder::new(&mut spool, Compression::default()));
             self.copy_tar(&mut src, &mut b, &prefix, depth)

@@ -67,7 +67,7 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact::edit::apply;
+    use crate::edit::apply;
 
     fn r(line: &str) -> String {
         let mut edits = Vec::new();

@@ -176,7 +176,7 @@ pub(crate) fn find(line: &[u8], is_piece: bool, edits: &mut Vec<Edit>) -> Open {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact::edit::{apply, normalize};
+    use crate::edit::{apply, normalize};
 
     fn run(line: &str, is_piece: bool) -> (String, Open) {
         let mut edits = Vec::new();

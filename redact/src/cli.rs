@@ -122,7 +122,7 @@ fn push(start: usize, end: usize, edits: &mut Vec<Edit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact::edit::{apply, normalize};
+    use crate::edit::{apply, normalize};
 
     fn r(line: &str) -> String {
         let mut edits = Vec::new();

@@ -567,8 +567,8 @@ fn flow_sequence(line: &[u8], mut p: usize, class: KeyClass, edits: &mut Vec<Edi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact::edit::{apply, normalize};
-    use crate::redact::prefilter::{Prefilter, Triggers};
+    use crate::edit::{apply, normalize};
+    use crate::prefilter::{Prefilter, Triggers};
 
     fn run(line: &str) -> (String, KvOutcome) {
         let mut t = Triggers::default();

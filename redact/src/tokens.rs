@@ -69,7 +69,7 @@ pub(crate) fn bearer_like(t: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::redact::edit::{apply, normalize};
+    use crate::edit::{apply, normalize};
 
     fn r(line: &str) -> String {
         let t = TokenRules::new();
