@@ -139,6 +139,10 @@ pub enum FileStatus {
     OverBudget,
     /// Left out because the collector ran out of time or was interrupted.
     TimedOut,
+    /// Redacted, then not stored: the independent leak gate (`redact::gate`) still found
+    /// something that looks like a secret in the redacted copy. `detail` names the kind
+    /// and the line (never the text), e.g. "leak gate: high_entropy at line 12".
+    Withheld,
 }
 
 /// One file considered for the bundle.

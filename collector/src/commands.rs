@@ -252,6 +252,13 @@ fn store(
     w.flush()?;
     let (mut data, size, sha) = w.finish();
     rewind(&mut data)?;
+    if let (Some(hit), _) = redact::gate::check_reader(&mut data)? {
+        return Err(io::Error::other(format!(
+            "withheld by the leak gate ({} at line {})",
+            hit.kind, hit.line
+        )));
+    }
+    rewind(&mut data)?;
     Ok((data, size, sha, stats.redactions + stats.leak_scan_hits))
 }
 

@@ -45,7 +45,10 @@ impl Outcome {
         for f in &self.manifest.files {
             if matches!(
                 f.status,
-                FileStatus::Unreadable | FileStatus::OverBudget | FileStatus::TimedOut
+                FileStatus::Unreadable
+                    | FileStatus::OverBudget
+                    | FileStatus::TimedOut
+                    | FileStatus::Withheld
             ) {
                 out.push(format!(
                     "/{}: {:?}: {}",

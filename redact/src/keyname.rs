@@ -101,7 +101,31 @@ pub(crate) fn classify_key(key: &[u8]) -> Option<KeyClass> {
             b"encryption" | b"encrypt" => class(EncryptionKey, Always),
             _ => class(Key, Material),
         },
-        _ => None,
+        _ => one_word(last).and_then(|(kind, strength)| class(kind, strength)),
+    }
+}
+
+/// One-word names that hold a secret word (`PGPASSWORD`, `SSHPASS`, `requirepass`,
+/// `storepass`, `MYSQL_ROOTPWD`, `apitoken`, `hmackey`): it ends the word, or for the
+/// unambiguous ones (password, secret, token) stands anywhere in it.
+fn one_word(w: &[u8]) -> Option<(SecretKind, Strength)> {
+    let has = |n: &[u8]| memchr::memmem::find(w, n).is_some();
+    use SecretKind::*;
+    use Strength::*;
+    let words_in_pass = [&b"bypass"[..], b"compass", b"surpass", b"trespass", b"overpass"];
+    let pass = w.ends_with(b"pass") && !words_in_pass.iter().any(|x| w.ends_with(x));
+    if has(b"password") || has(b"passwd") || pass || w.ends_with(b"pwd") {
+        Some((Password, Always))
+    } else if has(b"passphrase") {
+        Some((Passphrase, Always))
+    } else if has(b"secret") {
+        Some((Secret, Always))
+    } else if has(b"token") && !has(b"tokeniz") {
+        Some((Token, Always))
+    } else if w.ends_with(b"key") || w.ends_with(b"keys") {
+        Some((Key, Material))
+    } else {
+        None
     }
 }
 

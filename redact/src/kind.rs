@@ -40,6 +40,11 @@ pub enum SecretKind {
     /// A value under a generic `*key` name (`key`, `signing_key`, `tls_key`) that looks
     /// like key material.
     Key,
+    /// A value of a structured file (YAML, JSON, TOML, ini, env, conf, SQL) whose shape
+    /// is not on the allow-list (`shape.rs`): unknown, so masked.
+    Value,
+    /// A long random-looking token in running text (the entropy rule, `logline.rs`).
+    HighEntropy,
 }
 
 impl SecretKind {
@@ -62,6 +67,8 @@ impl SecretKind {
             SecretKind::AwsAccessKey => "aws_access_key",
             SecretKind::AwsSecretKey => "aws_secret_key",
             SecretKind::Key => "key",
+            SecretKind::Value => "value",
+            SecretKind::HighEntropy => "high_entropy",
         }
     }
 

@@ -59,18 +59,23 @@
 
 mod cli;
 mod edit;
+pub mod gate;
 mod keyname;
 mod keyvalue;
 mod kind;
+mod logline;
 mod pem;
 mod prefilter;
 mod reader;
 mod scan;
+mod shape;
 mod stream;
+mod structured;
 mod tokens;
 mod url;
 
 pub use kind::SecretKind;
+pub use structured::FileKind;
 pub use scan::SecretHit;
 pub use stream::RedactStream;
 
@@ -115,7 +120,19 @@ impl Redactor {
     /// A per-file stream state (multi-line constructs: PEM blocks, YAML block scalars
     /// under a secret key).
     pub fn stream(&self) -> RedactStream<'_> {
-        RedactStream::new(self)
+        RedactStream::new(self, FileKind::Text)
+    }
+
+    /// A per-file stream for a file of the given kind ([`FileKind::detect`]): values of a
+    /// structured file are judged by the allow-list.
+    pub fn stream_as(&self, kind: FileKind) -> RedactStream<'_> {
+        RedactStream::new(self, kind)
+    }
+
+    /// The rules compiled once per process, for callers with no redactor at hand.
+    pub(crate) fn new_shared() -> &'static Redactor {
+        static SHARED: std::sync::OnceLock<Redactor> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Redactor::new)
     }
 
     /// Copy `input` to `output` redacting, lines capped at `max_line` bytes (at least
@@ -126,12 +143,28 @@ impl Redactor {
         output: W,
         max_line: usize,
     ) -> io::Result<RedactStats> {
-        reader::redact_reader(self, input, output, max_line)
+        reader::redact_reader(self, FileKind::Text, input, output, max_line)
+    }
+
+    /// [`Redactor::redact_reader`] for a file of the given kind.
+    pub fn redact_reader_as<R: io::Read, W: io::Write>(
+        &self,
+        kind: FileKind,
+        input: R,
+        output: W,
+        max_line: usize,
+    ) -> io::Result<RedactStats> {
+        reader::redact_reader(self, kind, input, output, max_line)
     }
 
     /// Convenience for small inputs held in memory: the redacted copy and its stats.
     pub fn redact_bytes(&self, input: &[u8]) -> (Vec<u8>, RedactStats) {
-        let mut stream = self.stream();
+        self.redact_bytes_as(FileKind::Text, input)
+    }
+
+    /// [`Redactor::redact_bytes`] for a file of the given kind.
+    pub fn redact_bytes_as(&self, kind: FileKind, input: &[u8]) -> (Vec<u8>, RedactStats) {
+        let mut stream = self.stream_as(kind);
         let mut out = Vec::with_capacity(input.len());
         for line in input.split_inclusive(|&b| b == b'\n') {
             stream.line(line, &mut out);

@@ -29,6 +29,9 @@ pub(crate) enum Family {
     Pem,
     /// A client program that takes a password as a short flag (`mysql -pX`; `cli.rs`).
     Cli,
+    /// A credential position of running text (`logline.rs`): a signature query
+    /// parameter, `Basic`, a client program's flags, an audit record.
+    LogToken,
 }
 
 /// The trigger literals and their families. Key-name words are the shortest stem that
@@ -48,6 +51,34 @@ const TRIGGERS: &[(&str, Family)] = &[
     ("akia", Family::Aws),
     ("asia", Family::Aws),
     ("-----begin", Family::Pem),
+    ("sig=", Family::LogToken),
+    ("signature=", Family::LogToken),
+    ("code=", Family::LogToken),
+    ("md5=", Family::LogToken),
+    ("st=", Family::LogToken),
+    ("auth=", Family::LogToken),
+    ("session", Family::LogToken),
+    ("x-amz-", Family::LogToken),
+    ("x-goog-", Family::LogToken),
+    ("awsaccesskeyid", Family::LogToken),
+    ("basic ", Family::LogToken),
+    ("proctitle=", Family::LogToken),
+    ("execve", Family::LogToken),
+    ("curl", Family::LogToken),
+    ("credhub", Family::LogToken),
+    ("uaac", Family::LogToken),
+    ("cf ", Family::LogToken),
+    ("bosh ", Family::LogToken),
+    ("keytool", Family::LogToken),
+    ("openssl", Family::LogToken),
+    ("htpasswd", Family::LogToken),
+    ("psql", Family::LogToken),
+    ("pg_dump", Family::LogToken),
+    ("wget", Family::LogToken),
+    ("rabbitmqctl", Family::LogToken),
+    ("mongo", Family::LogToken),
+    ("ldapsearch", Family::LogToken),
+    ("smbclient", Family::LogToken),
 ];
 
 /// Bit set of [`Family`] found in a line, plus where the key-name words are.

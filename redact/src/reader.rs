@@ -10,7 +10,7 @@
 //! (so a value is rarely cut in two; when it is, the stream carries it over).
 
 use super::prefilter::fold;
-use super::{RedactStats, Redactor};
+use super::{FileKind, RedactStats, Redactor};
 use std::io::{self, Read, Write};
 
 /// The smallest piece: below this, a key and its value would rarely fit in one.
@@ -19,12 +19,13 @@ const IO_CHUNK: usize = 64 * 1024;
 
 pub(crate) fn redact_reader<R: Read, W: Write>(
     r: &Redactor,
+    kind: FileKind,
     mut input: R,
     mut output: W,
     max_line: usize,
 ) -> io::Result<RedactStats> {
     let max_line = max_line.max(MIN_PIECE);
-    let mut stream = r.stream();
+    let mut stream = r.stream_as(kind);
     let mut buf = vec![0u8; (max_line + 1).max(IO_CHUNK)];
     let (mut start, mut filled, mut eof) = (0usize, 0usize, false);
     let mut out = Vec::with_capacity(IO_CHUNK * 2);
@@ -37,7 +38,11 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
             if stream.is_idle() {
                 if let Some(last_nl) = memchr::memrchr(b'\n', avail) {
                     let region = &avail[..=last_nl];
-                    let clean = match r.prefilter.first_trigger(&folded[start..=start + last_nl]) {
+                    // Up to the first trigger word or the first token the entropy rule
+                    // would look at, whichever comes first.
+                    let trigger = r.prefilter.first_trigger(&folded[start..=start + last_nl]);
+                    let candidate = super::logline::first_candidate(region);
+                    let clean = match trigger.into_iter().chain(candidate).min() {
                         None => region.len(),
                         Some(at) => memchr::memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1),
                     };
@@ -129,7 +134,7 @@ mod tests {
     fn reader_output_matches_input_without_secrets() {
         let text = "line one\n\nlast line without newline";
         let mut out = Vec::new();
-        let stats = redact_reader(&Redactor::new(), text.as_bytes(), &mut out, 1024).unwrap();
+        let stats = redact_reader(&Redactor::new(), FileKind::Text, text.as_bytes(), &mut out, 1024).unwrap();
         assert_eq!(out, text.as_bytes());
         assert_eq!(stats.redactions, 0);
     }

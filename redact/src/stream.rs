@@ -18,7 +18,8 @@ use super::kind::{ends_with_marker, is_whole_marker, SecretKind};
 use super::pem;
 use super::prefilter::{Family, Triggers};
 use super::scan::SecretHit;
-use super::{RedactStats, Redactor};
+use super::structured::{self, FileKind};
+use super::{logline, RedactStats, Redactor};
 
 #[derive(Clone, Copy, Debug)]
 struct PemState {
@@ -37,6 +38,13 @@ struct Block {
 /// order with [`RedactStream::line`].
 pub struct RedactStream<'r> {
     r: &'r Redactor,
+    /// How values are judged: by the allow-list in a structured file.
+    kind: FileKind,
+    /// What a structured file leaves open between lines.
+    st: structured::State,
+    /// Inside the body of a certificate or public key: public, kept byte for byte (the
+    /// entropy rule skips it).
+    public_pem: bool,
     stats: RedactStats,
     at_line_start: bool,
     /// The rest of the current physical line is dropped (its start was replaced).
@@ -84,9 +92,12 @@ fn trim(s: &[u8]) -> &[u8] {
 }
 
 impl<'r> RedactStream<'r> {
-    pub(crate) fn new(r: &'r Redactor) -> RedactStream<'r> {
+    pub(crate) fn new(r: &'r Redactor, kind: FileKind) -> RedactStream<'r> {
         RedactStream {
             r,
+            kind,
+            st: structured::State::default(),
+            public_pem: false,
             stats: RedactStats::default(),
             at_line_start: true,
             drop_line: false,
@@ -104,6 +115,8 @@ impl<'r> RedactStream<'r> {
     /// No multi-line state in force: a line with no trigger would be copied unchanged.
     pub(crate) fn is_idle(&self) -> bool {
         self.at_line_start
+            && self.kind == FileKind::Text
+            && !self.public_pem
             && !self.drop_line
             && self.pem.is_none()
             && self.block.is_none()
@@ -120,6 +133,37 @@ impl<'r> RedactStream<'r> {
     /// A line without `'\n'` is either the last line of the file or a piece of a longer
     /// line; the next call then continues that line.
     pub fn line(&mut self, line: &[u8], out: &mut Vec<u8>) {
+        if self.kind == FileKind::Text {
+            self.line_rules(line, out);
+            return;
+        }
+        // A structured file: the rules first (their markers name what they found), then
+        // the allow-list over what they left.
+        let line_start = self.at_line_start;
+        let from = out.len();
+        self.line_rules(line, out);
+        let (content, _) = split_term(&out[from..]);
+        let content_end = from + content.len();
+        let mut edits = std::mem::take(&mut self.edits);
+        edits.clear();
+        structured::line(self.kind, &mut self.st, &out[from..content_end], line_start, &mut edits);
+        if !edits.is_empty() {
+            normalize(&mut edits);
+            for e in &edits {
+                self.count(e.kind);
+            }
+            let mut tmp = std::mem::take(&mut self.tmp);
+            tmp.clear();
+            apply(&out[from..content_end], &edits, &mut tmp);
+            tmp.extend_from_slice(&out[content_end..]);
+            out.truncate(from);
+            out.extend_from_slice(&tmp);
+            self.tmp = tmp;
+        }
+        self.edits = edits;
+    }
+
+    fn line_rules(&mut self, line: &[u8], out: &mut Vec<u8>) {
         let (content, term) = split_term(line);
         let line_start = self.at_line_start;
         let is_piece = term.is_empty();
@@ -155,6 +199,19 @@ impl<'r> RedactStream<'r> {
         };
         self.process(&content[from..], &ctx, out);
         out.extend_from_slice(term);
+    }
+
+    /// Follows public PEM blocks (certificates, public keys) over lines: whether `seg` is
+    /// a body line of one (its text is public, the entropy rule leaves it).
+    fn public_pem_line(&mut self, seg: &[u8]) -> bool {
+        let body = self.public_pem;
+        if let Some(b) = memchr::memmem::rfind(seg, pem::BEGIN) {
+            let closed = memchr::memmem::find(&seg[b..], pem::END).is_some();
+            self.public_pem = logline::public_header(&seg[b..]) && !closed;
+        } else if self.public_pem && memchr::memmem::find(seg, pem::END).is_some() {
+            self.public_pem = false;
+        }
+        body
     }
 
     /// Applies `edits` (if any) to `buf` in place, through the scratch buffer.
@@ -284,13 +341,14 @@ impl<'r> RedactStream<'r> {
     fn process(&mut self, seg: &[u8], ctx: &LineCtx, out: &mut Vec<u8>) {
         let r = self.r;
         r.prefilter.scan(seg, &mut self.trig);
-        if !self.trig.any() {
+        let in_cert = self.public_pem_line(seg);
+        if !self.trig.any() && !logline::has_candidate(seg) {
             out.extend_from_slice(seg);
             return;
         }
         let mut edits = std::mem::take(&mut self.edits);
         edits.clear();
-        let (mut pem_open, kv) = rules(r, seg, &self.trig, ctx, &mut edits);
+        let (mut pem_open, kv) = rules(r, seg, &self.trig, ctx, in_cert, &mut edits);
         if let Some(start) = kv.block {
             let redact = start.strength == Strength::Always;
             self.block = Some(Block {
@@ -363,7 +421,7 @@ impl<'r> RedactStream<'r> {
                 r.prefilter.scan(&tmp, &mut self.trig);
             }
             edits.clear();
-            rules(r, &tmp, &self.trig, ctx, &mut edits);
+            rules(r, &tmp, &self.trig, ctx, in_cert, &mut edits);
             normalize(&mut edits);
             for e in &edits {
                 self.count(e.kind);
@@ -395,6 +453,7 @@ fn rules(
     seg: &[u8],
     t: &Triggers,
     ctx: &LineCtx,
+    in_cert: bool,
     edits: &mut Vec<Edit>,
 ) -> (pem::Open, keyvalue::KvOutcome) {
     let mut pem_open = pem::Open::No;
@@ -419,6 +478,9 @@ fn rules(
     }
     if t.has(Family::Cli) {
         super::cli::find(seg, edits);
+    }
+    if !in_cert {
+        logline::find(seg, edits);
     }
     (pem_open, kv)
 }

@@ -27,7 +27,8 @@ use crate::input::MAX_NESTING;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use redact::{RedactStats, Redactor};
+use redact::gate::{GateHit, GateWriter};
+use redact::{FileKind, RedactStats, Redactor};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use tar::{Builder, EntryType, Header};
@@ -285,16 +286,26 @@ impl Copier<'_> {
     ) -> Result<(), EntryFail> {
         let mut src = Capture::new(data);
         let mut spool = bundle::spool::new_spool(self.spool_dir);
+        let kind = FileKind::detect(&shown, b"");
         let result = if gzip {
-            let mut gz = GzEncoder::new(&mut spool, Compression::default());
+            let mut gz = GateWriter::new(GzEncoder::new(&mut spool, Compression::default()));
             self.redactor
-                .redact_reader(&mut src, &mut gz, bundle::MAX_LINE)
-                .and_then(|stats| gz.finish().map(|_| stats))
+                .redact_reader_as(kind, &mut src, &mut gz, bundle::MAX_LINE)
+                .and_then(|stats| {
+                    let (gz, hit, _) = gz.finish();
+                    gz.finish().map(|_| (stats, hit))
+                })
         } else {
+            let mut gated = GateWriter::new(&mut spool);
             self.redactor
-                .redact_reader(&mut src, &mut spool, bundle::MAX_LINE)
+                .redact_reader_as(kind, &mut src, &mut gated, bundle::MAX_LINE)
+                .map(|stats| (stats, gated.finish().1))
         };
-        let stats = result.map_err(|e| src.fail(e))?;
+        let (stats, hit) = result.map_err(|e| src.fail(e))?;
+        if let Some(hit) = hit {
+            self.records.push(withheld(shown, hit));
+            return Ok(());
+        }
         let size = spool.seek(SeekFrom::End(0)).map_err(EntryFail::Write)?;
         spool.seek(SeekFrom::Start(0)).map_err(EntryFail::Write)?;
         append(
@@ -517,5 +528,16 @@ mod tests {
             Err(Stop::Stream(m)) => assert!(m.contains("truncated"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+}
+
+/// The record of an entry the leak gate withheld.
+pub(crate) fn withheld(shown: String, hit: GateHit) -> FileRecord {
+    FileRecord {
+        reason: Some(format!(
+            "leak gate: {} at line {} of the redacted copy; not stored",
+            hit.kind, hit.line
+        )),
+        ..FileRecord::new(shown, Action::Withheld)
     }
 }
