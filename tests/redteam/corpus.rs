@@ -122,10 +122,17 @@ impl Shape {
     }
 }
 
-/// `redteam/` in the source tree.
+/// The corpus: `redteam/` in the source tree, or the directory in `$VCAP_REDTEAM_CORPUS`
+/// (a held-out corpus in the same format, kept outside the repository).
 pub fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("redteam")
+    std::env::var_os(HELD_OUT).map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("redteam"),
+        PathBuf::from,
+    )
 }
+
+/// The environment variable naming a held-out corpus directory.
+pub const HELD_OUT: &str = "VCAP_REDTEAM_CORPUS";
 
 /// The fake VM roots of a corpus, side by side under one temporary directory
 /// (`<tmp>/<vm name>/var/vcap/...`), every file stored as the VM holds it.
