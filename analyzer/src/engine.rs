@@ -85,7 +85,7 @@ impl Collector<'_> {
         let mut s = lock(state);
         s.files += 1;
         s.bytes += buf.len() as u64;
-        if let Ok(m) = serde_json::from_slice::<collector::manifest::Manifest>(&buf) {
+        if let Ok(m) = serde_json::from_slice::<bundle::manifest::Manifest>(&buf) {
             for c in &m.commands {
                 s.checks.command(c);
             }

@@ -9,8 +9,8 @@
 //! Case counts are kept low so the suite stays fast; `PROPTEST_CASES=2000` runs more.
 
 use analyzer::input::{read_input, EntryMeta, Input, Problem, Sink, Skipped, VmInfo};
+use bundle::manifest::{FileStatus, Manifest};
 use collector::config::{Config, Output};
-use collector::manifest::{FileStatus, Manifest};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};

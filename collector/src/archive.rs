@@ -50,7 +50,7 @@ pub fn member(
     data: &mut dyn Read,
     spool_dir: &Path,
 ) -> io::Result<Member> {
-    let gz = GzEncoder::new(crate::spool::new_spool(spool_dir), Compression::new(LEVEL));
+    let gz = GzEncoder::new(bundle::spool::new_spool(spool_dir), Compression::new(LEVEL));
     let mut builder = tar::Builder::new(Gate {
         inner: gz,
         open: true,

@@ -2,9 +2,9 @@
 //! `/var/vcap/bosh/bin` then `PATH`, run with no stdin, in its own process group, killed at
 //! its timeout, its output capped (keeping the tail) and redacted like any file.
 
-use crate::manifest::{CommandRecord, CommandStatus};
-use crate::redact::Redactor;
-use crate::spool::{new_spool, rewind, HashingWriter};
+use bundle::manifest::{CommandRecord, CommandStatus};
+use bundle::spool::{new_spool, rewind, HashingWriter};
+use redact::Redactor;
 use std::io::{self, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -248,9 +248,16 @@ fn store(
     redactor: &Redactor,
 ) -> io::Result<(SpooledTempFile, u64, String, u64)> {
     let mut w = HashingWriter::new(new_spool(spool_dir));
-    let stats = redactor.redact_reader(bytes, &mut w, crate::copy::MAX_LINE)?;
+    let stats = redactor.redact_reader(bytes, &mut w, bundle::MAX_LINE)?;
     w.flush()?;
     let (mut data, size, sha) = w.finish();
+    rewind(&mut data)?;
+    if let (Some(hit), _) = redact::gate::check_reader(&mut data)? {
+        return Err(io::Error::other(format!(
+            "withheld by the leak gate ({} at line {})",
+            hit.kind, hit.line
+        )));
+    }
     rewind(&mut data)?;
     Ok((data, size, sha, stats.redactions + stats.leak_scan_hits))
 }

@@ -1,19 +1,18 @@
 //! Copying one file into a spool: open safely, keep the tail of large files, decompress
 //! rotated `.gz` logs, redact every line, hash what is stored. One file at a time, streamed.
 
-use crate::manifest::{FileRecord, FileStatus};
 use crate::plan::Candidate;
-use crate::redact::{RedactStats, Redactor};
-use crate::spool::{new_spool, rewind, HashingWriter};
+use bundle::manifest::{FileRecord, FileStatus};
+use bundle::spool::{new_spool, rewind, HashingWriter};
+use bundle::MAX_LINE;
 use flate2::read::MultiGzDecoder;
+use redact::{FileKind, RedactStats, Redactor};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use tempfile::SpooledTempFile;
 
-/// Lines longer than this are redacted in pieces of this size.
-pub const MAX_LINE: usize = 64 << 10;
 /// How far past a cut we look for the next line start when keeping a tail.
 const MAX_RESYNC: u64 = 64 << 10;
 /// Bytes sniffed to tell text, gzip and binary apart.
@@ -83,16 +82,38 @@ fn copy(
     let mut spool = HashingWriter::new(new_spool(spool_dir));
     let stats;
     if head.starts_with(&[0x1f, 0x8b]) {
-        record.stored_as = Some(c.rel.strip_suffix(".gz").unwrap_or(&c.rel).to_string());
-        stats = copy_gzip(&mut file, len, max, record, &mut spool, spool_dir, redactor)?;
-    } else if head.contains(&0) {
+        let stored = c.rel.strip_suffix(".gz").unwrap_or(&c.rel).to_string();
+        // Judged after decompression: binary, or compressed or archived again, is not
+        // stored (never copied as is).
+        let inner = gzip_head(&mut file, len)?;
+        if let Some(why) = not_text(&inner) {
+            record.status = FileStatus::Binary;
+            record.detail = Some(format!("decompressed content is {why}: not stored"));
+            return Ok(None);
+        }
+        let kind = FileKind::detect(&stored, &inner);
+        record.stored_as = Some(stored);
+        stats = copy_gzip(&mut file, len, max, record, &mut spool, spool_dir, redactor, kind)?;
+    } else if let Some(why) = not_text(&head) {
         record.status = FileStatus::Binary;
-        record.detail = Some("binary content, not stored (it may hold key material)".into());
+        record.detail = Some(format!("{why}, not stored (it may hold key material)"));
         return Ok(None);
     } else {
-        stats = copy_plain(&mut file, len, max, record, &mut spool, redactor)?;
+        let kind = FileKind::detect(&c.rel, &head);
+        stats = copy_plain(&mut file, len, max, record, &mut spool, redactor, kind)?;
     }
     let (mut data, size, sha) = spool.finish();
+    rewind(&mut data)?;
+    // The independent leak gate on what is about to be stored: an entry it flags is
+    // withheld whole and listed, never stored.
+    if let (Some(hit), lines) = redact::gate::check_reader(&mut data)? {
+        record.status = FileStatus::Withheld;
+        record.detail = Some(format!(
+            "leak gate: {} at line {} ({lines} line(s) flagged); not stored",
+            hit.kind, hit.line
+        ));
+        return Ok(None);
+    }
     rewind(&mut data)?;
     record.size = size;
     record.sha256 = Some(sha);
@@ -115,6 +136,7 @@ fn copy_plain(
     record: &mut FileRecord,
     out: &mut HashingWriter<SpooledTempFile>,
     redactor: &Redactor,
+    kind: FileKind,
 ) -> io::Result<RedactStats> {
     let mut start = 0;
     if len > max {
@@ -126,8 +148,9 @@ fn copy_plain(
         BufReader::with_capacity(256 << 10, CountingReader::new(file.take(len - start)));
     if start > 0 {
         skip_partial_line(&mut reader)?;
+        skip_open_private_key(&mut reader)?;
     }
-    let stats = redactor.redact_reader(&mut reader, out, MAX_LINE)?;
+    let stats = redactor.redact_reader_as(kind, &mut reader, out, MAX_LINE)?;
     let read = reader.get_ref().count;
     if read < len - start {
         record.detail = Some(format!(
@@ -149,6 +172,7 @@ fn copy_gzip(
     out: &mut HashingWriter<SpooledTempFile>,
     spool_dir: &Path,
     redactor: &Redactor,
+    kind: FileKind,
 ) -> io::Result<RedactStats> {
     let gz = |file: &mut File| -> io::Result<GzLines> {
         file.seek(SeekFrom::Start(0))?;
@@ -159,7 +183,7 @@ fn copy_gzip(
         ))
     };
     let mut reader = gz(file)?;
-    let stats = redactor.redact_reader((&mut reader).take(max), &mut *out, MAX_LINE)?;
+    let stats = redactor.redact_reader_as(kind, (&mut reader).take(max), &mut *out, MAX_LINE)?;
     if !reader.fill_buf()?.is_empty() {
         let (rest, _) = copy_lossy(&mut reader, &mut io::sink());
         let total = max + rest;
@@ -168,12 +192,66 @@ fn copy_gzip(
         let mut reader = gz(file)?;
         io::copy(&mut (&mut reader).take(total - max), &mut io::sink())?;
         skip_partial_line(&mut reader)?;
-        let stats = redactor.redact_reader(&mut reader, &mut *out, MAX_LINE)?;
+        skip_open_private_key(&mut reader)?;
+        let stats = redactor.redact_reader_as(kind, &mut reader, &mut *out, MAX_LINE)?;
         note_corruption(record, reader.get_ref());
         return Ok(stats);
     }
     note_corruption(record, reader.get_ref());
     Ok(stats)
+}
+
+/// The first decompressed bytes of a gzip file (at most [`SNIFF`]); the file is left
+/// where it was found (at its start).
+fn gzip_head(file: &mut File, len: u64) -> io::Result<Vec<u8>> {
+    file.seek(SeekFrom::Start(0))?;
+    let f = file.try_clone()?.take(len);
+    let mut dec = TolerantReader::new(MultiGzDecoder::new(BufReader::new(f)));
+    let mut head = vec![0u8; SNIFF];
+    let n = read_full(&mut dec, &mut head)?;
+    head.truncate(n);
+    file.seek(SeekFrom::Start(0))?;
+    Ok(head)
+}
+
+/// Why content starting with `head` is not stored as text: binary, or compressed or
+/// archived (again). `None` for text.
+fn not_text(head: &[u8]) -> Option<&'static str> {
+    let magic: &[(&[u8], &str)] = &[
+        (&[0x1f, 0x8b], "gzip-compressed"),
+        (b"BZh", "bzip2-compressed"),
+        (&[0xfd, b'7', b'z', b'X', b'Z', 0], "xz-compressed"),
+        (&[0x28, 0xb5, 0x2f, 0xfd], "zstd-compressed"),
+        (b"PK\x03\x04", "a zip archive"),
+        (b"7z\xbc\xaf", "a 7z archive"),
+    ];
+    if let Some((_, what)) = magic.iter().find(|(m, _)| head.starts_with(m)) {
+        return Some(what);
+    }
+    if head.len() > 262 && &head[257..262] == b"ustar" {
+        return Some("a tar archive");
+    }
+    head.contains(&0).then_some("binary content")
+}
+
+/// A kept tail that starts inside a PEM private key (its BEGIN line was cut off) drops
+/// everything up to the end of that key's END line: a body without its header would be
+/// judged line by line only. Looks at what the reader has buffered (256 KiB).
+fn skip_open_private_key<R: BufRead>(reader: &mut R) -> io::Result<()> {
+    let buf = reader.fill_buf()?;
+    let end = memchr::memmem::find(buf, b"-----END ");
+    let begin = memchr::memmem::find(buf, b"-----BEGIN ");
+    let Some(e) = end else {
+        return Ok(());
+    };
+    if begin.is_some_and(|b| b < e) {
+        return Ok(());
+    }
+    let line_end = memchr::memchr(b'\n', &buf[e..]).map_or(buf.len(), |i| e + i + 1);
+    if memchr::memmem::find(&buf[e..line_end], b"PRIVATE KEY").is_some() {
+        reader.consume(line_end);
+    }
+    Ok(())
 }
 
 /// A rotated log's decompressed bytes, buffered for line splitting.

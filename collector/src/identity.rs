@@ -1,7 +1,7 @@
 //! Who this VM is: BOSH identity from `/var/vcap/instance/*` and `settings.json`, the host
 //! name, and the bundle name derived from them.
 
-use crate::manifest::BoshIdentity;
+use bundle::manifest::BoshIdentity;
 use std::io::Read;
 use std::path::Path;
 

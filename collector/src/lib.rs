@@ -2,9 +2,10 @@
 //!
 //! Phases, one module each: [`plan`] what to collect (walk the default trees under the
 //! root, apply globs) -> [`commands`] run the diagnostic commands -> [`copy`] each file
-//! through the [`redact`]or into a [`spool`] -> [`archive`] cut into chunks compressed in
-//! parallel ([`pipeline`]) -> [`run`] writes them in order behind the manifest. The bundle format is
-//! defined in [`manifest`]; [`guard`] keeps the VM safe (free space, priority).
+//! through the redactor (crate `redact`) into a spool -> [`archive`] cut into chunks
+//! compressed in parallel ([`pipeline`]) -> [`run`] writes them in order behind the
+//! manifest. The bundle format is defined in crate `bundle` (`bundle::manifest`);
+//! [`guard`] keeps the VM safe (free space, priority).
 //!
 //! What it is not: an agent, a log shipper, or a filter. It collects whole files (capped by
 //! size, keeping the tail) so that new signatures still work on old bundles.
@@ -16,9 +17,6 @@ pub mod config;
 pub mod copy;
 pub mod guard;
 pub mod identity;
-pub mod manifest;
 pub mod pipeline;
 pub mod plan;
-pub mod redact;
 pub mod run;
-pub mod spool;

@@ -8,7 +8,7 @@
 //! never opened.
 
 use crate::config::Config;
-use crate::manifest::{FileRecord, FileStatus};
+use bundle::manifest::{FileRecord, FileStatus};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::BTreeSet;
 use std::os::unix::fs::FileTypeExt;

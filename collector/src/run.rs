@@ -9,10 +9,10 @@ use crate::archive;
 use crate::commands;
 use crate::config::{Config, Output};
 use crate::guard::FreeSpace;
-use crate::manifest::{self, CommandRecord, FileRecord, FileStatus, Manifest};
 use crate::pipeline::{self, RecordRef, Settings, Stops, Written};
 use crate::plan;
-use crate::redact::Redactor;
+use bundle::manifest::{self, CommandRecord, FileRecord, FileStatus, Manifest};
+use redact::Redactor;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,10 @@ impl Outcome {
         for f in &self.manifest.files {
             if matches!(
                 f.status,
-                FileStatus::Unreadable | FileStatus::OverBudget | FileStatus::TimedOut
+                FileStatus::Unreadable
+                    | FileStatus::OverBudget
+                    | FileStatus::TimedOut
+                    | FileStatus::Withheld
             ) {
                 out.push(format!(
                     "/{}: {:?}: {}",

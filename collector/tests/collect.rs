@@ -2,7 +2,7 @@
 //! hold, and how it behaves at its bounds.
 
 use assert_cmd::Command;
-use collector::manifest::{CommandStatus, FileStatus, Manifest};
+use bundle::manifest::{CommandStatus, FileStatus, Manifest};
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -61,7 +61,7 @@ impl Bundle {
         .into_owned()
     }
 
-    fn record(&self, rel: &str) -> &collector::manifest::FileRecord {
+    fn record(&self, rel: &str) -> &bundle::manifest::FileRecord {
         self.manifest
             .files
             .iter()

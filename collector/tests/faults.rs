@@ -11,7 +11,7 @@
 //! a test failure (see docs/reliability.md). The `nobody` test needs root to drop to
 //! `nobody`; run as another user it makes the file unreadable with `chmod 000` instead.
 
-use collector::manifest::{FileRecord, FileStatus, Manifest};
+use bundle::manifest::{FileRecord, FileStatus, Manifest};
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 use std::io::Read;

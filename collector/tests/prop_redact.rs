@@ -11,8 +11,8 @@
 //!
 //! Case counts are kept low so the suite stays fast; `PROPTEST_CASES=5000` runs more.
 
-use collector::redact::Redactor;
 use proptest::prelude::*;
+use redact::Redactor;
 use std::sync::LazyLock;
 
 static R: LazyLock<Redactor> = LazyLock::new(Redactor::new);
@@ -98,7 +98,7 @@ fn clean_line() -> impl Strategy<Value = String> {
 }
 
 /// Lines that hold a trigger word but no secret: the redactor must keep them byte for byte
-/// (`collector/src/redact/mod.rs`, "Kept byte for byte").
+/// (`redact/src/lib.rs`, "Kept byte for byte").
 const NEAR_MISSES: &[&str] = &[
     "password_min_length: 8",
     "require_client_secret: true",

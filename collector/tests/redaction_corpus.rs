@@ -4,7 +4,7 @@
 //! Every secret here is a made-up value. Config shapes follow the real files they imitate;
 //! each case says where its shape comes from.
 
-use collector::redact::{RedactStats, Redactor};
+use redact::{RedactStats, Redactor};
 
 fn redact(input: &str) -> (String, RedactStats) {
     let (out, stats) = Redactor::new().redact_bytes(input.as_bytes());

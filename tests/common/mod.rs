@@ -5,7 +5,16 @@ use std::path::{Path, PathBuf};
 
 /// Runs `vcap-collect --root ROOT --no-commands --output OUT/`, asserts exit 0, and
 /// returns the bundle it wrote (the one `.tgz` in OUT that was not there before).
+#[allow(dead_code)] // not every test binary uses both
 pub fn collect(root: &Path, out: &Path) -> PathBuf {
+    collect_with(root, out, &[] as &[&str])
+}
+
+/// [`collect`] with more arguments (`--include GLOB`, `--max-file-size N`...). OUT is
+/// created if missing.
+#[allow(dead_code)]
+pub fn collect_with<S: AsRef<std::ffi::OsStr>>(root: &Path, out: &Path, args: &[S]) -> PathBuf {
+    std::fs::create_dir_all(out).unwrap();
     let before = bundles_in(out);
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
@@ -13,6 +22,7 @@ pub fn collect(root: &Path, out: &Path) -> PathBuf {
         .arg(root)
         .args(["--no-commands", "--output"])
         .arg(format!("{}/", out.display()))
+        .args(args)
         .output()
         .unwrap();
     assert_eq!(

@@ -37,7 +37,7 @@ pub use silence::Activity;
 
 use crate::finding::{Finding, Kind, Severity};
 use crate::report::model::Certificate;
-use collector::manifest::CommandRecord;
+use bundle::manifest::CommandRecord;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read};

@@ -38,7 +38,7 @@
 use super::{captures, excerpt, Meta};
 use crate::finding::{Finding, Severity};
 use crate::timestamp::{parse_line, YearHint};
-use collector::manifest::{CommandRecord, CommandStatus};
+use bundle::manifest::{CommandRecord, CommandStatus};
 use jiff::Timestamp;
 use memchr::memmem;
 use regex::bytes::Regex;

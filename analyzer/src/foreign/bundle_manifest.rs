@@ -12,8 +12,8 @@
 //! Not kept: fields this version of the format does not know (a bundle from a newer
 //! collector); the copy holds what this version reads.
 
-use collector::manifest::{Manifest, FORMAT};
-use collector::redact::{RedactStats, Redactor};
+use bundle::manifest::{Manifest, FORMAT};
+use redact::{RedactStats, Redactor};
 
 /// Manifests larger than this are redacted as text (the reader parses at most as much).
 pub(crate) const CAP: u64 = 32 << 20;

@@ -30,7 +30,7 @@
 //! `<nested archive entry>!<entry>`, as `vcap-analyze` names nested inputs. Every regular
 //! file of the input has one record, in input order; a nested archive has its own record
 //! (`archive`) before its entries'. `by_kind` counts the rules' and the leak scan's
-//! replacements together (see `collector::redact::RedactStats`).
+//! replacements together (see `redact::RedactStats`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,7 +65,7 @@ pub struct Totals {
     pub redacted_files: u64,
     pub redactions: u64,
     pub leak_scan_hits: u64,
-    /// Entries left out of the copy.
+    /// Entries left out of the copy (dropped or withheld by the leak gate).
     pub dropped: u64,
     pub by_kind: BTreeMap<String, u64>,
 }
@@ -84,6 +84,10 @@ pub enum Action {
     Archive,
     /// Left out: see `reason`.
     Dropped,
+    /// Redacted, then left out: the independent leak gate (`redact::gate`, entropy and
+    /// shape over every token) still found something in the redacted copy. `reason`
+    /// names the kind and the line, never the text.
+    Withheld,
 }
 
 /// One entry of the input.
@@ -131,7 +135,7 @@ impl RedactManifest {
         let mut totals = Totals::default();
         for f in &files {
             match f.action {
-                Action::Dropped => totals.dropped += 1,
+                Action::Dropped | Action::Withheld => totals.dropped += 1,
                 Action::Archive => {}
                 Action::Redacted | Action::Regzipped => totals.files += 1,
             }
@@ -157,6 +161,8 @@ impl RedactManifest {
 
     /// The entries left out.
     pub fn dropped(&self) -> impl Iterator<Item = &FileRecord> {
-        self.files.iter().filter(|f| f.action == Action::Dropped)
+        self.files
+            .iter()
+            .filter(|f| matches!(f.action, Action::Dropped | Action::Withheld))
     }
 }

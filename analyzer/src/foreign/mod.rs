@@ -3,7 +3,7 @@
 //!
 //! BOSH never redacts `bosh logs` output, and a tarball someone built by hand has no
 //! manifest saying what was removed. This module applies the collector's own
-//! [`Redactor`](collector::redact::Redactor) (the same rules, the same leak scan, the same
+//! [`Redactor`](redact::Redactor) (the same rules, the same leak scan, the same
 //! `[REDACTED <kind>]` markers) to such inputs:
 //!
 //! - [`redact::redact`] writes a redacted copy of one input (a `bosh logs` tgz, a
@@ -18,7 +18,7 @@
 //! Both stream: archives are never extracted to disk and no file is held whole in memory.
 //!
 //! What it is not: it does not analyze (no signatures, no findings) and does not decide
-//! what a secret is: that is `collector::redact`, shared with `vcap-collect`, so a gap
+//! what a secret is: that is crate `redact`, shared with `vcap-collect`, so a gap
 //! fixed there is fixed here too.
 
 mod bundle_manifest;

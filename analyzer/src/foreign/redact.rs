@@ -35,10 +35,11 @@ use super::tarcopy::{Copier, EntryFail, Stop, BINARY_SNIFF};
 use super::tarwrite::{append, with};
 use crate::input::capture::Capture;
 use crate::input::sniff::{self, peek, Magic, PEEK};
-use collector::redact::Redactor;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use redact::gate::GateWriter;
+use redact::{FileKind, Redactor};
 use std::fs::{self, File, Permissions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -340,11 +341,20 @@ fn log_file(
     name: &str,
 ) -> Result<FileRecord, EntryFail> {
     let mut src = Capture::new(data);
-    let mut out = OutStream::new(file, gzip);
-    let stats = redactor
-        .redact_reader(&mut src, &mut out, collector::copy::MAX_LINE)
-        .and_then(|stats| out.finish().map(|()| stats))
+    let mut out = GateWriter::new(OutStream::new(file, gzip));
+    let kind = FileKind::detect(name, b"");
+    let (stats, hit) = redactor
+        .redact_reader_as(kind, &mut src, &mut out, bundle::MAX_LINE)
+        .and_then(|stats| {
+            let (out, hit, _) = out.finish();
+            out.finish().map(|()| (stats, hit))
+        })
         .map_err(|e| src.fail(e))?;
+    if let Some(hit) = hit {
+        // Nothing of it is kept: the output file is emptied.
+        file.set_len(0).map_err(EntryFail::Write)?;
+        return Ok(super::tarcopy::withheld(name.to_string(), hit));
+    }
     Ok(FileRecord {
         bytes: Some(src.bytes),
         redactions: stats.redactions,

@@ -2,7 +2,7 @@
 //!
 //! Every file the [`input`](crate::input) reader delivers (archives, nested `bosh logs`
 //! tarballs, rotated `.gz` logs, directories, loose files, stdin) is fed line by line to a
-//! [`RedactStream`](collector::redact::RedactStream), the collector's own redaction state:
+//! [`RedactStream`](redact::RedactStream), the collector's own redaction state:
 //! a line counts as holding a secret when redacting it would replace something, whether one
 //! of the rules or the final leak scan would. The stream, unlike the stateless
 //! `Redactor::scan_line`, follows multi-line constructs (PEM private key bodies, YAML block
@@ -37,8 +37,8 @@
 
 use super::bundle_manifest;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
-use collector::redact::{RedactStream, Redactor};
 use rayon::prelude::*;
+use redact::{RedactStream, Redactor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -50,7 +50,7 @@ pub const BINARY: &str = "binary_content";
 /// Line numbers kept per file (the count covers them all).
 pub const MAX_LINES_PER_FILE: usize = 100;
 /// Lines longer than this are fed in pieces (as the collector does).
-const MAX_LINE: usize = collector::copy::MAX_LINE;
+const MAX_LINE: usize = bundle::MAX_LINE;
 /// The value of [`ScanReport::schema`].
 pub const SCHEMA: u32 = 1;
 

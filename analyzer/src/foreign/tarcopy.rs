@@ -13,7 +13,7 @@
 //!
 //! Streaming: a tar header needs the entry's size before its data, and redaction changes the
 //! size, so each redacted entry goes through a bounded-memory spool
-//! ([`collector::spool::new_spool`]: memory up to 4 MiB, then a temporary file beside the
+//! ([`bundle::spool::new_spool`]: memory up to 4 MiB, then a temporary file beside the
 //! output) and is appended from there. A nested archive is built in a spool the same way,
 //! its own entries spooled in turn: memory stays within a few spools whatever the input size.
 
@@ -24,10 +24,11 @@ use super::tarwrite::{append, template, with};
 use crate::input::capture::Capture;
 use crate::input::sniff::{self, peek, Magic, PEEK};
 use crate::input::MAX_NESTING;
-use collector::redact::{RedactStats, Redactor};
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use redact::gate::{GateHit, GateWriter};
+use redact::{FileKind, RedactStats, Redactor};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use tar::{Builder, EntryType, Header};
@@ -284,17 +285,27 @@ impl Copier<'_> {
         gzip: bool,
     ) -> Result<(), EntryFail> {
         let mut src = Capture::new(data);
-        let mut spool = collector::spool::new_spool(self.spool_dir);
+        let mut spool = bundle::spool::new_spool(self.spool_dir);
+        let kind = FileKind::detect(&shown, b"");
         let result = if gzip {
-            let mut gz = GzEncoder::new(&mut spool, Compression::default());
+            let mut gz = GateWriter::new(GzEncoder::new(&mut spool, Compression::default()));
             self.redactor
-                .redact_reader(&mut src, &mut gz, collector::copy::MAX_LINE)
-                .and_then(|stats| gz.finish().map(|_| stats))
+                .redact_reader_as(kind, &mut src, &mut gz, bundle::MAX_LINE)
+                .and_then(|stats| {
+                    let (gz, hit, _) = gz.finish();
+                    gz.finish().map(|_| (stats, hit))
+                })
         } else {
+            let mut gated = GateWriter::new(&mut spool);
             self.redactor
-                .redact_reader(&mut src, &mut spool, collector::copy::MAX_LINE)
+                .redact_reader_as(kind, &mut src, &mut gated, bundle::MAX_LINE)
+                .map(|stats| (stats, gated.finish().1))
         };
-        let stats = result.map_err(|e| src.fail(e))?;
+        let (stats, hit) = result.map_err(|e| src.fail(e))?;
+        if let Some(hit) = hit {
+            self.records.push(withheld(shown, hit));
+            return Ok(());
+        }
         let size = spool.seek(SeekFrom::End(0)).map_err(EntryFail::Write)?;
         spool.seek(SeekFrom::Start(0)).map_err(EntryFail::Write)?;
         append(
@@ -342,7 +353,7 @@ impl Copier<'_> {
             .push(FileRecord::new(shown.clone(), Action::Archive));
         let mut src = Capture::new(data);
         let prefix = format!("{shown}!");
-        let mut spool = collector::spool::new_spool(self.spool_dir);
+        let mut spool = bundle::spool::new_spool(self.spool_dir);
         let copied = if gzip {
             let mut b = Builder::new(GzEncoder::new(&mut spool, Compression::default()));
             self.copy_tar(&mut src, &mut b, &prefix, depth)
@@ -517,5 +528,16 @@ mod tests {
             Err(Stop::Stream(m)) => assert!(m.contains("truncated"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+}
+
+/// The record of an entry the leak gate withheld.
+pub(crate) fn withheld(shown: String, hit: GateHit) -> FileRecord {
+    FileRecord {
+        reason: Some(format!(
+            "leak gate: {} at line {} of the redacted copy; not stored",
+            hit.kind, hit.line
+        )),
+        ..FileRecord::new(shown, Action::Withheld)
     }
 }

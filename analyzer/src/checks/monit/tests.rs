@@ -5,7 +5,7 @@
 //! (`testdata/monit/`).
 
 use super::*;
-use collector::manifest::{CommandRecord, CommandStatus};
+use bundle::manifest::{CommandRecord, CommandStatus};
 
 /// Seed 000, verbatim, prompt included (a pasted terminal).
 const SEED_000: &str = "==[]=[ 18:35:50 ]=[ sb-cloudfoundry doppler_z1/0 ]=[ ~ ]=[]==

@@ -1,0 +1,114 @@
+//! Passwords inside URLs: `scheme://user:PASSWORD@host` becomes
+//! `scheme://user:[REDACTED url_credentials]@host`. The user stays (it helps a reader and
+//! is not a secret); so does everything after the `@`.
+//!
+//! Covers `nats://`, `postgres://`, `mysql2://`, `amqp://`, `https://`, `redis://:pw@`,
+//! `jdbc:postgresql://`, and the BOSH agent's registry URL (seed 004:
+//! `http://registry-user:PASS@10.4.1.4:25777`). A password with an unescaped `/`, `?` or
+//! `#` is cut there by URL syntax itself; such a URL is outside what can be promised.
+
+use super::edit::Edit;
+use super::kind::{marker_len, markers_len, SecretKind};
+use memchr::memmem;
+
+/// Bytes that end a URL in running text, JSON and YAML.
+fn ends_url(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'\\' | b'`')
+}
+
+/// Appends an edit for the password of every `scheme://user:password@` in `line`.
+pub(crate) fn find(line: &[u8], edits: &mut Vec<Edit>) {
+    for at in memmem::find_iter(line, b"://") {
+        if let Some((s, e)) = password_span(line, at) {
+            edits.push(Edit {
+                start: s,
+                end: e,
+                kind: SecretKind::UrlCredentials,
+            });
+        }
+    }
+}
+
+/// The password of the URL whose `://` is at `at`, if it has one.
+pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
+    // A scheme must precede: letters, digits, `+ . -`, starting with a letter.
+    let scheme_len = line[..at]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        .count();
+    if scheme_len == 0 || !line[at - scheme_len].is_ascii_alphabetic() {
+        return None;
+    }
+    let start = at + 3;
+    // A marker (`[REDACTED password]`, from an earlier pass) is part of the token.
+    let mut token_end = start;
+    while token_end < line.len() {
+        match marker_len(&line[token_end..]) {
+            0 if ends_url(line[token_end]) => break,
+            0 => token_end += 1,
+            m => token_end += m,
+        }
+    }
+    let token = &line[start..token_end];
+    // The authority ends at the first `/ ? #`; the user info at its last `@`.
+    let auth_end = token
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(token.len());
+    let at_sign = token[..auth_end].iter().rposition(|&b| b == b'@')?;
+    let colon = token[..at_sign].iter().position(|&b| b == b':')?;
+    let (ps, pe) = (start + colon + 1, start + at_sign);
+    // Already redacted: only what follows the markers, if anything, is left to redact.
+    let ps = ps + markers_len(&line[ps..pe]);
+    (pe > ps).then_some((ps, pe))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::apply;
+
+    fn r(line: &str) -> String {
+        let mut edits = Vec::new();
+        find(line.as_bytes(), &mut edits);
+        let mut out = Vec::new();
+        apply(line.as_bytes(), &edits, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn password_goes_user_and_host_stay() {
+        assert_eq!(
+            r("nats://nats:pw@10.0.0.1:4222"),
+            "nats://nats:[REDACTED url_credentials]@10.0.0.1:4222"
+        );
+        assert_eq!(
+            r("url='http://registry-user:deB4@10.4.1.4:25777/instances/i-1/settings'"),
+            "url='http://registry-user:[REDACTED url_credentials]@10.4.1.4:25777/instances/i-1/settings'"
+        );
+        assert_eq!(
+            r("redis://:p%40ss@h:6379/0"),
+            "redis://:[REDACTED url_credentials]@h:6379/0"
+        );
+        assert_eq!(
+            r("postgres://u:p@ss@db:5432/x"),
+            "postgres://u:[REDACTED url_credentials]@db:5432/x"
+        );
+    }
+
+    #[test]
+    fn urls_without_password_pass() {
+        for l in [
+            "http://169.254.169.254/latest/meta-data/public-keys/0/openssh-key",
+            "https://10.4.1.4:25555",
+            "https://git@github.com/x/y",
+            "http://[::1]:8080/a?b=c@d",
+            "ssh://u@host:22",
+            "https://u:[REDACTED url_credentials]@h",
+            "https://u:@h",
+        ] {
+            assert_eq!(r(l), l);
+        }
+    }
+}
