@@ -93,7 +93,9 @@ fn copy(
         }
         let kind = FileKind::detect(&stored, &inner);
         record.stored_as = Some(stored);
-        stats = copy_gzip(&mut file, len, max, record, &mut spool, spool_dir, redactor, kind)?;
+        stats = copy_gzip(
+            &mut file, len, max, record, &mut spool, spool_dir, redactor, kind,
+        )?;
     } else if let Some(why) = not_text(&head) {
         record.status = FileStatus::Binary;
         record.detail = Some(format!("{why}, not stored (it may hold key material)"));

@@ -130,12 +130,20 @@ fn is_token_byte(b: u8) -> bool {
 
 /// Shannon entropy and character mix of one token.
 fn random_token(t: &[u8]) -> bool {
-    // `/` separates path segments as well as being base64: judge the longest segment
-    // when the token reads as a path.
-    if t.starts_with(b"/") {
-        return t
+    // `/` separates path segments as well as being base64: each segment is judged, and
+    // the whole only when no segment reads as a word (`0a1b2c/droplets` is a path).
+    if t.contains(&b'/') {
+        if t.split(|&b| b == b'/')
+            .any(|seg| seg.len() >= MIN_TOKEN && random_token(seg))
+        {
+            return true;
+        }
+        let wordy = t
             .split(|&b| b == b'/')
-            .any(|seg| seg.len() >= MIN_TOKEN && random_token(seg));
+            .any(|seg| seg.len() >= 3 && seg.iter().all(u8::is_ascii_alphabetic));
+        if wordy || t.starts_with(b"/") {
+            return false;
+        }
     }
     if t.iter().all(u8::is_ascii_hexdigit) {
         return false; // digests, ids, addresses
@@ -203,8 +211,7 @@ pub struct GateWriter<W> {
     inner: W,
     line: Vec<u8>,
     line_no: u64,
-    /// Inside a multi-line certificate or public key: its body lines are public.
-    public_block: bool,
+    lines: LineGate,
     first: Option<GateHit>,
     hits: u64,
 }
@@ -215,7 +222,7 @@ impl<W: Write> GateWriter<W> {
             inner,
             line: Vec::new(),
             line_no: 0,
-            public_block: false,
+            lines: LineGate::default(),
             first: None,
             hits: 0,
         }
@@ -241,8 +248,28 @@ impl<W: Write> GateWriter<W> {
 
     fn judge(&mut self) {
         self.line_no += 1;
-        let l = &self.line;
-        let t = l.trim_ascii();
+        if let Some(kind) = self.lines.line(&self.line) {
+            self.hits += 1;
+            self.first.get_or_insert(GateHit {
+                kind,
+                line: self.line_no,
+            });
+        }
+        self.line.clear();
+    }
+}
+
+/// The gate over the lines of one file, in order: [`scan_line`] plus the one state it
+/// needs, the body of a multi-line certificate or public key (public, not judged).
+#[derive(Default)]
+pub struct LineGate {
+    public_block: bool,
+}
+
+impl LineGate {
+    /// Judges the next line of the file (with or without its newline).
+    pub fn line(&mut self, line: &[u8]) -> Option<&'static str> {
+        let t = line.trim_ascii();
         let was_public = self.public_block;
         if let Some(b) = memchr::memmem::rfind(t, b"-----BEGIN ") {
             let closed = memchr::memmem::find(&t[b..], b"-----END ").is_some();
@@ -251,19 +278,11 @@ impl<W: Write> GateWriter<W> {
         } else if memchr::memmem::find(t, b"-----END ").is_some() {
             self.public_block = false;
         }
-        let hit = if was_public && !t.starts_with(b"-----") {
+        if was_public && !t.starts_with(b"-----") {
             None
         } else {
-            scan_line(l)
-        };
-        if let Some(kind) = hit {
-            self.hits += 1;
-            self.first.get_or_insert(GateHit {
-                kind,
-                line: self.line_no,
-            });
+            scan_line(line)
         }
-        self.line.clear();
     }
 }
 
@@ -314,7 +333,10 @@ mod tests {
     fn flags_shapes_and_random_tokens() {
         for (l, k) in [
             ("token issued Xk3j9qLmP0aZ2bNc8dVe7 ok", "high_entropy"),
-            ("-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAfakefake", "private_key"),
+            (
+                "-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAfakefake",
+                "private_key",
+            ),
             ("a eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "jwt"),
             ("id AKIAABCDEFGHIJKLMNOP", "aws_access_key"),
             ("nats://nats:pw123@10.0.0.1:4222", "url_credentials"),

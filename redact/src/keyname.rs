@@ -112,7 +112,13 @@ fn one_word(w: &[u8]) -> Option<(SecretKind, Strength)> {
     let has = |n: &[u8]| memchr::memmem::find(w, n).is_some();
     use SecretKind::*;
     use Strength::*;
-    let words_in_pass = [&b"bypass"[..], b"compass", b"surpass", b"trespass", b"overpass"];
+    let words_in_pass = [
+        &b"bypass"[..],
+        b"compass",
+        b"surpass",
+        b"trespass",
+        b"overpass",
+    ];
     let pass = w.ends_with(b"pass") && !words_in_pass.iter().any(|x| w.ends_with(x));
     if has(b"password") || has(b"passwd") || pass || w.ends_with(b"pwd") {
         Some((Password, Always))
@@ -217,7 +223,8 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
     if v.is_empty() || is_whole_marker(v) {
         return true;
     }
-    if [&b"true"[..], b"false", b"null", b"nil", b"~"]
+    // `yes`/`no` too: MySQL's `(using password: YES)` says whether one was given.
+    if [&b"true"[..], b"false", b"null", b"nil", b"~", b"yes", b"no"]
         .iter()
         .any(|w| v.eq_ignore_ascii_case(w))
     {

@@ -75,9 +75,9 @@ mod tokens;
 mod url;
 
 pub use kind::SecretKind;
-pub use structured::FileKind;
 pub use scan::SecretHit;
 pub use stream::RedactStream;
+pub use structured::FileKind;
 
 use std::collections::BTreeMap;
 use std::io;

@@ -56,9 +56,28 @@ const CREDENTIAL_PARAMS: &[&str] = &[
 
 /// Programs whose short flags carry passwords (`-p`, `-w`, `-s`, `-u user:pass`).
 pub(crate) const PROGRAMS: &[&str] = &[
-    "curl", "credhub", "uaac", "cf", "bosh", "keytool", "openssl", "htpasswd", "psql",
-    "pg_dump", "mysql", "mysqldump", "mysqladmin", "mariadb", "redis-cli", "sshpass",
-    "wget", "rabbitmqctl", "mongo", "mongosh", "ldapsearch", "smbclient",
+    "curl",
+    "credhub",
+    "uaac",
+    "cf",
+    "bosh",
+    "keytool",
+    "openssl",
+    "htpasswd",
+    "psql",
+    "pg_dump",
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mariadb",
+    "redis-cli",
+    "sshpass",
+    "wget",
+    "rabbitmqctl",
+    "mongo",
+    "mongosh",
+    "ldapsearch",
+    "smbclient",
 ];
 
 /// Whether a query parameter name carries a credential.
@@ -117,9 +136,31 @@ static PIECE: [bool; 256] = {
 
 /// Names beside which a long hex string is a digest or an id, not a key.
 const DIGEST_NAMES: &[&[u8]] = &[
-    b"sha", b"md5", b"digest", b"checksum", b"hash", b"etag", b"fingerprint", b"commit",
-    b"sum", b"trace", b"span", b"blob", b"droplet", b"package", b"layer", b"object",
-    b"build", b"git", b"version", b"request", b"guid", b"id\"", b"id:", b"id=", b"_id",
+    b"sha",
+    b"md5",
+    b"digest",
+    b"checksum",
+    b"hash",
+    b"etag",
+    b"fingerprint",
+    b"commit",
+    b"sum",
+    b"trace",
+    b"span",
+    b"blob",
+    b"droplet",
+    b"package",
+    b"layer",
+    b"object",
+    b"build",
+    b"git",
+    b"version",
+    b"request",
+    b"guid",
+    b"id\"",
+    b"id:",
+    b"id=",
+    b"_id",
 ];
 
 fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
@@ -160,8 +201,8 @@ fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&line[from..], b"-----BEGIN ") {
         let at = from + i;
-        let end = memchr::memmem::find(&line[at..], b"-----END ")
-            .map_or(line.len(), |e| at + e + 9);
+        let end =
+            memchr::memmem::find(&line[at..], b"-----END ").map_or(line.len(), |e| at + e + 9);
         if super::shape::is_public_pem(&line[at..end.min(line.len())])
             || (end == line.len() && public_header(&line[at..]))
         {
@@ -169,7 +210,12 @@ fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
         }
         from = end.max(at + 1).min(line.len());
     }
-    for kind in [&b"ssh-rsa "[..], b"ssh-ed25519 ", b"ssh-dss ", b"ecdsa-sha2-"] {
+    for kind in [
+        &b"ssh-rsa "[..],
+        b"ssh-ed25519 ",
+        b"ssh-dss ",
+        b"ecdsa-sha2-",
+    ] {
         let mut from = 0;
         while let Some(i) = memchr::memmem::find(&line[from..], kind) {
             let at = from + i;
@@ -178,10 +224,11 @@ fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
                     .iter()
                     .position(|b| b.is_ascii_whitespace())
                     .map_or(line.len() - at, |sp| {
-                        sp + 1 + line[at + sp + 1..]
-                            .iter()
-                            .take_while(|b| !b.is_ascii_whitespace() && **b != b'"')
-                            .count()
+                        sp + 1
+                            + line[at + sp + 1..]
+                                .iter()
+                                .take_while(|b| !b.is_ascii_whitespace() && **b != b'"')
+                                .count()
                     });
             spans.push((at, end));
             from = end.max(at + 1);
@@ -195,9 +242,16 @@ pub(crate) fn public_header(s: &[u8]) -> bool {
     let Some(rest) = s.strip_prefix(b"-----BEGIN ") else {
         return false;
     };
-    [&b"CERTIFICATE-----"[..], b"PUBLIC KEY-----", b"RSA PUBLIC KEY-----", b"X509 CRL-----", b"CERTIFICATE REQUEST-----", b"TRUSTED CERTIFICATE-----"]
-        .iter()
-        .any(|h| rest.starts_with(h))
+    [
+        &b"CERTIFICATE-----"[..],
+        b"PUBLIC KEY-----",
+        b"RSA PUBLIC KEY-----",
+        b"X509 CRL-----",
+        b"CERTIFICATE REQUEST-----",
+        b"TRUSTED CERTIFICATE-----",
+    ]
+    .iter()
+    .any(|h| rest.starts_with(h))
 }
 
 fn push(edits: &mut Vec<Edit>, start: usize, end: usize, kind: SecretKind) {
@@ -211,7 +265,21 @@ fn value_end(line: &[u8], p: usize) -> usize {
     p + line[p..]
         .iter()
         .take_while(|&&b| {
-            !b.is_ascii_whitespace() && !matches!(b, b'&' | b'"' | b'\'' | b'#' | b'<' | b'>' | b',' | b';' | b')' | b']' | b'}' | b'\\')
+            !b.is_ascii_whitespace()
+                && !matches!(
+                    b,
+                    b'&' | b'"'
+                        | b'\''
+                        | b'#'
+                        | b'<'
+                        | b'>'
+                        | b','
+                        | b';'
+                        | b')'
+                        | b']'
+                        | b'}'
+                        | b'\\'
+                )
         })
         .count()
 }
@@ -233,7 +301,7 @@ fn query_params(line: &[u8], edits: &mut Vec<Edit>) {
         let vs = ne + 1;
         let ve = value_end(line, vs);
         let v = &line[vs..ve];
-        if markers_len(v) > 0 || v.is_empty() {
+        if markers_len(&line[vs..]) > 0 || v.is_empty() {
             continue;
         }
         push(edits, vs, ve, SecretKind::Token);
@@ -256,7 +324,11 @@ fn basic_auth(line: &[u8], edits: &mut Vec<Edit>) {
                 .count();
         // Basic credentials are base64 of `user:pass`: at least 8 characters.
         if ve - vs >= 8
-            && markers_len(&line[vs..]) == 0 && line[vs..ve].iter().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+            && markers_len(&line[vs..]) == 0
+            && line[vs..ve]
+                .iter()
+                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        {
             push(edits, vs, ve, SecretKind::Credential);
         }
     }
@@ -392,7 +464,10 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
                         }
                     }
                     i += 1;
-                } else if (prog == b"mysql" || prog == b"mysqldump" || prog == b"mysqladmin" || prog == b"mariadb")
+                } else if (prog == b"mysql"
+                    || prog == b"mysqldump"
+                    || prog == b"mysqladmin"
+                    || prog == b"mariadb")
                     && w.len() > 2
                     && w.starts_with(b"-p")
                     && markers_len(&line[s + 2..]) == 0
@@ -520,7 +595,12 @@ fn group(line: &[u8], gs: usize, ge: usize, edits: &mut Vec<Edit>) {
         }
         let mut e = p;
         while e < ge && joins(line[e]) {
-            let ne = e + 1 + line[e + 1..ge].iter().take_while(|&&b| is_piece_byte(b)).count();
+            let ne = e
+                + 1
+                + line[e + 1..ge]
+                    .iter()
+                    .take_while(|&&b| is_piece_byte(b))
+                    .count();
             if ne == e + 1 || !absorb(&line[e + 1..ne]) {
                 break;
             }

@@ -114,9 +114,19 @@ pub(crate) fn is_number(v: &[u8]) -> bool {
 }
 
 fn is_bool_word(v: &[u8]) -> bool {
-    [&b"yes"[..], b"no", b"on", b"off", b"y", b"n", b"none", b"nil", b"null"]
-        .iter()
-        .any(|w| v.eq_ignore_ascii_case(w))
+    [
+        &b"yes"[..],
+        b"no",
+        b"on",
+        b"off",
+        b"y",
+        b"n",
+        b"none",
+        b"nil",
+        b"null",
+    ]
+    .iter()
+    .any(|w| v.eq_ignore_ascii_case(w))
 }
 
 /// `64MB`, `512MiB`, `1g`, `30s`, `1h30m`, `100ms`, `5min`, `P1D`, `PT5M`.
@@ -129,10 +139,10 @@ fn is_size_or_duration(v: &[u8]) -> bool {
                 .all(|b| b.is_ascii_digit() || b"TYMWDHS.".contains(b));
     }
     const UNITS: &[&[u8]] = &[
-        b"b", b"k", b"kb", b"kib", b"m", b"mb", b"mib", b"g", b"gb", b"gib", b"t", b"tb",
-        b"tib", b"ns", b"us", b"ms", b"s", b"sec", b"secs", b"second", b"seconds", b"min",
-        b"mins", b"minute", b"minutes", b"h", b"hr", b"hrs", b"hour", b"hours", b"d", b"day",
-        b"days", b"w", b"week", b"weeks", b"y", b"kbps", b"mbps", b"gbps", b"%",
+        b"b", b"k", b"kb", b"kib", b"m", b"mb", b"mib", b"g", b"gb", b"gib", b"t", b"tb", b"tib",
+        b"ns", b"us", b"ms", b"s", b"sec", b"secs", b"second", b"seconds", b"min", b"mins",
+        b"minute", b"minutes", b"h", b"hr", b"hrs", b"hour", b"hours", b"d", b"day", b"days", b"w",
+        b"week", b"weeks", b"y", b"kbps", b"mbps", b"gbps", b"%",
     ];
     // Runs of <number><unit>, as Go durations chain them (`1h30m`).
     let mut p = 0;
@@ -287,7 +297,8 @@ pub(crate) fn is_hostname(h: &[u8]) -> bool {
     labels.iter().all(|l| {
         !l.is_empty()
             && l.len() <= 63
-            && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+            && l.iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
             && !looks_random(l)
             && !(l.len() >= 10 && l.iter().any(u8::is_ascii_digit) && has_mixed_case(l))
     }) && (labels.len() == 1 || last.iter().any(u8::is_ascii_alphabetic) || is_ip(h))
@@ -547,11 +558,7 @@ pub(crate) fn looks_random_from(t: &[u8], min: usize) -> bool {
         }
         // A capital starting a word (`Cell` in `DiegoCell`) is no switch; lower after
         // upper is the word going on.
-        if prev != C::Other
-            && c != C::Other
-            && c != prev
-            && !(prev == C::Upper && c == C::Lower)
-        {
+        if prev != C::Other && c != C::Other && c != prev && !(prev == C::Upper && c == C::Lower) {
             switches += 1;
         }
         prev = c;
@@ -593,19 +600,51 @@ mod tests {
     #[test]
     fn safe_shapes() {
         for v in [
-            "", "8080", "-1", "0.5", "1e6", "true", "off", "30s", "1h30m", "512MiB", "64MB",
-            "10.0.16.5", "10.0.0.0/16", "10.0.0.1:4222", "::1", "fe80::1/64",
-            "uaa.service.cf.internal", "*.cf.example.com", "nats.service.cf.internal:4222",
+            "",
+            "8080",
+            "-1",
+            "0.5",
+            "1e6",
+            "true",
+            "off",
+            "30s",
+            "1h30m",
+            "512MiB",
+            "64MB",
+            "10.0.16.5",
+            "10.0.0.0/16",
+            "10.0.0.1:4222",
+            "::1",
+            "fe80::1/64",
+            "uaa.service.cf.internal",
+            "*.cf.example.com",
+            "nats.service.cf.internal:4222",
             "https://uaa.service.cf.internal:8443/oauth/token",
-            "http://admin@10.0.0.5:25555/info?x=1", "/var/vcap/jobs/uaa/config/uaa.yml",
-            "./relative/path", "info", "round-robin", "cloud_controller.read", "DiegoCell",
-            "diego_cell_0", "z1", "TLSv1.2", "1.2.3", "v7.1.0-rc.1",
-            "2f0e1c3a-9d8b-4c7a-b6e5-f4d3c2b1a098", "2024-06-01T12:00:00Z", "((nats_password))",
-            "openid,cloud_controller.read,scim.write", "openid, scim.read",
-            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384", "[REDACTED password]",
+            "http://admin@10.0.0.5:25555/info?x=1",
+            "/var/vcap/jobs/uaa/config/uaa.yml",
+            "./relative/path",
+            "info",
+            "round-robin",
+            "cloud_controller.read",
+            "DiegoCell",
+            "diego_cell_0",
+            "z1",
+            "TLSv1.2",
+            "1.2.3",
+            "v7.1.0-rc.1",
+            "2f0e1c3a-9d8b-4c7a-b6e5-f4d3c2b1a098",
+            "2024-06-01T12:00:00Z",
+            "((nats_password))",
+            "openid,cloud_controller.read,scim.write",
+            "openid, scim.read",
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",
+            "[REDACTED password]",
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-            "ssh-rsa AAAAB3NzaC1yc2E me@host", "cf_db_user@tcp(10.0.0.5:3306)/ccdb",
-            "HTTPServer", "TLS_AES_128_GCM_SHA256", "localhost",
+            "ssh-rsa AAAAB3NzaC1yc2E me@host",
+            "cf_db_user@tcp(10.0.0.5:3306)/ccdb",
+            "HTTPServer",
+            "TLS_AES_128_GCM_SHA256",
+            "localhost",
         ] {
             assert!(is_safe_value(v.as_bytes()), "{v}");
         }

@@ -181,7 +181,9 @@ fn key_check(line: &[u8], s: usize, e: usize, edits: &mut Vec<Edit>) {
 }
 
 fn indent_of(line: &[u8]) -> usize {
-    line.iter().take_while(|&&b| b == b' ' || b == b'\t').count()
+    line.iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count()
 }
 
 /// The end of the code part of a line: before a comment starting with `#` (at the line
@@ -202,8 +204,7 @@ fn comment_start(line: &[u8], from: usize, marks: &[u8]) -> usize {
             None => {
                 if b == b'"' || b == b'\'' {
                     q = Some(b);
-                } else if marks.contains(&b) && (i == from || line[i - 1].is_ascii_whitespace())
-                {
+                } else if marks.contains(&b) && (i == from || line[i - 1].is_ascii_whitespace()) {
                     return i;
                 }
             }
@@ -236,7 +237,13 @@ fn close_quote(line: &[u8], open: usize, q: u8) -> Option<usize> {
 
 /// Appends the allow-list edits of one line (`line` without its terminator). `line_start`
 /// is false for the second and later pieces of a line longer than the piece size.
-pub(crate) fn line(kind: FileKind, st: &mut State, line: &[u8], line_start: bool, edits: &mut Vec<Edit>) {
+pub(crate) fn line(
+    kind: FileKind,
+    st: &mut State,
+    line: &[u8],
+    line_start: bool,
+    edits: &mut Vec<Edit>,
+) {
     if kind == FileKind::Json {
         json(st, line, edits);
         return;
@@ -392,7 +399,14 @@ fn yaml_key_end(line: &[u8], p: usize, end: usize) -> Option<usize> {
     None
 }
 
-fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usize, edits: &mut Vec<Edit>) {
+fn yaml_value(
+    st: &mut State,
+    line: &[u8],
+    mut v: usize,
+    end: usize,
+    parent: usize,
+    edits: &mut Vec<Edit>,
+) {
     // Anchors and tags precede the value.
     while v < end && matches!(line[v], b'&' | b'!') {
         while v < end && !line[v].is_ascii_whitespace() {
@@ -404,7 +418,11 @@ fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usi
         return;
     }
     match line[v] {
-        b'|' | b'>' if line[v + 1..end].iter().all(|b| b"+-0123456789 \t".contains(b)) => {
+        b'|' | b'>'
+            if line[v + 1..end]
+                .iter()
+                .all(|b| b"+-0123456789 \t".contains(b)) =>
+        {
             st.block = Some(BlockScalar {
                 parent,
                 in_cert: false,

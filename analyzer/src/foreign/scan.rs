@@ -7,7 +7,9 @@
 //! of the rules or the final leak scan would. The stream, unlike the stateless
 //! `Redactor::scan_line`, follows multi-line constructs (PEM private key bodies, YAML block
 //! scalars under a secret key), so a key spread over 27 lines is found at its first body
-//! line. Its output is thrown away: only the line number and the kinds are kept. Values
+//! line. Beside it, the independent leak gate (`redact::gate`: entropy and shape over
+//! every token, no key names) judges every line too, so what the rules' policy misses is
+//! still reported. The stream's output is thrown away: only the line number and the kinds are kept. Values
 //! already redacted (`[REDACTED password]`) are not secrets, so a copy made by
 //! `vcap-analyze redact` (or by `vcap-collect`) scans clean.
 //!
@@ -38,6 +40,7 @@
 use super::bundle_manifest;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use rayon::prelude::*;
+use redact::gate::LineGate;
 use redact::{RedactStream, Redactor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -198,6 +201,7 @@ fn scan_file(
     let counts = our_manifest.then_some(false);
     let mut lines = LineHits {
         stream: redactor.stream(),
+        gate: LineGate::default(),
         out: Vec::new(),
         seen: 0,
         by_kind: BTreeMap::new(),
@@ -248,6 +252,9 @@ fn scan_file(
 /// The redaction stream of one file and what its replacements say about each line.
 struct LineHits<'r, 'f> {
     stream: RedactStream<'r>,
+    /// The independent leak gate (entropy and shape, no key names): a line it flags is a
+    /// hit even when the redactor's rules would change nothing.
+    gate: LineGate,
     /// The redacted text, thrown away.
     out: Vec<u8>,
     /// Replacements counted so far, in all and by kind (updated only on lines with a hit).
@@ -267,9 +274,20 @@ impl LineHits<'_, '_> {
             .is_some_and(|open| bundle_manifest::is_count_by_kind(line, open));
         self.stream.line(line, &mut self.out);
         self.out.clear();
+        let gate = if is_count { None } else { self.gate.line(line) };
         let stats = self.stream.stats();
         let total = stats.redactions + stats.leak_scan_hits;
         if total == self.seen {
+            if let Some(kind) = gate {
+                *self.file.by_kind.entry(kind.to_string()).or_insert(0) += 1;
+                self.file.hits += 1;
+                if self.file.lines.len() < MAX_LINES_PER_FILE {
+                    self.file.lines.push(LineHit {
+                        line: self.line,
+                        kinds: vec![kind.to_string()],
+                    });
+                }
+            }
             return;
         }
         self.seen = total;
