@@ -175,9 +175,23 @@ fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
     }
     let from = start.saturating_sub(48);
     let before = line[from..start].to_ascii_lowercase();
-    DIGEST_NAMES
-        .iter()
-        .any(|n| memchr::memmem::find(&before, n).is_some())
+    let near = &before[before.len().saturating_sub(24)..];
+    let secret_word = [
+        &b"session"[..],
+        b"csrf",
+        b"cookie",
+        b"secret",
+        b"token",
+        b"pass",
+        b"auth",
+        b"sig",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(near, w).is_some());
+    !secret_word
+        && DIGEST_NAMES
+            .iter()
+            .any(|n| memchr::memmem::find(&before, n).is_some())
 }
 
 /// Appends the edits of the token rule over one line (or piece).
@@ -185,6 +199,7 @@ pub(crate) fn find(line: &[u8], edits: &mut Vec<Edit>) {
     let before = edits.len();
     query_params(line, edits);
     basic_auth(line, edits);
+    cookies(line, edits);
     flags(line, edits);
     audit_hex(line, edits);
     let mut keep = public_spans(line);
@@ -330,6 +345,32 @@ fn basic_auth(line: &[u8], edits: &mut Vec<Edit>) {
                 .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
         {
             push(edits, vs, ve, SecretKind::Credential);
+        }
+    }
+}
+
+/// `Cookie:` and `Set-Cookie:` headers: every cookie value is a credential.
+fn cookies(line: &[u8], edits: &mut Vec<Edit>) {
+    let Some(at) = find_ci(line, b"cookie:") else {
+        return;
+    };
+    let mut p = at + 7;
+    while p < line.len() {
+        let Some(eq) = line[p..].iter().position(|&b| b == b'=') else {
+            return;
+        };
+        let vs = p + eq + 1;
+        let ve = vs
+            + line[vs..]
+                .iter()
+                .take_while(|&&b| !matches!(b, b';' | b'"' | b'\'' | b' ' | b'[' | b'\\' | b','))
+                .count();
+        if markers_len(&line[vs..]) == 0 {
+            push(edits, vs, ve, SecretKind::Token);
+        }
+        match line[ve..].iter().position(|&b| b == b';') {
+            Some(sc) => p = ve + sc + 1,
+            None => return,
         }
     }
 }
@@ -484,16 +525,21 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
 /// arguments hex-encoded when they hold a space or a quote: decoded, and masked whole
 /// when the decoded text holds anything the rules or the entropy rule would mask.
 fn audit_hex(line: &[u8], edits: &mut Vec<Edit>) {
-    if find_ci(line, b"proctitle=").is_none() && find_ci(line, b"execve").is_none() {
-        return;
-    }
     for (s, e) in words(line) {
         let w = &line[s..e];
         let Some(eq) = w.iter().position(|&b| b == b'=') else {
             continue;
         };
         let v = &w[eq + 1..];
-        if v.len() < 4 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+        if v.len() < 8 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+            continue;
+        }
+        // Only text is judged this way (a digest decodes to binary).
+        let printable = v.chunks(2).all(|c| {
+            let b = u8::from_str_radix(std::str::from_utf8(c).unwrap_or("00"), 16).unwrap_or(0);
+            b == 0 || (0x20..0x7f).contains(&b)
+        });
+        if !printable {
             continue;
         }
         let decoded: Vec<u8> = v

@@ -62,6 +62,7 @@ const TRIGGERS: &[(&str, Family)] = &[
     ("x-goog-", Family::LogToken),
     ("awsaccesskeyid", Family::LogToken),
     ("basic ", Family::LogToken),
+    ("cookie:", Family::LogToken),
     ("proctitle=", Family::LogToken),
     ("execve", Family::LogToken),
     ("curl", Family::LogToken),

@@ -40,9 +40,106 @@ pub(crate) fn is_safe_value(v: &[u8]) -> bool {
     is_safe_atom(v)
 }
 
+/// Values a key name vouches for: prose under a text key (`hint`, `description`), ids
+/// and names under `*_id`/`*_name`/`bucket`/`region` keys, hex digests under digest keys
+/// and sha1 content hashes under `*_key`. Never a value that holds a random token.
+pub(crate) fn is_safe_under(key: &[u8], v: &[u8]) -> bool {
+    if key.is_empty() {
+        return false;
+    }
+    let key = key.trim_ascii();
+    let key = key.strip_prefix(b"\"").unwrap_or(key);
+    let key = key.strip_suffix(b"\"").unwrap_or(key);
+    let k = key.to_ascii_lowercase();
+    let last = k
+        .rsplit(|b| matches!(b, b'.' | b'_' | b'-'))
+        .next()
+        .unwrap_or(&k);
+    if super::keyname::classify_key(key)
+        .is_some_and(|c| c.strength != super::keyname::Strength::Material)
+    {
+        return false; // a secret name: its rule decides
+    }
+    let random_inside = v
+        .split(|b| !b.is_ascii_alphanumeric() && *b != b'+')
+        .any(looks_random);
+    if random_inside {
+        let hex = v.iter().all(u8::is_ascii_hexdigit);
+        let digest_key = [
+            &b"sha"[..],
+            b"digest",
+            b"checksum",
+            b"hash",
+            b"fingerprint",
+            b"etag",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(&k, w).is_some());
+        return hex && (v.len() == 40 || (digest_key && matches!(v.len(), 32 | 40 | 64 | 128)));
+    }
+    const PROSE: &[&[u8]] = &[
+        b"hint",
+        b"message",
+        b"msg",
+        b"description",
+        b"desc",
+        b"label",
+        b"title",
+        b"text",
+        b"prompt",
+        b"help",
+        b"comment",
+        b"banner",
+        b"greeting",
+        b"summary",
+        b"subject",
+        b"reason",
+        b"realm",
+        b"agent",
+    ];
+    if PROSE.contains(&last) {
+        return v
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b" .,!?'()-/:;&".contains(b));
+    }
+    const ID: &[&[u8]] = &[
+        b"id",
+        b"name",
+        b"bucket",
+        b"region",
+        b"fingerprint",
+        b"user",
+        b"username",
+        b"login",
+        b"zone",
+        b"az",
+        b"domain",
+        b"email",
+    ];
+    let single = !v.iter().any(u8::is_ascii_whitespace);
+    (ID.contains(&last)
+        || last.ends_with(b"id")
+        || k.ends_with(b"directory_key")
+        || k.ends_with(b"bucket_name"))
+        && single
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:/@-".contains(b))
+        || is_colon_hex(v)
+}
+
+/// `a6:d1:08:0b:...`: a fingerprint or a MAC address.
+fn is_colon_hex(v: &[u8]) -> bool {
+    v.len() >= 11
+        && v.split(|&b| b == b':')
+            .all(|p| p.len() == 2 && p.iter().all(u8::is_ascii_hexdigit))
+}
+
 /// One value with no white space and no comma.
 fn is_safe_atom(v: &[u8]) -> bool {
-    is_host_pattern(v)
+    is_relative_path(v)
+        || is_colon_hex(v)
+        || is_bucket_name(v)
+        || is_host_pattern(v)
         || is_number(v)
         || is_bool_word(v)
         || is_size_or_duration(v)
@@ -235,6 +332,30 @@ fn split_suffix(v: &[u8]) -> (&[u8], bool) {
         return (&[], false);
     }
     (addr, false)
+}
+
+/// Bucket and directory names: `cc-droplets-6e2f1a`, `cf-prod-bosh-blobs` (lower case,
+/// `-` or `.` between parts, at least one a word of three letters, nothing random).
+fn is_bucket_name(v: &[u8]) -> bool {
+    (3..=63).contains(&v.len())
+        && v.iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'.')
+        && (v.contains(&b'-') || v.contains(&b'.'))
+        && v.split(|b| *b == b'-' || *b == b'.')
+            .any(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_lowercase) && pronounceable(p))
+        && !v
+            .split(|b| *b == b'-' || *b == b'.')
+            .any(|p| looks_random_from(p, 8))
+}
+
+/// `bosh/0`, `diego_cell/2f0e...`, `cc-droplets/ab/cd`: names, numbers and UUIDs
+/// joined by `/`.
+fn is_relative_path(v: &[u8]) -> bool {
+    v.contains(&b'/')
+        && !v.starts_with(b"/")
+        && v.split(|&b| b == b'/').all(|p| {
+            !p.is_empty() && (is_enum_word(p) || is_number(p) || is_uuid(p) || is_bucket_name(p))
+        })
 }
 
 /// SQL and grant host patterns: `%`, `*`, `10.0.%`, `%.internal`.
