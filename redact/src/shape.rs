@@ -62,7 +62,7 @@ pub(crate) fn is_safe_under(key: &[u8], v: &[u8]) -> bool {
     }
     let random_inside = v
         .split(|b| !b.is_ascii_alphanumeric() && *b != b'+')
-        .any(looks_random);
+        .any(|p| looks_random_from(p, 10));
     if random_inside {
         let hex = v.iter().all(u8::is_ascii_hexdigit);
         let digest_key = [

@@ -41,7 +41,7 @@ use super::bundle_manifest;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use rayon::prelude::*;
 use redact::gate::LineGate;
-use redact::{RedactStream, Redactor};
+use redact::{FileKind, RedactStream, Redactor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -159,11 +159,18 @@ impl Sink for ScanSink {
                         &mut io::Cursor::new(head).chain(data),
                         &mut file,
                         ours,
+                        None,
                     )
                 }
             }
         } else {
-            scan_file(&self.redactor, data, &mut file, false)
+            scan_file(
+                &self.redactor,
+                data,
+                &mut file,
+                false,
+                Some(&entry.archive_name),
+            )
         };
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Ok(n) = &result {
@@ -189,9 +196,14 @@ fn scan_file(
     data: &mut dyn Read,
     file: &mut FileHits,
     our_manifest: bool,
+    path: Option<&str>,
 ) -> io::Result<u64> {
     let mut r = BufReader::with_capacity(256 << 10, data);
     let head = r.fill_buf()?;
+    // A structured file is judged as the redactor judges it: by the allow-list.
+    let kind = path.map_or(FileKind::Text, |p| {
+        FileKind::detect(p, &head[..head.len().min(8 << 10)])
+    });
     if head[..head.len().min(8 << 10)].contains(&0) {
         file.binary = true;
         file.hits = 1;
@@ -200,7 +212,7 @@ fn scan_file(
     }
     let counts = our_manifest.then_some(false);
     let mut lines = LineHits {
-        stream: redactor.stream(),
+        stream: redactor.stream_as(kind),
         gate: LineGate::default(),
         out: Vec::new(),
         seen: 0,
@@ -380,7 +392,7 @@ mod tests {
             lines: Vec::new(),
             binary: false,
         };
-        scan_file(&Redactor::new(), &mut &data[..], &mut f, false).unwrap();
+        scan_file(&Redactor::new(), &mut &data[..], &mut f, false, None).unwrap();
         f
     }
 
