@@ -141,7 +141,10 @@ fn random_token(t: &[u8]) -> bool {
         let wordy = t
             .split(|&b| b == b'/')
             .any(|seg| seg.len() >= 3 && seg.iter().all(u8::is_ascii_alphabetic));
-        if wordy || t.starts_with(b"/") {
+        let all_hex = t
+            .split(|&b| b == b'/')
+            .all(|seg| seg.iter().all(u8::is_ascii_hexdigit));
+        if wordy || all_hex || t.starts_with(b"/") {
             return false;
         }
     }

@@ -233,7 +233,16 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
     let placeholder = |open: &[u8], close: &[u8]| {
         v.len() > open.len() + close.len() && v.starts_with(open) && v.ends_with(close)
     };
+    let words_inside = |v: &[u8]| {
+        v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b))
+    };
     (placeholder(b"((", b"))") && !v[2..v.len() - 2].contains(&b' '))
+        || (placeholder(b"${", b"}") && words_inside(&v[2..v.len() - 1]))
+        || (placeholder(b"<", b">")
+            && v[1..v.len() - 1]
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b' '))
         || v.starts_with(b"<%")
         || (placeholder(b"{{", b"}}"))
 }
@@ -249,6 +258,10 @@ pub(crate) fn looks_like_key_material(v: &[u8]) -> bool {
     }
     if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
     {
+        return false;
+    }
+    // Content hashes (sha1) and bucket or directory names under `*_key` are names.
+    if (v.len() == 40 && v.iter().all(u8::is_ascii_hexdigit)) || super::shape::is_bucket_name(v) {
         return false;
     }
     let charset_ok = v

@@ -173,7 +173,7 @@ fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
     if !matches!(hex.len(), 32 | 40 | 56 | 64 | 96 | 128) {
         return false;
     }
-    let from = start.saturating_sub(48);
+    let from = start.saturating_sub(80);
     let before = line[from..start].to_ascii_lowercase();
     let near = &before[before.len().saturating_sub(24)..];
     let secret_word = [
@@ -337,8 +337,12 @@ fn basic_auth(line: &[u8], edits: &mut Vec<Edit>) {
                 .iter()
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
                 .count();
-        // Basic credentials are base64 of `user:pass`: at least 8 characters.
+        // Basic credentials are base64 of `user:pass`: at least 8 characters, and not the
+        // name of a `name=value` pair (`cs1=Basic cs1Label=authType`).
+        let pair = line.get(ve) == Some(&b'=')
+            && line.get(ve + 1).is_some_and(|b| b.is_ascii_alphanumeric());
         if ve - vs >= 8
+            && !pair
             && markers_len(&line[vs..]) == 0
             && line[vs..ve]
                 .iter()

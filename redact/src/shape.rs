@@ -12,7 +12,7 @@
 //! an identifier made of words.
 
 use super::keyname::is_exempt_value;
-use super::kind::is_whole_marker;
+use super::kind::{is_whole_marker, marker_len, MARKER_PREFIX};
 
 /// The shortest token [`looks_random`] judges: below this, words and random strings
 /// cannot be told apart by their characters.
@@ -24,6 +24,11 @@ pub(crate) fn is_safe_value(v: &[u8]) -> bool {
     let v = trim_ws(v);
     if v.is_empty() || is_whole_marker(v) || is_exempt_value(v) {
         return true;
+    }
+    if memchr::memmem::find(v, MARKER_PREFIX.as_bytes()).is_some() {
+        // What the rules already redacted is gone: the rest is judged around it.
+        let rest = without_markers(v);
+        return rest != v && is_safe_value(&rest);
     }
     if v.len() > 4096 {
         return is_public_pem(v);
@@ -132,6 +137,26 @@ fn is_colon_hex(v: &[u8]) -> bool {
     v.len() >= 11
         && v.split(|&b| b == b':')
             .all(|p| p.len() == 2 && p.iter().all(u8::is_ascii_hexdigit))
+}
+
+/// What a complete marker stands for when the text around it is judged.
+const REDACTED_PLACEHOLDER: &[u8] = b"((redacted))";
+
+/// `v` with every complete marker replaced by [`REDACTED_PLACEHOLDER`].
+fn without_markers(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        let n = marker_len(&v[i..]);
+        if n > 0 {
+            out.extend_from_slice(REDACTED_PLACEHOLDER);
+            i += n;
+        } else {
+            out.push(v[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// One value with no white space and no comma.
@@ -336,7 +361,7 @@ fn split_suffix(v: &[u8]) -> (&[u8], bool) {
 
 /// Bucket and directory names: `cc-droplets-6e2f1a`, `cf-prod-bosh-blobs` (lower case,
 /// `-` or `.` between parts, at least one a word of three letters, nothing random).
-fn is_bucket_name(v: &[u8]) -> bool {
+pub(crate) fn is_bucket_name(v: &[u8]) -> bool {
     (3..=63).contains(&v.len())
         && v.iter()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'.')
@@ -452,7 +477,12 @@ fn is_url_without_credentials(v: &[u8]) -> bool {
     let hostport = match authority.iter().rposition(|&b| b == b'@') {
         Some(at) => {
             let user = &authority[..at];
-            if user.contains(&b':') || !is_enum_word(user) {
+            // A password already redacted (`user:[REDACTED url_credentials]@`) is gone.
+            let (name, pw) = match user.iter().position(|&b| b == b':') {
+                Some(c) => (&user[..c], Some(&user[c + 1..])),
+                None => (user, None),
+            };
+            if !is_enum_word(name) || pw.is_some_and(|p| p != REDACTED_PLACEHOLDER) {
                 return false;
             }
             &authority[at + 1..]
