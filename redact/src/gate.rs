@@ -267,6 +267,8 @@ impl<W: Write> GateWriter<W> {
 #[derive(Default)]
 pub struct LineGate {
     public_block: bool,
+    /// Inside a private key's body: one hit for the block, at its first body line.
+    private_block: Option<bool>,
 }
 
 impl LineGate {
@@ -274,17 +276,29 @@ impl LineGate {
     pub fn line(&mut self, line: &[u8]) -> Option<&'static str> {
         let t = line.trim_ascii();
         let was_public = self.public_block;
+        let was_private = self.private_block;
         if let Some(b) = memchr::memmem::rfind(t, b"-----BEGIN ") {
             let closed = memchr::memmem::find(&t[b..], b"-----END ").is_some();
             let private = memchr::memmem::find(&t[b..(b + 40).min(t.len())], b"PRIVATE").is_some();
             self.public_block = !private && !closed;
+            self.private_block = (private && !closed).then_some(false);
         } else if memchr::memmem::find(t, b"-----END ").is_some() {
             self.public_block = false;
+            self.private_block = None;
         }
-        if was_public && !t.starts_with(b"-----") {
-            None
-        } else {
-            scan_line(line)
+        if t.starts_with(b"-----") {
+            return scan_line(line);
+        }
+        match was_private {
+            Some(reported) if !t.is_empty() && markers_len(t) != t.len() => {
+                if self.private_block.is_some() {
+                    self.private_block = Some(true);
+                }
+                (!reported).then_some("private_key")
+            }
+            Some(_) => None,
+            None if was_public => None,
+            None => scan_line(line),
         }
     }
 }

@@ -16,7 +16,7 @@
 //! `logline.rs` guards them).
 
 use super::edit::Edit;
-use super::kind::{is_whole_marker, SecretKind};
+use super::kind::{is_whole_marker, markers_len, SecretKind};
 use super::shape::{is_public_pem, is_safe_value, looks_random, trim_ws};
 
 /// How a file is redacted.
@@ -426,6 +426,11 @@ fn yaml_value(
     if v >= end || line[v] == b'*' {
         return;
     }
+    if markers_len(&line[v..end]) > 0 {
+        // Already redacted by a rule: the rest, if any, is judged around the marker.
+        mask_kv(line, key, v, end, edits);
+        return;
+    }
     match line[v] {
         b'|' | b'>'
             if line[v + 1..end]
@@ -460,6 +465,11 @@ fn flow(line: &[u8], from: usize, to: usize, st: &mut State, sep: u8, edits: &mu
     let mut key: (usize, usize) = (0, 0);
     while i < to {
         let b = line[i];
+        let m = markers_len(&line[i..to]);
+        if m > 0 {
+            i += m;
+            continue;
+        }
         match b {
             b'{' | b'[' => {
                 st.flow += 1;
@@ -587,6 +597,10 @@ fn toml(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
     if v >= end {
         return;
     }
+    if markers_len(&line[v..end]) > 0 {
+        mask_kv(line, key, v, end, edits);
+        return;
+    }
     for q in [&b"\"\"\""[..], b"'''"] {
         if line[v..].starts_with(q) {
             let body = v + 3;
@@ -700,6 +714,12 @@ fn conf(line: &[u8], edits: &mut Vec<Edit>) {
     let mut key: &[u8] = b"";
     while i < end {
         let b = line[i];
+        let m = markers_len(&line[i..end]);
+        if m > 0 {
+            i += m;
+            first = false;
+            continue;
+        }
         if b.is_ascii_whitespace() || matches!(b, b'{' | b'}' | b';' | b'[' | b']' | b'(' | b')') {
             i += 1;
             continue;
