@@ -195,13 +195,19 @@ fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
 }
 
 /// Appends the edits of the token rule over one line (or piece).
-pub(crate) fn find(line: &[u8], edits: &mut Vec<Edit>) {
+/// `triggered`: the prefilter found a trigger word in the line (every credential
+/// position has one); without it only the entropy rule and decoding run.
+pub(crate) fn find(line: &[u8], triggered: bool, edits: &mut Vec<Edit>) {
     let before = edits.len();
-    query_params(line, edits);
-    basic_auth(line, edits);
-    cookies(line, edits);
-    flags(line, edits);
-    audit_hex(line, edits);
+    if triggered {
+        query_params(line, edits);
+        basic_auth(line, edits);
+        cookies(line, edits);
+        flags(line, edits);
+    }
+    if memchr::memchr(b'=', line).is_some() {
+        audit_hex(line, edits);
+    }
     let mut keep = public_spans(line);
     keep.extend(edits.iter().map(|e| (e.start, e.end)));
     let _ = before;
@@ -455,10 +461,16 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
             let end = ne - usize::from(line[ne - 1] == b'"' && a.len() < ne - ns);
             (end - a.len(), end)
         });
+        if matches!(w, b"|" | b";" | b"&&" | b"||") {
+            return; // the next command
+        }
         let mask_next = |edits: &mut Vec<Edit>| {
             if let Some((ns, ne)) = next {
                 let (ns, ne) = strip_quotes(line, ns, ne);
-                if markers_len(&line[ns..]) == 0 {
+                // `-p 2222` after `ssh`: a port, not a password.
+                let port =
+                    w == b"-p" && ne - ns <= 5 && line[ns..ne].iter().all(u8::is_ascii_digit);
+                if markers_len(&line[ns..]) == 0 && !port {
                     push(edits, ns, ne, SecretKind::Password);
                 }
             }
@@ -688,7 +700,7 @@ mod tests {
 
     fn run(line: &str) -> String {
         let mut e = Vec::new();
-        find(line.as_bytes(), &mut e);
+        find(line.as_bytes(), true, &mut e);
         normalize(&mut e);
         let mut out = Vec::new();
         apply(line.as_bytes(), &e, &mut out);

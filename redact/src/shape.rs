@@ -569,7 +569,8 @@ fn is_word_segment(seg: &[u8]) -> bool {
     camel_words_ok(word) && pronounceable(word)
 }
 
-/// `DiegoCell`, `HTTPServer`, `iOS`, `lower`, `UPPER`; not `XkJqLm`.
+/// `DiegoCell`, `HTTPServer`, `iOS`, `expirePasswordInMonths`, `lower`, `UPPER`; not
+/// `XKjQ` (a lone capital inside); `XkJqLm` passes here and fails `pronounceable`.
 fn camel_words_ok(w: &[u8]) -> bool {
     if !has_mixed_case(w) {
         return true;
@@ -585,7 +586,7 @@ fn camel_words_ok(w: &[u8]) -> bool {
         let ok = if caps > 1 {
             true // an acronym, possibly followed by a word (`HTTPServer`)
         } else {
-            (first && caps == 0) || lows >= 2 || (i == w.len() && lows == 0)
+            (first && caps == 0) || lows >= 1 || (i == w.len() && lows == 0)
         };
         if !ok || i == s {
             return false;

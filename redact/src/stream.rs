@@ -486,7 +486,7 @@ fn rules(
         super::cli::find(seg, edits);
     }
     if !in_cert {
-        logline::find(seg, edits);
+        logline::find(seg, t.any(), edits);
     }
     (pem_open, kv)
 }

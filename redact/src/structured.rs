@@ -736,7 +736,8 @@ fn conf(line: &[u8], edits: &mut Vec<Edit>) {
             && !line[i].is_ascii_whitespace()
             && !matches!(line[i], b';' | b'{' | b'}' | b'[' | b']')
         {
-            i += 1;
+            // A marker inside a word (`name='[REDACTED value]'`) is part of it.
+            i += markers_len(&line[i..end]).max(1);
         }
         let mut w = &line[s..i];
         while let Some(x) = w.strip_suffix(b",") {
