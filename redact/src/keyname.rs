@@ -211,9 +211,13 @@ pub(crate) fn value_is_secret(class: KeyClass, key: &[u8], value: &[u8]) -> bool
     {
         return false; // the shell's working directory, not a password
     }
+    // A content hash under a blobstore `*_directory_key` names a directory.
+    let directory = memchr::memmem::find(&key.to_ascii_lowercase(), b"directory").is_some()
+        && value.len() == 40
+        && value.iter().all(u8::is_ascii_hexdigit);
     match class.strength {
         Strength::Always | Strength::Authorization => true,
-        Strength::Material => looks_like_key_material(value),
+        Strength::Material => !directory && looks_like_key_material(value),
     }
 }
 
@@ -260,8 +264,8 @@ pub(crate) fn looks_like_key_material(v: &[u8]) -> bool {
     {
         return false;
     }
-    // Content hashes (sha1) and bucket or directory names under `*_key` are names.
-    if (v.len() == 40 && v.iter().all(u8::is_ascii_hexdigit)) || super::shape::is_bucket_name(v) {
+    // Bucket or directory names under `*_key` are names.
+    if super::shape::is_bucket_name(v) {
         return false;
     }
     let charset_ok = v

@@ -167,13 +167,13 @@ fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
     if !hex.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
-    if hex.len() < 32 {
-        return true; // short hex: ids, span ids, addresses
+    if hex.len() < 32 || super::shape::is_lone_digest(line) {
+        return true; // short hex: ids, span ids, addresses; a file holding one digest
     }
     if !matches!(hex.len(), 32 | 40 | 56 | 64 | 96 | 128) {
         return false;
     }
-    let from = start.saturating_sub(80);
+    let from = start.saturating_sub(160);
     let before = line[from..start].to_ascii_lowercase();
     let near = &before[before.len().saturating_sub(24)..];
     let secret_word = [
@@ -338,11 +338,15 @@ fn basic_auth(line: &[u8], edits: &mut Vec<Edit>) {
             continue;
         }
         let vs = at + line[at..].iter().take_while(|&&b| b == b' ').count();
-        let ve = vs
+        let mut ve = vs
             + line[vs..]
                 .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
                 .count();
+        let pad = line[ve..].iter().take_while(|&&b| b == b'=').count();
+        if pad > 0 && !line.get(ve + pad).is_some_and(u8::is_ascii_alphanumeric) {
+            ve += pad;
+        }
         // Basic credentials are base64 of `user:pass`: at least 8 characters, and not the
         // name of a `name=value` pair (`cs1=Basic cs1Label=authType`).
         let pair = line.get(ve) == Some(&b'=')

@@ -80,7 +80,20 @@ pub(crate) fn is_safe_under(key: &[u8], v: &[u8]) -> bool {
         ]
         .iter()
         .any(|w| memchr::memmem::find(&k, w).is_some());
-        return hex && (v.len() == 40 || (digest_key && matches!(v.len(), 32 | 40 | 64 | 128)));
+        let content_key = [
+            &b"directory"[..],
+            b"bucket",
+            b"blob",
+            b"droplet",
+            b"package",
+            b"buildpack",
+            b"resource",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(&k, w).is_some());
+        return hex
+            && ((content_key && v.len() == 40)
+                || (digest_key && matches!(v.len(), 32 | 40 | 64 | 128)));
     }
     const PROSE: &[&[u8]] = &[
         b"hint",
@@ -101,6 +114,7 @@ pub(crate) fn is_safe_under(key: &[u8], v: &[u8]) -> bool {
         b"reason",
         b"realm",
         b"agent",
+        b"basic",
     ];
     if PROSE.contains(&last) {
         return v
@@ -130,6 +144,13 @@ pub(crate) fn is_safe_under(key: &[u8], v: &[u8]) -> bool {
         && v.iter()
             .all(|b| b.is_ascii_alphanumeric() || b"._:/@-".contains(b))
         || is_colon_hex(v)
+}
+
+/// A line that is one hex digest of a digest's length and nothing else (the content of
+/// `/var/vcap/bosh/etc/stemcell_git_sha1`): a file holding a digest.
+pub(crate) fn is_lone_digest(line: &[u8]) -> bool {
+    let t = trim_ws(line);
+    matches!(t.len(), 40 | 64) && t.iter().all(u8::is_ascii_hexdigit)
 }
 
 /// `a6:d1:08:0b:...`: a fingerprint or a MAC address.
@@ -441,12 +462,13 @@ pub(crate) fn is_hostname(h: &[u8]) -> bool {
     let labels: Vec<&[u8]> = h.split(|&b| b == b'.').collect();
     let last = labels[labels.len() - 1];
     labels.iter().all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-            && !looks_random(l)
-            && !(l.len() >= 10 && l.iter().any(u8::is_ascii_digit) && has_mixed_case(l))
+        is_uuid(l)
+            || !l.is_empty()
+                && l.len() <= 63
+                && l.iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+                && !looks_random(l)
+                && !(l.len() >= 10 && l.iter().any(u8::is_ascii_digit) && has_mixed_case(l))
     }) && (labels.len() == 1 || last.iter().any(u8::is_ascii_alphabetic) || is_ip(h))
 }
 

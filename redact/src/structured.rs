@@ -708,6 +708,9 @@ fn env(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
 /// `directive arg arg;` lines: the first word is kept (a directive name), every other
 /// word judged; `name=value` words have their value judged.
 fn conf(line: &[u8], edits: &mut Vec<Edit>) {
+    if super::shape::is_lone_digest(line) {
+        return;
+    }
     let end = comment_start(line, 0, b"#");
     let mut i = 0;
     let mut first = true;
@@ -734,7 +737,8 @@ fn conf(line: &[u8], edits: &mut Vec<Edit>) {
         let s = i;
         while i < end
             && !line[i].is_ascii_whitespace()
-            && !matches!(line[i], b';' | b'{' | b'}' | b'[' | b']')
+            && (!matches!(line[i], b';' | b'{' | b'}' | b'[' | b']')
+                || markers_len(&line[i..end]) > 0)
         {
             // A marker inside a word (`name='[REDACTED value]'`) is part of it.
             i += markers_len(&line[i..end]).max(1);
