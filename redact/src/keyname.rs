@@ -243,6 +243,8 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
     };
     (placeholder(b"((", b"))") && !v[2..v.len() - 2].contains(&b' '))
         || (placeholder(b"${", b"}") && words_inside(&v[2..v.len() - 1]))
+        // `${VAR` as a value extraction that stops at `}` sees it
+        || (v.len() > 2 && v.starts_with(b"${") && words_inside(&v[2..]))
         || (placeholder(b"<", b">")
             && v[1..v.len() - 1]
                 .iter()

@@ -65,6 +65,8 @@ impl FileKind {
             "env" => Some(FileKind::Env),
             "sql" => Some(FileKind::Sql),
             "conf" | "monitrc" => Some(FileKind::Conf),
+            // PEM files: the PEM rule keeps certificates (expiry checks) and masks keys.
+            "pem" | "crt" | "cer" | "key" | "ca" | "csr" | "pub" => Some(FileKind::Text),
             _ if name == "monitrc" || name.ends_with("rc") && p.contains("/etc/") => {
                 Some(FileKind::Conf)
             }
