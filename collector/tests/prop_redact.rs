@@ -429,7 +429,9 @@ proptest! {
 fn structured_doc() -> impl Strategy<Value = (redact::FileKind, String, Vec<String>)> {
     use redact::FileKind::*;
     let key = word().prop_map(|w| format!("{w}_setting"));
-    (0usize..9, key, secret(), secret(), prop::collection::vec(word(), 1..4)).prop_map(
+    // Generated credentials (letters and digits, as credhub and bosh generate them); a
+    // secret made of short word-like pieces joined by `-`/`_` is a documented limit.
+    (0usize..9, key, alnum_secret(), alnum_secret(), prop::collection::vec(word(), 1..4)).prop_map(
         |(style, k, s1, s2, words)| {
             let clean = words.join("_");
             let (kind, text) = match style {

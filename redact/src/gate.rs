@@ -116,6 +116,7 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
         }
         if p - s >= MIN_TOKEN
             && !public.iter().any(|&(a, b)| a <= s && p <= b)
+            && !line[..s].ends_with(b"SHA256:")
             && random_token(&line[s..p])
         {
             return Some("high_entropy");

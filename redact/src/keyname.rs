@@ -245,6 +245,8 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
         || (placeholder(b"${", b"}") && words_inside(&v[2..v.len() - 1]))
         // `${VAR` as a value extraction that stops at `}` sees it
         || (v.len() > 2 && v.starts_with(b"${") && words_inside(&v[2..]))
+        // `$` as the leak scan's value extraction (stopping at `{`) sees `${VAR}`
+        || v == b"$"
         || (placeholder(b"<", b">")
             && v[1..v.len() - 1]
                 .iter()

@@ -474,7 +474,8 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
                 // `-p 2222` after `ssh`: a port, not a password.
                 let port =
                     w == b"-p" && ne - ns <= 5 && line[ns..ne].iter().all(u8::is_ascii_digit);
-                if markers_len(&line[ns..]) == 0 && !port {
+                let flag = line[ns] == b'-';
+                if markers_len(&line[ns..]) == 0 && !port && !flag {
                     push(edits, ns, ne, SecretKind::Password);
                 }
             }
@@ -679,6 +680,10 @@ fn group(line: &[u8], gs: usize, ge: usize, edits: &mut Vec<Edit>) {
 }
 
 fn piece_is_secret(line: &[u8], start: usize, piece: &[u8]) -> bool {
+    // An SSH key fingerprint (`RSA SHA256:Vq1x...`): a digest, base64.
+    if line[..start].ends_with(b"SHA256:") || line[..start].ends_with(b"MD5:") {
+        return false;
+    }
     let bare = piece.strip_prefix(b"0x").unwrap_or(piece);
     if bare.len() != piece.len() && bare.len() <= 16 && bare.iter().all(u8::is_ascii_hexdigit) {
         return false;

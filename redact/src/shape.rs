@@ -468,7 +468,7 @@ pub(crate) fn is_hostname(h: &[u8]) -> bool {
                 && l.iter()
                     .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
                 && !looks_random(l)
-                && !(l.len() >= 10 && l.iter().any(u8::is_ascii_digit) && has_mixed_case(l))
+                && !l.iter().any(u8::is_ascii_uppercase)
     }) && (labels.len() == 1 || last.iter().any(u8::is_ascii_alphabetic) || is_ip(h))
 }
 
@@ -588,6 +588,18 @@ fn is_word_segment(seg: &[u8]) -> bool {
         return false;
     }
     let word = &seg[..letters];
+    if has_mixed_case(word) && !digits.is_empty() {
+        // `TLSv1`, `DiegoCell2`: an acronym or a real word; not `Zq9`.
+        let caps = word.iter().take_while(|b| b.is_ascii_uppercase()).count();
+        let mut run = 0;
+        let longest_lower = word.iter().fold(0, |m, b| {
+            run = if b.is_ascii_lowercase() { run + 1 } else { 0 };
+            m.max(run)
+        });
+        if caps < 2 && longest_lower < 3 {
+            return false;
+        }
+    }
     camel_words_ok(word) && pronounceable(word)
 }
 

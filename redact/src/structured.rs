@@ -396,7 +396,9 @@ fn yaml_key_end(line: &[u8], p: usize, end: usize) -> Option<usize> {
             && (after + 1 >= end || line[after + 1].is_ascii_whitespace()))
         .then_some(after);
     }
-    if matches!(line[p], b'{' | b'[' | b'|' | b'>' | b'&' | b'*' | b'!') {
+    if matches!(line[p], b'{' | b'[' | b'|' | b'>' | b'&' | b'*' | b'!')
+        && markers_len(&line[p..end]) == 0
+    {
         return None;
     }
     let mut i = p;
