@@ -166,6 +166,7 @@ fn copy_plain(
 
 /// A rotated `.gz` log: stored decompressed. One pass when it fits under the cap; when it
 /// does not, the rest is measured and a second pass keeps the tail.
+#[allow(clippy::too_many_arguments)] // the file, its record, where to spool, how to redact
 fn copy_gzip(
     file: &mut File,
     len: u64,

@@ -484,7 +484,9 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
             b"-p" | b"-w" | b"-s" | b"-a" | b"--password" | b"--client-secret" | b"--secret"
             | b"-storepass" | b"-keypass" | b"-srcstorepass" | b"-deststorepass" | b"--token"
             | b"--passphrase" | b"-k" | b"--key" => {
-                if !(w == b"-k" && prog == b"curl") && !(w == b"-s" && prog == b"credhub") {
+                let not_a_password =
+                    (w == b"-k" && prog == b"curl") || (w == b"-s" && prog == b"credhub");
+                if !not_a_password {
                     mask_next(edits);
                     i += 1;
                 }
