@@ -25,7 +25,7 @@ for bin in fuzz/fuzz_targets/*.rs; do
   t=$(basename "$bin" .rs)
   mkdir -p "$scratch/$t" "fuzz/artifacts/$t"
   extra=()
-  [ "$t" = redact ] && extra=(-max_len=8192)
+  case "$t" in redact|structured) extra=(-max_len=8192) ;; esac
   echo "fuzz smoke: $t for ${secs}s"
   "$CARGO_TARGET_DIR/$host/debug/$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" "${extra[@]}" \

@@ -93,7 +93,9 @@ fn copy(
         }
         let kind = FileKind::detect(&stored, &inner);
         record.stored_as = Some(stored);
-        stats = copy_gzip(&mut file, len, max, record, &mut spool, spool_dir, redactor, kind)?;
+        stats = copy_gzip(
+            &mut file, len, max, record, &mut spool, spool_dir, redactor, kind,
+        )?;
     } else if let Some(why) = not_text(&head) {
         record.status = FileStatus::Binary;
         record.detail = Some(format!("{why}, not stored (it may hold key material)"));
@@ -164,6 +166,7 @@ fn copy_plain(
 
 /// A rotated `.gz` log: stored decompressed. One pass when it fits under the cap; when it
 /// does not, the rest is measured and a second pass keeps the tail.
+#[allow(clippy::too_many_arguments)] // the file, its record, where to spool, how to redact
 fn copy_gzip(
     file: &mut File,
     len: u64,

@@ -420,3 +420,50 @@ proptest! {
         prop_assert_eq!(lossy(&streamed), lossy(&once));
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// structured files: the allow-list, whatever the key
+
+/// A value under any key (no secret word in it) of a structured file, in one of its
+/// quoting or multi-line styles; the kind it is read as.
+fn structured_doc() -> impl Strategy<Value = (redact::FileKind, String, Vec<String>)> {
+    use redact::FileKind::*;
+    let key = word().prop_map(|w| format!("{w}_setting"));
+    // Generated credentials (letters and digits, as credhub and bosh generate them); a
+    // secret made of short word-like pieces joined by `-`/`_` is a documented limit.
+    (0usize..9, key, alnum_secret(), alnum_secret(), prop::collection::vec(word(), 1..4)).prop_map(
+        |(style, k, s1, s2, words)| {
+            let clean = words.join("_");
+            let (kind, text) = match style {
+                0 => (Yaml, format!("top:\n  {k}: {s1}\n  other: {clean}\n")),
+                1 => (Yaml, format!("{k}:\n- {s1}\n- name|{s2}|x\n")),
+                2 => (Yaml, format!("{k}: \"{s1}\n  {s2}\"\nnext: 1\n")),
+                3 => (Yaml, format!("{k}: >-\n  {s1}\n  {s2}\nnext: 1\n")),
+                4 => (Json, format!("{{\"{k}\":\"{s1}\",\"n\":[\"{s2}\",2]}}\n")),
+                5 => (Ini, format!("[s]\n{k} = '{s1}' ; note\n{clean} {s2}\n")),
+                6 => (Env, format!("export {k}=\"{s1}\"\n{clean}='{s2}'\n")),
+                7 => (Toml, format!("[t]\n{k} = \"{s1}\"\nl = [\"{s2}\", 1]\n")),
+                _ => (Sql, format!("CREATE USER 'u' IDENTIFIED BY '{s1}';\n-- {clean}\nALTER ROLE x PASSWORD '{s2}';\n")),
+            };
+            (kind, text, vec![s1, s2])
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Unknown values are masked under any key name, in every quoting and multi-line
+    /// style, and the file keeps its lines (line numbers stay true).
+    #[test]
+    fn structured_values_are_masked_whatever_the_key((kind, text, secrets) in structured_doc()) {
+        let (out, _) = R.redact_bytes_as(kind, text.as_bytes());
+        for s in &secrets {
+            prop_assert!(!find(&out, s.as_bytes()), "{kind:?}: {s} survived:\n{}", lossy(&out));
+        }
+        let lines = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        prop_assert_eq!(lines(&out), lines(text.as_bytes()));
+        let (twice, _) = R.redact_bytes_as(kind, &out);
+        prop_assert_eq!(lossy(&twice), lossy(&out), "idempotent");
+    }
+}

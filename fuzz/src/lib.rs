@@ -11,6 +11,7 @@
 //! | [`lines`] | `Matcher::scan_slice` over the built-in library, `timestamp::parse_line` | a streamed scan with a small buffer finds the same hits when every line fits |
 //! | [`signatures`] | `Library::parse` + `signature::check` | a library `check` passes compiles in `Matcher::new` |
 //! | [`redact`] | `Redactor::redact_bytes` / `redact_reader` | planted secrets never survive; UTF-8 in, UTF-8 out; idempotent; the streaming reader agrees with `redact_bytes` |
+//! | [`structured`] | `Redactor::redact_bytes_as` for every structured `FileKind`, `gate::scan_line` | planted secrets never survive the allow-list; no panic |
 //! | [`certs`] | `checks::certs::extract`, the certificate check | line numbers and indices consistent |
 //! | [`parsers`] | `monit::parse_summary`, `disk::parse_df`, `VmChecks` on those files | rows point at real lines |
 //!
@@ -300,6 +301,29 @@ pub fn redact_case(data: &[u8]) -> Option<(Vec<u8>, Vec<String>)> {
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// (d') The allow-list of structured files on the same fuzz-chosen text, read as each
+/// structured kind.
+pub fn structured(data: &[u8]) {
+    let Some((input, secrets)) = redact_case(data) else {
+        return;
+    };
+    let r = &*REDACTOR;
+    use redact::FileKind::*;
+    for kind in [Yaml, Json, Toml, Ini, Env, Conf, Sql] {
+        let (out, _) = r.redact_bytes_as(kind, &input);
+        for s in &secrets {
+            assert!(
+                !contains(&out, s.as_bytes()),
+                "{kind:?}: planted secret {s:?} survived:\n{}",
+                String::from_utf8_lossy(&out)
+            );
+        }
+    }
+    for line in input.split(|&b| b == b'\n') {
+        let _ = redact::gate::scan_line(line);
+    }
 }
 
 /// (d) The redactor's promises on fuzz-chosen text with planted secrets.

@@ -63,6 +63,11 @@ fn redact() {
 }
 
 #[test]
+fn structured() {
+    replay("structured", bodies::structured);
+}
+
+#[test]
 fn certs() {
     replay("certs", bodies::certs);
 }

@@ -116,6 +116,7 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
         }
         if p - s >= MIN_TOKEN
             && !public.iter().any(|&(a, b)| a <= s && p <= b)
+            && !line[..s].ends_with(b"SHA256:")
             && random_token(&line[s..p])
         {
             return Some("high_entropy");
@@ -130,12 +131,23 @@ fn is_token_byte(b: u8) -> bool {
 
 /// Shannon entropy and character mix of one token.
 fn random_token(t: &[u8]) -> bool {
-    // `/` separates path segments as well as being base64: judge the longest segment
-    // when the token reads as a path.
-    if t.starts_with(b"/") {
-        return t
+    // `/` separates path segments as well as being base64: each segment is judged, and
+    // the whole only when no segment reads as a word (`0a1b2c/droplets` is a path).
+    if t.contains(&b'/') {
+        if t.split(|&b| b == b'/')
+            .any(|seg| seg.len() >= MIN_TOKEN && random_token(seg))
+        {
+            return true;
+        }
+        let wordy = t
             .split(|&b| b == b'/')
-            .any(|seg| seg.len() >= MIN_TOKEN && random_token(seg));
+            .any(|seg| seg.len() >= 3 && seg.iter().all(u8::is_ascii_alphabetic));
+        let all_hex = t
+            .split(|&b| b == b'/')
+            .all(|seg| seg.iter().all(u8::is_ascii_hexdigit));
+        if wordy || all_hex || t.starts_with(b"/") {
+            return false;
+        }
     }
     if t.iter().all(u8::is_ascii_hexdigit) {
         return false; // digests, ids, addresses
@@ -203,8 +215,7 @@ pub struct GateWriter<W> {
     inner: W,
     line: Vec<u8>,
     line_no: u64,
-    /// Inside a multi-line certificate or public key: its body lines are public.
-    public_block: bool,
+    lines: LineGate,
     first: Option<GateHit>,
     hits: u64,
 }
@@ -215,7 +226,7 @@ impl<W: Write> GateWriter<W> {
             inner,
             line: Vec::new(),
             line_no: 0,
-            public_block: false,
+            lines: LineGate::default(),
             first: None,
             hits: 0,
         }
@@ -241,22 +252,7 @@ impl<W: Write> GateWriter<W> {
 
     fn judge(&mut self) {
         self.line_no += 1;
-        let l = &self.line;
-        let t = l.trim_ascii();
-        let was_public = self.public_block;
-        if let Some(b) = memchr::memmem::rfind(t, b"-----BEGIN ") {
-            let closed = memchr::memmem::find(&t[b..], b"-----END ").is_some();
-            let private = memchr::memmem::find(&t[b..(b + 40).min(t.len())], b"PRIVATE").is_some();
-            self.public_block = !private && !closed;
-        } else if memchr::memmem::find(t, b"-----END ").is_some() {
-            self.public_block = false;
-        }
-        let hit = if was_public && !t.starts_with(b"-----") {
-            None
-        } else {
-            scan_line(l)
-        };
-        if let Some(kind) = hit {
+        if let Some(kind) = self.lines.line(&self.line) {
             self.hits += 1;
             self.first.get_or_insert(GateHit {
                 kind,
@@ -264,6 +260,47 @@ impl<W: Write> GateWriter<W> {
             });
         }
         self.line.clear();
+    }
+}
+
+/// The gate over the lines of one file, in order: [`scan_line`] plus the one state it
+/// needs, the body of a multi-line certificate or public key (public, not judged).
+#[derive(Default)]
+pub struct LineGate {
+    public_block: bool,
+    /// Inside a private key's body: one hit for the block, at its first body line.
+    private_block: Option<bool>,
+}
+
+impl LineGate {
+    /// Judges the next line of the file (with or without its newline).
+    pub fn line(&mut self, line: &[u8]) -> Option<&'static str> {
+        let t = line.trim_ascii();
+        let was_public = self.public_block;
+        let was_private = self.private_block;
+        if let Some(b) = memchr::memmem::rfind(t, b"-----BEGIN ") {
+            let closed = memchr::memmem::find(&t[b..], b"-----END ").is_some();
+            let private = memchr::memmem::find(&t[b..(b + 40).min(t.len())], b"PRIVATE").is_some();
+            self.public_block = !private && !closed;
+            self.private_block = (private && !closed).then_some(false);
+        } else if memchr::memmem::find(t, b"-----END ").is_some() {
+            self.public_block = false;
+            self.private_block = None;
+        }
+        if t.starts_with(b"-----") {
+            return scan_line(line);
+        }
+        match was_private {
+            Some(reported) if !t.is_empty() && markers_len(t) != t.len() => {
+                if self.private_block.is_some() {
+                    self.private_block = Some(true);
+                }
+                (!reported).then_some("private_key")
+            }
+            Some(_) => None,
+            None if was_public => None,
+            None => scan_line(line),
+        }
     }
 }
 
@@ -314,7 +351,10 @@ mod tests {
     fn flags_shapes_and_random_tokens() {
         for (l, k) in [
             ("token issued Xk3j9qLmP0aZ2bNc8dVe7 ok", "high_entropy"),
-            ("-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAfakefake", "private_key"),
+            (
+                "-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEAfakefake",
+                "private_key",
+            ),
             ("a eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "jwt"),
             ("id AKIAABCDEFGHIJKLMNOP", "aws_access_key"),
             ("nats://nats:pw123@10.0.0.1:4222", "url_credentials"),

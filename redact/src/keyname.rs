@@ -112,7 +112,13 @@ fn one_word(w: &[u8]) -> Option<(SecretKind, Strength)> {
     let has = |n: &[u8]| memchr::memmem::find(w, n).is_some();
     use SecretKind::*;
     use Strength::*;
-    let words_in_pass = [&b"bypass"[..], b"compass", b"surpass", b"trespass", b"overpass"];
+    let words_in_pass = [
+        &b"bypass"[..],
+        b"compass",
+        b"surpass",
+        b"trespass",
+        b"overpass",
+    ];
     let pass = w.ends_with(b"pass") && !words_in_pass.iter().any(|x| w.ends_with(x));
     if has(b"password") || has(b"passwd") || pass || w.ends_with(b"pwd") {
         Some((Password, Always))
@@ -205,9 +211,13 @@ pub(crate) fn value_is_secret(class: KeyClass, key: &[u8], value: &[u8]) -> bool
     {
         return false; // the shell's working directory, not a password
     }
+    // A content hash under a blobstore `*_directory_key` names a directory.
+    let directory = memchr::memmem::find(&key.to_ascii_lowercase(), b"directory").is_some()
+        && value.len() == 40
+        && value.iter().all(u8::is_ascii_hexdigit);
     match class.strength {
         Strength::Always | Strength::Authorization => true,
-        Strength::Material => looks_like_key_material(value),
+        Strength::Material => !directory && looks_like_key_material(value),
     }
 }
 
@@ -217,7 +227,8 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
     if v.is_empty() || is_whole_marker(v) {
         return true;
     }
-    if [&b"true"[..], b"false", b"null", b"nil", b"~"]
+    // `yes`/`no` too: MySQL's `(using password: YES)` says whether one was given.
+    if [&b"true"[..], b"false", b"null", b"nil", b"~", b"yes", b"no"]
         .iter()
         .any(|w| v.eq_ignore_ascii_case(w))
     {
@@ -226,7 +237,20 @@ pub(crate) fn is_exempt_value(v: &[u8]) -> bool {
     let placeholder = |open: &[u8], close: &[u8]| {
         v.len() > open.len() + close.len() && v.starts_with(open) && v.ends_with(close)
     };
+    let words_inside = |v: &[u8]| {
+        v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(b))
+    };
     (placeholder(b"((", b"))") && !v[2..v.len() - 2].contains(&b' '))
+        || (placeholder(b"${", b"}") && words_inside(&v[2..v.len() - 1]))
+        // `${VAR` as a value extraction that stops at `}` sees it
+        || (v.len() > 2 && v.starts_with(b"${") && words_inside(&v[2..]))
+        // `$` as the leak scan's value extraction (stopping at `{`) sees `${VAR}`
+        || v == b"$"
+        || (placeholder(b"<", b">")
+            && v[1..v.len() - 1]
+                .iter()
+                .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b' '))
         || v.starts_with(b"<%")
         || (placeholder(b"{{", b"}}"))
 }
@@ -242,6 +266,10 @@ pub(crate) fn looks_like_key_material(v: &[u8]) -> bool {
     }
     if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
     {
+        return false;
+    }
+    // Bucket or directory names under `*_key` are names.
+    if super::shape::is_bucket_name(v) {
         return false;
     }
     let charset_ok = v

@@ -1,5 +1,15 @@
 //! Redaction: what keeps secrets out of a support bundle.
 //!
+//! Three methods, each failing closed:
+//! - **Structured files** ([`FileKind::detect`]: YAML, JSON, TOML, ini, env, conf, SQL)
+//!   are redacted by allow-list (`structured.rs`, `shape.rs`): every value is masked as
+//!   `[REDACTED value]` unless its shape is provably safe.
+//! - **Running text** (logs, command output) keeps its messages byte for byte except
+//!   what the rules below find, plus the token rule (`logline.rs`): credential positions
+//!   and any long random-looking token (`[REDACTED high_entropy]`).
+//! - The **leak gate** ([`gate`]) judges every entry's redacted output by entropy and
+//!   shape alone; the callers withhold an entry it flags.
+//!
 //! Every byte the collector stores passes through a [`RedactStream`] (one per file) made
 //! by a shared [`Redactor`] (compiled once, `Send + Sync`). Each line is copied with
 //! secrets replaced by a marker that says what was removed, `[REDACTED <kind>]` (see
@@ -42,13 +52,10 @@
 //! (`stream.rs`), which is what makes a second pass find nothing.
 //!
 //! # Not promised
-//! - Secrets in free text with no key name, URL or recognisable shape
-//!   (`login failed for s3cr3t`), and a lower-case single-word value after `name: ` in
-//!   running text (`invalid token: expired` is read as a sentence, not a secret).
-//! - Values under arbitrary labels in a block map (`keys:`, then `label: passphrase`
-//!   lines; the one-line form `keys: {"label":"x"}` is covered, see `keyvalue.rs`
-//!   `flow_map`), secrets in YAML block sequences (`passwords:` then `- x` lines), YAML
-//!   quoted strings spanning several lines.
+//! - In running text: secrets with no key name, URL, flag or random shape
+//!   (`login failed for s3cr3t`), and a lower-case single-word value after `name: `
+//!   (`invalid token: expired` is read as a sentence, not a secret). In structured files
+//!   the allow-list covers these (block maps, block sequences, multi-line strings).
 //! - Short command-line password flags of programs other than those above: `-p` means
 //!   too many other things (a port, "parents") to be redacted blindly.
 //! - URL passwords containing an unescaped `/`, `?` or `#`; passwords with an unescaped
@@ -75,9 +82,9 @@ mod tokens;
 mod url;
 
 pub use kind::SecretKind;
-pub use structured::FileKind;
 pub use scan::SecretHit;
 pub use stream::RedactStream;
+pub use structured::FileKind;
 
 use std::collections::BTreeMap;
 use std::io;

@@ -56,9 +56,28 @@ const CREDENTIAL_PARAMS: &[&str] = &[
 
 /// Programs whose short flags carry passwords (`-p`, `-w`, `-s`, `-u user:pass`).
 pub(crate) const PROGRAMS: &[&str] = &[
-    "curl", "credhub", "uaac", "cf", "bosh", "keytool", "openssl", "htpasswd", "psql",
-    "pg_dump", "mysql", "mysqldump", "mysqladmin", "mariadb", "redis-cli", "sshpass",
-    "wget", "rabbitmqctl", "mongo", "mongosh", "ldapsearch", "smbclient",
+    "curl",
+    "credhub",
+    "uaac",
+    "cf",
+    "bosh",
+    "keytool",
+    "openssl",
+    "htpasswd",
+    "psql",
+    "pg_dump",
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mariadb",
+    "redis-cli",
+    "sshpass",
+    "wget",
+    "rabbitmqctl",
+    "mongo",
+    "mongosh",
+    "ldapsearch",
+    "smbclient",
 ];
 
 /// Whether a query parameter name carries a credential.
@@ -117,35 +136,78 @@ static PIECE: [bool; 256] = {
 
 /// Names beside which a long hex string is a digest or an id, not a key.
 const DIGEST_NAMES: &[&[u8]] = &[
-    b"sha", b"md5", b"digest", b"checksum", b"hash", b"etag", b"fingerprint", b"commit",
-    b"sum", b"trace", b"span", b"blob", b"droplet", b"package", b"layer", b"object",
-    b"build", b"git", b"version", b"request", b"guid", b"id\"", b"id:", b"id=", b"_id",
+    b"sha",
+    b"md5",
+    b"digest",
+    b"checksum",
+    b"hash",
+    b"etag",
+    b"fingerprint",
+    b"commit",
+    b"sum",
+    b"trace",
+    b"span",
+    b"blob",
+    b"droplet",
+    b"package",
+    b"layer",
+    b"object",
+    b"build",
+    b"git",
+    b"version",
+    b"request",
+    b"guid",
+    b"id\"",
+    b"id:",
+    b"id=",
+    b"_id",
 ];
 
 fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
     if !hex.iter().all(u8::is_ascii_hexdigit) {
         return false;
     }
-    if hex.len() < 32 {
-        return true; // short hex: ids, span ids, addresses
+    if hex.len() < 32 || super::shape::is_lone_digest(line) {
+        return true; // short hex: ids, span ids, addresses; a file holding one digest
     }
     if !matches!(hex.len(), 32 | 40 | 56 | 64 | 96 | 128) {
         return false;
     }
-    let from = start.saturating_sub(48);
+    let from = start.saturating_sub(160);
     let before = line[from..start].to_ascii_lowercase();
-    DIGEST_NAMES
-        .iter()
-        .any(|n| memchr::memmem::find(&before, n).is_some())
+    let near = &before[before.len().saturating_sub(24)..];
+    let secret_word = [
+        &b"session"[..],
+        b"csrf",
+        b"cookie",
+        b"secret",
+        b"token",
+        b"pass",
+        b"auth",
+        b"sig",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(near, w).is_some());
+    !secret_word
+        && DIGEST_NAMES
+            .iter()
+            .any(|n| memchr::memmem::find(&before, n).is_some())
 }
 
 /// Appends the edits of the token rule over one line (or piece).
-pub(crate) fn find(line: &[u8], edits: &mut Vec<Edit>) {
+/// `triggered`: the prefilter found a trigger word in the line (every credential
+/// position has one); without it only the entropy rule and decoding run.
+pub(crate) fn find(line: &[u8], triggered: bool, edits: &mut Vec<Edit>) {
     let before = edits.len();
-    query_params(line, edits);
-    basic_auth(line, edits);
-    flags(line, edits);
-    audit_hex(line, edits);
+    if triggered {
+        query_params(line, edits);
+        basic_auth(line, edits);
+        cookies(line, edits);
+        flags(line, edits);
+    }
+    if memchr::memchr(b'=', line).is_some() {
+        audit_hex(line, edits);
+    }
     let mut keep = public_spans(line);
     keep.extend(edits.iter().map(|e| (e.start, e.end)));
     let _ = before;
@@ -160,8 +222,8 @@ fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&line[from..], b"-----BEGIN ") {
         let at = from + i;
-        let end = memchr::memmem::find(&line[at..], b"-----END ")
-            .map_or(line.len(), |e| at + e + 9);
+        let end =
+            memchr::memmem::find(&line[at..], b"-----END ").map_or(line.len(), |e| at + e + 9);
         if super::shape::is_public_pem(&line[at..end.min(line.len())])
             || (end == line.len() && public_header(&line[at..]))
         {
@@ -169,7 +231,12 @@ fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
         }
         from = end.max(at + 1).min(line.len());
     }
-    for kind in [&b"ssh-rsa "[..], b"ssh-ed25519 ", b"ssh-dss ", b"ecdsa-sha2-"] {
+    for kind in [
+        &b"ssh-rsa "[..],
+        b"ssh-ed25519 ",
+        b"ssh-dss ",
+        b"ecdsa-sha2-",
+    ] {
         let mut from = 0;
         while let Some(i) = memchr::memmem::find(&line[from..], kind) {
             let at = from + i;
@@ -178,10 +245,11 @@ fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
                     .iter()
                     .position(|b| b.is_ascii_whitespace())
                     .map_or(line.len() - at, |sp| {
-                        sp + 1 + line[at + sp + 1..]
-                            .iter()
-                            .take_while(|b| !b.is_ascii_whitespace() && **b != b'"')
-                            .count()
+                        sp + 1
+                            + line[at + sp + 1..]
+                                .iter()
+                                .take_while(|b| !b.is_ascii_whitespace() && **b != b'"')
+                                .count()
                     });
             spans.push((at, end));
             from = end.max(at + 1);
@@ -195,9 +263,16 @@ pub(crate) fn public_header(s: &[u8]) -> bool {
     let Some(rest) = s.strip_prefix(b"-----BEGIN ") else {
         return false;
     };
-    [&b"CERTIFICATE-----"[..], b"PUBLIC KEY-----", b"RSA PUBLIC KEY-----", b"X509 CRL-----", b"CERTIFICATE REQUEST-----", b"TRUSTED CERTIFICATE-----"]
-        .iter()
-        .any(|h| rest.starts_with(h))
+    [
+        &b"CERTIFICATE-----"[..],
+        b"PUBLIC KEY-----",
+        b"RSA PUBLIC KEY-----",
+        b"X509 CRL-----",
+        b"CERTIFICATE REQUEST-----",
+        b"TRUSTED CERTIFICATE-----",
+    ]
+    .iter()
+    .any(|h| rest.starts_with(h))
 }
 
 fn push(edits: &mut Vec<Edit>, start: usize, end: usize, kind: SecretKind) {
@@ -211,7 +286,21 @@ fn value_end(line: &[u8], p: usize) -> usize {
     p + line[p..]
         .iter()
         .take_while(|&&b| {
-            !b.is_ascii_whitespace() && !matches!(b, b'&' | b'"' | b'\'' | b'#' | b'<' | b'>' | b',' | b';' | b')' | b']' | b'}' | b'\\')
+            !b.is_ascii_whitespace()
+                && !matches!(
+                    b,
+                    b'&' | b'"'
+                        | b'\''
+                        | b'#'
+                        | b'<'
+                        | b'>'
+                        | b','
+                        | b';'
+                        | b')'
+                        | b']'
+                        | b'}'
+                        | b'\\'
+                )
         })
         .count()
 }
@@ -233,7 +322,7 @@ fn query_params(line: &[u8], edits: &mut Vec<Edit>) {
         let vs = ne + 1;
         let ve = value_end(line, vs);
         let v = &line[vs..ve];
-        if markers_len(v) > 0 || v.is_empty() {
+        if markers_len(&line[vs..]) > 0 || v.is_empty() {
             continue;
         }
         push(edits, vs, ve, SecretKind::Token);
@@ -249,15 +338,53 @@ fn basic_auth(line: &[u8], edits: &mut Vec<Edit>) {
             continue;
         }
         let vs = at + line[at..].iter().take_while(|&&b| b == b' ').count();
+        let mut ve = vs
+            + line[vs..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+                .count();
+        let pad = line[ve..].iter().take_while(|&&b| b == b'=').count();
+        if pad > 0 && !line.get(ve + pad).is_some_and(u8::is_ascii_alphanumeric) {
+            ve += pad;
+        }
+        // Basic credentials are base64 of `user:pass`: at least 8 characters, and not the
+        // name of a `name=value` pair (`cs1=Basic cs1Label=authType`).
+        let pair = line.get(ve) == Some(&b'=')
+            && line.get(ve + 1).is_some_and(|b| b.is_ascii_alphanumeric());
+        if ve - vs >= 8
+            && !pair
+            && markers_len(&line[vs..]) == 0
+            && line[vs..ve]
+                .iter()
+                .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        {
+            push(edits, vs, ve, SecretKind::Credential);
+        }
+    }
+}
+
+/// `Cookie:` and `Set-Cookie:` headers: every cookie value is a credential.
+fn cookies(line: &[u8], edits: &mut Vec<Edit>) {
+    let Some(at) = find_ci(line, b"cookie:") else {
+        return;
+    };
+    let mut p = at + 7;
+    while p < line.len() {
+        let Some(eq) = line[p..].iter().position(|&b| b == b'=') else {
+            return;
+        };
+        let vs = p + eq + 1;
         let ve = vs
             + line[vs..]
                 .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                .take_while(|&&b| !matches!(b, b';' | b'"' | b'\'' | b' ' | b'[' | b'\\' | b','))
                 .count();
-        // Basic credentials are base64 of `user:pass`: at least 8 characters.
-        if ve - vs >= 8
-            && markers_len(&line[vs..]) == 0 && line[vs..ve].iter().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
-            push(edits, vs, ve, SecretKind::Credential);
+        if markers_len(&line[vs..]) == 0 {
+            push(edits, vs, ve, SecretKind::Token);
+        }
+        match line[ve..].iter().position(|&b| b == b';') {
+            Some(sc) => p = ve + sc + 1,
+            None => return,
         }
     }
 }
@@ -338,10 +465,17 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
             let end = ne - usize::from(line[ne - 1] == b'"' && a.len() < ne - ns);
             (end - a.len(), end)
         });
+        if matches!(w, b"|" | b";" | b"&&" | b"||") {
+            return; // the next command
+        }
         let mask_next = |edits: &mut Vec<Edit>| {
             if let Some((ns, ne)) = next {
                 let (ns, ne) = strip_quotes(line, ns, ne);
-                if markers_len(&line[ns..]) == 0 {
+                // `-p 2222` after `ssh`: a port, not a password.
+                let port =
+                    w == b"-p" && ne - ns <= 5 && line[ns..ne].iter().all(u8::is_ascii_digit);
+                let flag = line[ns] == b'-';
+                if markers_len(&line[ns..]) == 0 && !port && !flag {
                     push(edits, ns, ne, SecretKind::Password);
                 }
             }
@@ -350,7 +484,9 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
             b"-p" | b"-w" | b"-s" | b"-a" | b"--password" | b"--client-secret" | b"--secret"
             | b"-storepass" | b"-keypass" | b"-srcstorepass" | b"-deststorepass" | b"--token"
             | b"--passphrase" | b"-k" | b"--key" => {
-                if !(w == b"-k" && prog == b"curl") && !(w == b"-s" && prog == b"credhub") {
+                let not_a_password =
+                    (w == b"-k" && prog == b"curl") || (w == b"-s" && prog == b"credhub");
+                if !not_a_password {
                     mask_next(edits);
                     i += 1;
                 }
@@ -392,7 +528,10 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
                         }
                     }
                     i += 1;
-                } else if (prog == b"mysql" || prog == b"mysqldump" || prog == b"mysqladmin" || prog == b"mariadb")
+                } else if (prog == b"mysql"
+                    || prog == b"mysqldump"
+                    || prog == b"mysqladmin"
+                    || prog == b"mariadb")
                     && w.len() > 2
                     && w.starts_with(b"-p")
                     && markers_len(&line[s + 2..]) == 0
@@ -409,16 +548,21 @@ fn flags(line: &[u8], edits: &mut Vec<Edit>) {
 /// arguments hex-encoded when they hold a space or a quote: decoded, and masked whole
 /// when the decoded text holds anything the rules or the entropy rule would mask.
 fn audit_hex(line: &[u8], edits: &mut Vec<Edit>) {
-    if find_ci(line, b"proctitle=").is_none() && find_ci(line, b"execve").is_none() {
-        return;
-    }
     for (s, e) in words(line) {
         let w = &line[s..e];
         let Some(eq) = w.iter().position(|&b| b == b'=') else {
             continue;
         };
         let v = &w[eq + 1..];
-        if v.len() < 4 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+        if v.len() < 8 || v.len() % 2 != 0 || !v.iter().all(u8::is_ascii_hexdigit) {
+            continue;
+        }
+        // Only text is judged this way (a digest decodes to binary).
+        let printable = v.chunks(2).all(|c| {
+            let b = u8::from_str_radix(std::str::from_utf8(c).unwrap_or("00"), 16).unwrap_or(0);
+            b == 0 || (0x20..0x7f).contains(&b)
+        });
+        if !printable {
             continue;
         }
         let decoded: Vec<u8> = v
@@ -520,7 +664,12 @@ fn group(line: &[u8], gs: usize, ge: usize, edits: &mut Vec<Edit>) {
         }
         let mut e = p;
         while e < ge && joins(line[e]) {
-            let ne = e + 1 + line[e + 1..ge].iter().take_while(|&&b| is_piece_byte(b)).count();
+            let ne = e
+                + 1
+                + line[e + 1..ge]
+                    .iter()
+                    .take_while(|&&b| is_piece_byte(b))
+                    .count();
             if ne == e + 1 || !absorb(&line[e + 1..ne]) {
                 break;
             }
@@ -533,6 +682,10 @@ fn group(line: &[u8], gs: usize, ge: usize, edits: &mut Vec<Edit>) {
 }
 
 fn piece_is_secret(line: &[u8], start: usize, piece: &[u8]) -> bool {
+    // An SSH key fingerprint (`RSA SHA256:Vq1x...`): a digest, base64.
+    if line[..start].ends_with(b"SHA256:") || line[..start].ends_with(b"MD5:") {
+        return false;
+    }
     let bare = piece.strip_prefix(b"0x").unwrap_or(piece);
     if bare.len() != piece.len() && bare.len() <= 16 && bare.iter().all(u8::is_ascii_hexdigit) {
         return false;
@@ -558,7 +711,7 @@ mod tests {
 
     fn run(line: &str) -> String {
         let mut e = Vec::new();
-        find(line.as_bytes(), &mut e);
+        find(line.as_bytes(), true, &mut e);
         normalize(&mut e);
         let mut out = Vec::new();
         apply(line.as_bytes(), &e, &mut out);

@@ -34,7 +34,9 @@ pub(crate) enum Family {
     LogToken,
 }
 
-/// The trigger literals and their families. Key-name words are the shortest stem that
+/// The trigger literals and their families. The token rule's literals are narrow (`?code=`,
+/// `curl `): words as common as `session` or `code=` in lager logs would send every line
+/// down the slow path. Key-name words are the shortest stem that
 /// still names a secret (`pass` covers password, passwd, passphrase).
 const TRIGGERS: &[(&str, Family)] = &[
     ("pass", Family::KeyName),
@@ -53,18 +55,21 @@ const TRIGGERS: &[(&str, Family)] = &[
     ("-----begin", Family::Pem),
     ("sig=", Family::LogToken),
     ("signature=", Family::LogToken),
-    ("code=", Family::LogToken),
+    ("?code=", Family::LogToken),
+    ("&code=", Family::LogToken),
     ("md5=", Family::LogToken),
-    ("st=", Family::LogToken),
-    ("auth=", Family::LogToken),
-    ("session", Family::LogToken),
+    ("?auth=", Family::LogToken),
+    ("&auth=", Family::LogToken),
+    ("?session", Family::LogToken),
+    ("&session", Family::LogToken),
     ("x-amz-", Family::LogToken),
     ("x-goog-", Family::LogToken),
     ("awsaccesskeyid", Family::LogToken),
     ("basic ", Family::LogToken),
+    ("cookie:", Family::LogToken),
     ("proctitle=", Family::LogToken),
     ("execve", Family::LogToken),
-    ("curl", Family::LogToken),
+    ("curl ", Family::LogToken),
     ("credhub", Family::LogToken),
     ("uaac", Family::LogToken),
     ("cf ", Family::LogToken),

@@ -134,7 +134,14 @@ mod tests {
     fn reader_output_matches_input_without_secrets() {
         let text = "line one\n\nlast line without newline";
         let mut out = Vec::new();
-        let stats = redact_reader(&Redactor::new(), FileKind::Text, text.as_bytes(), &mut out, 1024).unwrap();
+        let stats = redact_reader(
+            &Redactor::new(),
+            FileKind::Text,
+            text.as_bytes(),
+            &mut out,
+            1024,
+        )
+        .unwrap();
         assert_eq!(out, text.as_bytes());
         assert_eq!(stats.redactions, 0);
     }

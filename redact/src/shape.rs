@@ -12,7 +12,7 @@
 //! an identifier made of words.
 
 use super::keyname::is_exempt_value;
-use super::kind::is_whole_marker;
+use super::kind::{is_whole_marker, marker_len, MARKER_PREFIX};
 
 /// The shortest token [`looks_random`] judges: below this, words and random strings
 /// cannot be told apart by their characters.
@@ -24,6 +24,11 @@ pub(crate) fn is_safe_value(v: &[u8]) -> bool {
     let v = trim_ws(v);
     if v.is_empty() || is_whole_marker(v) || is_exempt_value(v) {
         return true;
+    }
+    if memchr::memmem::find(v, MARKER_PREFIX.as_bytes()).is_some() {
+        // What the rules already redacted is gone: the rest is judged around it.
+        let rest = without_markers(v);
+        return rest != v && is_safe_value(&rest);
     }
     if v.len() > 4096 {
         return is_public_pem(v);
@@ -40,9 +45,147 @@ pub(crate) fn is_safe_value(v: &[u8]) -> bool {
     is_safe_atom(v)
 }
 
+/// Values a key name vouches for: prose under a text key (`hint`, `description`), ids
+/// and names under `*_id`/`*_name`/`bucket`/`region` keys, hex digests under digest keys
+/// and sha1 content hashes under `*_key`. Never a value that holds a random token.
+pub(crate) fn is_safe_under(key: &[u8], v: &[u8]) -> bool {
+    if key.is_empty() {
+        return false;
+    }
+    let key = key.trim_ascii();
+    let key = key.strip_prefix(b"\"").unwrap_or(key);
+    let key = key.strip_suffix(b"\"").unwrap_or(key);
+    let k = key.to_ascii_lowercase();
+    let last = k
+        .rsplit(|b| matches!(b, b'.' | b'_' | b'-'))
+        .next()
+        .unwrap_or(&k);
+    if super::keyname::classify_key(key)
+        .is_some_and(|c| c.strength != super::keyname::Strength::Material)
+    {
+        return false; // a secret name: its rule decides
+    }
+    let random_inside = v
+        .split(|b| !b.is_ascii_alphanumeric() && *b != b'+')
+        .any(|p| looks_random_from(p, 10));
+    if random_inside {
+        let hex = v.iter().all(u8::is_ascii_hexdigit);
+        let digest_key = [
+            &b"sha"[..],
+            b"digest",
+            b"checksum",
+            b"hash",
+            b"fingerprint",
+            b"etag",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(&k, w).is_some());
+        let content_key = [
+            &b"directory"[..],
+            b"bucket",
+            b"blob",
+            b"droplet",
+            b"package",
+            b"buildpack",
+            b"resource",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(&k, w).is_some());
+        return hex
+            && ((content_key && v.len() == 40)
+                || (digest_key && matches!(v.len(), 32 | 40 | 64 | 128)));
+    }
+    const PROSE: &[&[u8]] = &[
+        b"hint",
+        b"message",
+        b"msg",
+        b"description",
+        b"desc",
+        b"label",
+        b"title",
+        b"text",
+        b"prompt",
+        b"help",
+        b"comment",
+        b"banner",
+        b"greeting",
+        b"summary",
+        b"subject",
+        b"reason",
+        b"realm",
+        b"agent",
+        b"basic",
+    ];
+    if PROSE.contains(&last) {
+        return v
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b" .,!?'()-/:;&".contains(b));
+    }
+    const ID: &[&[u8]] = &[
+        b"id",
+        b"name",
+        b"bucket",
+        b"region",
+        b"fingerprint",
+        b"user",
+        b"username",
+        b"login",
+        b"zone",
+        b"az",
+        b"domain",
+        b"email",
+    ];
+    let single = !v.iter().any(u8::is_ascii_whitespace);
+    (ID.contains(&last)
+        || last.ends_with(b"id")
+        || k.ends_with(b"directory_key")
+        || k.ends_with(b"bucket_name"))
+        && single
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"._:/@-".contains(b))
+        || is_colon_hex(v)
+}
+
+/// A line that is one hex digest of a digest's length and nothing else (the content of
+/// `/var/vcap/bosh/etc/stemcell_git_sha1`): a file holding a digest.
+pub(crate) fn is_lone_digest(line: &[u8]) -> bool {
+    let t = trim_ws(line);
+    matches!(t.len(), 40 | 64) && t.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// `a6:d1:08:0b:...`: a fingerprint or a MAC address.
+fn is_colon_hex(v: &[u8]) -> bool {
+    v.len() >= 11
+        && v.split(|&b| b == b':')
+            .all(|p| p.len() == 2 && p.iter().all(u8::is_ascii_hexdigit))
+}
+
+/// What a complete marker stands for when the text around it is judged.
+const REDACTED_PLACEHOLDER: &[u8] = b"((redacted))";
+
+/// `v` with every complete marker replaced by [`REDACTED_PLACEHOLDER`].
+fn without_markers(v: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(v.len());
+    let mut i = 0;
+    while i < v.len() {
+        let n = marker_len(&v[i..]);
+        if n > 0 {
+            out.extend_from_slice(REDACTED_PLACEHOLDER);
+            i += n;
+        } else {
+            out.push(v[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// One value with no white space and no comma.
 fn is_safe_atom(v: &[u8]) -> bool {
-    is_host_pattern(v)
+    is_relative_path(v)
+        || is_colon_hex(v)
+        || is_bucket_name(v)
+        || is_host_pattern(v)
         || is_number(v)
         || is_bool_word(v)
         || is_size_or_duration(v)
@@ -114,9 +257,19 @@ pub(crate) fn is_number(v: &[u8]) -> bool {
 }
 
 fn is_bool_word(v: &[u8]) -> bool {
-    [&b"yes"[..], b"no", b"on", b"off", b"y", b"n", b"none", b"nil", b"null"]
-        .iter()
-        .any(|w| v.eq_ignore_ascii_case(w))
+    [
+        &b"yes"[..],
+        b"no",
+        b"on",
+        b"off",
+        b"y",
+        b"n",
+        b"none",
+        b"nil",
+        b"null",
+    ]
+    .iter()
+    .any(|w| v.eq_ignore_ascii_case(w))
 }
 
 /// `64MB`, `512MiB`, `1g`, `30s`, `1h30m`, `100ms`, `5min`, `P1D`, `PT5M`.
@@ -129,10 +282,10 @@ fn is_size_or_duration(v: &[u8]) -> bool {
                 .all(|b| b.is_ascii_digit() || b"TYMWDHS.".contains(b));
     }
     const UNITS: &[&[u8]] = &[
-        b"b", b"k", b"kb", b"kib", b"m", b"mb", b"mib", b"g", b"gb", b"gib", b"t", b"tb",
-        b"tib", b"ns", b"us", b"ms", b"s", b"sec", b"secs", b"second", b"seconds", b"min",
-        b"mins", b"minute", b"minutes", b"h", b"hr", b"hrs", b"hour", b"hours", b"d", b"day",
-        b"days", b"w", b"week", b"weeks", b"y", b"kbps", b"mbps", b"gbps", b"%",
+        b"b", b"k", b"kb", b"kib", b"m", b"mb", b"mib", b"g", b"gb", b"gib", b"t", b"tb", b"tib",
+        b"ns", b"us", b"ms", b"s", b"sec", b"secs", b"second", b"seconds", b"min", b"mins",
+        b"minute", b"minutes", b"h", b"hr", b"hrs", b"hour", b"hours", b"d", b"day", b"days", b"w",
+        b"week", b"weeks", b"y", b"kbps", b"mbps", b"gbps", b"%",
     ];
     // Runs of <number><unit>, as Go durations chain them (`1h30m`).
     let mut p = 0;
@@ -227,6 +380,30 @@ fn split_suffix(v: &[u8]) -> (&[u8], bool) {
     (addr, false)
 }
 
+/// Bucket and directory names: `cc-droplets-6e2f1a`, `cf-prod-bosh-blobs` (lower case,
+/// `-` or `.` between parts, at least one a word of three letters, nothing random).
+pub(crate) fn is_bucket_name(v: &[u8]) -> bool {
+    (3..=63).contains(&v.len())
+        && v.iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'.')
+        && (v.contains(&b'-') || v.contains(&b'.'))
+        && v.split(|b| *b == b'-' || *b == b'.')
+            .any(|p| p.len() >= 3 && p.iter().all(u8::is_ascii_lowercase) && pronounceable(p))
+        && !v
+            .split(|b| *b == b'-' || *b == b'.')
+            .any(|p| looks_random_from(p, 8))
+}
+
+/// `bosh/0`, `diego_cell/2f0e...`, `cc-droplets/ab/cd`: names, numbers and UUIDs
+/// joined by `/`.
+fn is_relative_path(v: &[u8]) -> bool {
+    v.contains(&b'/')
+        && !v.starts_with(b"/")
+        && v.split(|&b| b == b'/').all(|p| {
+            !p.is_empty() && (is_enum_word(p) || is_number(p) || is_uuid(p) || is_bucket_name(p))
+        })
+}
+
 /// SQL and grant host patterns: `%`, `*`, `10.0.%`, `%.internal`.
 fn is_host_pattern(v: &[u8]) -> bool {
     if v == b"%" || v == b"*" {
@@ -285,11 +462,13 @@ pub(crate) fn is_hostname(h: &[u8]) -> bool {
     let labels: Vec<&[u8]> = h.split(|&b| b == b'.').collect();
     let last = labels[labels.len() - 1];
     labels.iter().all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
-            && !looks_random(l)
-            && !(l.len() >= 10 && l.iter().any(u8::is_ascii_digit) && has_mixed_case(l))
+        is_uuid(l)
+            || !l.is_empty()
+                && l.len() <= 63
+                && l.iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+                && !looks_random(l)
+                && !l.iter().any(u8::is_ascii_uppercase)
     }) && (labels.len() == 1 || last.iter().any(u8::is_ascii_alphabetic) || is_ip(h))
 }
 
@@ -320,7 +499,12 @@ fn is_url_without_credentials(v: &[u8]) -> bool {
     let hostport = match authority.iter().rposition(|&b| b == b'@') {
         Some(at) => {
             let user = &authority[..at];
-            if user.contains(&b':') || !is_enum_word(user) {
+            // A password already redacted (`user:[REDACTED url_credentials]@`) is gone.
+            let (name, pw) = match user.iter().position(|&b| b == b':') {
+                Some(c) => (&user[..c], Some(&user[c + 1..])),
+                None => (user, None),
+            };
+            if !is_enum_word(name) || pw.is_some_and(|p| p != REDACTED_PLACEHOLDER) {
                 return false;
             }
             &authority[at + 1..]
@@ -404,10 +588,23 @@ fn is_word_segment(seg: &[u8]) -> bool {
         return false;
     }
     let word = &seg[..letters];
+    if has_mixed_case(word) && !digits.is_empty() {
+        // `TLSv1`, `DiegoCell2`: an acronym or a real word; not `Zq9`.
+        let caps = word.iter().take_while(|b| b.is_ascii_uppercase()).count();
+        let mut run = 0;
+        let longest_lower = word.iter().fold(0, |m, b| {
+            run = if b.is_ascii_lowercase() { run + 1 } else { 0 };
+            m.max(run)
+        });
+        if caps < 2 && longest_lower < 3 {
+            return false;
+        }
+    }
     camel_words_ok(word) && pronounceable(word)
 }
 
-/// `DiegoCell`, `HTTPServer`, `iOS`, `lower`, `UPPER`; not `XkJqLm`.
+/// `DiegoCell`, `HTTPServer`, `iOS`, `expirePasswordInMonths`, `lower`, `UPPER`; not
+/// `XKjQ` (a lone capital inside); `XkJqLm` passes here and fails `pronounceable`.
 fn camel_words_ok(w: &[u8]) -> bool {
     if !has_mixed_case(w) {
         return true;
@@ -423,7 +620,7 @@ fn camel_words_ok(w: &[u8]) -> bool {
         let ok = if caps > 1 {
             true // an acronym, possibly followed by a word (`HTTPServer`)
         } else {
-            (first && caps == 0) || lows >= 2 || (i == w.len() && lows == 0)
+            (first && caps == 0) || lows >= 1 || (i == w.len() && lows == 0)
         };
         if !ok || i == s {
             return false;
@@ -547,11 +744,7 @@ pub(crate) fn looks_random_from(t: &[u8], min: usize) -> bool {
         }
         // A capital starting a word (`Cell` in `DiegoCell`) is no switch; lower after
         // upper is the word going on.
-        if prev != C::Other
-            && c != C::Other
-            && c != prev
-            && !(prev == C::Upper && c == C::Lower)
-        {
+        if prev != C::Other && c != C::Other && c != prev && !(prev == C::Upper && c == C::Lower) {
             switches += 1;
         }
         prev = c;
@@ -593,19 +786,51 @@ mod tests {
     #[test]
     fn safe_shapes() {
         for v in [
-            "", "8080", "-1", "0.5", "1e6", "true", "off", "30s", "1h30m", "512MiB", "64MB",
-            "10.0.16.5", "10.0.0.0/16", "10.0.0.1:4222", "::1", "fe80::1/64",
-            "uaa.service.cf.internal", "*.cf.example.com", "nats.service.cf.internal:4222",
+            "",
+            "8080",
+            "-1",
+            "0.5",
+            "1e6",
+            "true",
+            "off",
+            "30s",
+            "1h30m",
+            "512MiB",
+            "64MB",
+            "10.0.16.5",
+            "10.0.0.0/16",
+            "10.0.0.1:4222",
+            "::1",
+            "fe80::1/64",
+            "uaa.service.cf.internal",
+            "*.cf.example.com",
+            "nats.service.cf.internal:4222",
             "https://uaa.service.cf.internal:8443/oauth/token",
-            "http://admin@10.0.0.5:25555/info?x=1", "/var/vcap/jobs/uaa/config/uaa.yml",
-            "./relative/path", "info", "round-robin", "cloud_controller.read", "DiegoCell",
-            "diego_cell_0", "z1", "TLSv1.2", "1.2.3", "v7.1.0-rc.1",
-            "2f0e1c3a-9d8b-4c7a-b6e5-f4d3c2b1a098", "2024-06-01T12:00:00Z", "((nats_password))",
-            "openid,cloud_controller.read,scim.write", "openid, scim.read",
-            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384", "[REDACTED password]",
+            "http://admin@10.0.0.5:25555/info?x=1",
+            "/var/vcap/jobs/uaa/config/uaa.yml",
+            "./relative/path",
+            "info",
+            "round-robin",
+            "cloud_controller.read",
+            "DiegoCell",
+            "diego_cell_0",
+            "z1",
+            "TLSv1.2",
+            "1.2.3",
+            "v7.1.0-rc.1",
+            "2f0e1c3a-9d8b-4c7a-b6e5-f4d3c2b1a098",
+            "2024-06-01T12:00:00Z",
+            "((nats_password))",
+            "openid,cloud_controller.read,scim.write",
+            "openid, scim.read",
+            "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",
+            "[REDACTED password]",
             "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-            "ssh-rsa AAAAB3NzaC1yc2E me@host", "cf_db_user@tcp(10.0.0.5:3306)/ccdb",
-            "HTTPServer", "TLS_AES_128_GCM_SHA256", "localhost",
+            "ssh-rsa AAAAB3NzaC1yc2E me@host",
+            "cf_db_user@tcp(10.0.0.5:3306)/ccdb",
+            "HTTPServer",
+            "TLS_AES_128_GCM_SHA256",
+            "localhost",
         ] {
             assert!(is_safe_value(v.as_bytes()), "{v}");
         }

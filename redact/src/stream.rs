@@ -146,7 +146,13 @@ impl<'r> RedactStream<'r> {
         let content_end = from + content.len();
         let mut edits = std::mem::take(&mut self.edits);
         edits.clear();
-        structured::line(self.kind, &mut self.st, &out[from..content_end], line_start, &mut edits);
+        structured::line(
+            self.kind,
+            &mut self.st,
+            &out[from..content_end],
+            line_start,
+            &mut edits,
+        );
         if !edits.is_empty() {
             normalize(&mut edits);
             for e in &edits {
@@ -480,7 +486,7 @@ fn rules(
         super::cli::find(seg, edits);
     }
     if !in_cert {
-        logline::find(seg, edits);
+        logline::find(seg, t.any(), edits);
     }
     (pem_open, kv)
 }

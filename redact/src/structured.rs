@@ -16,7 +16,7 @@
 //! `logline.rs` guards them).
 
 use super::edit::Edit;
-use super::kind::{is_whole_marker, SecretKind};
+use super::kind::{is_whole_marker, markers_len, SecretKind};
 use super::shape::{is_public_pem, is_safe_value, looks_random, trim_ws};
 
 /// How a file is redacted.
@@ -65,6 +65,8 @@ impl FileKind {
             "env" => Some(FileKind::Env),
             "sql" => Some(FileKind::Sql),
             "conf" | "monitrc" => Some(FileKind::Conf),
+            // PEM files: the PEM rule keeps certificates (expiry checks) and masks keys.
+            "pem" | "crt" | "cer" | "key" | "ca" | "csr" | "pub" => Some(FileKind::Text),
             _ if name == "monitrc" || name.ends_with("rc") && p.contains("/etc/") => {
                 Some(FileKind::Conf)
             }
@@ -144,9 +146,15 @@ struct BlockScalar {
 }
 
 fn mask(line: &[u8], s: usize, e: usize, edits: &mut Vec<Edit>) {
+    mask_kv(line, b"", s, e, edits)
+}
+
+/// [`mask`] for a value under the key `key`: the few names that say what a value is
+/// (a prose text, an id or a name, a digest) widen the allow-list for it.
+fn mask_kv(line: &[u8], key: &[u8], s: usize, e: usize, edits: &mut Vec<Edit>) {
     let v = &line[s..e];
     let t = trim_ws(v);
-    if t.is_empty() || is_safe_value(t) {
+    if t.is_empty() || is_safe_value(t) || super::shape::is_safe_under(key, t) {
         return;
     }
     let lead = v.len() - v.trim_ascii_start().len();
@@ -181,7 +189,9 @@ fn key_check(line: &[u8], s: usize, e: usize, edits: &mut Vec<Edit>) {
 }
 
 fn indent_of(line: &[u8]) -> usize {
-    line.iter().take_while(|&&b| b == b' ' || b == b'\t').count()
+    line.iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count()
 }
 
 /// The end of the code part of a line: before a comment starting with `#` (at the line
@@ -202,8 +212,7 @@ fn comment_start(line: &[u8], from: usize, marks: &[u8]) -> usize {
             None => {
                 if b == b'"' || b == b'\'' {
                     q = Some(b);
-                } else if marks.contains(&b) && (i == from || line[i - 1].is_ascii_whitespace())
-                {
+                } else if marks.contains(&b) && (i == from || line[i - 1].is_ascii_whitespace()) {
                     return i;
                 }
             }
@@ -236,7 +245,13 @@ fn close_quote(line: &[u8], open: usize, q: u8) -> Option<usize> {
 
 /// Appends the allow-list edits of one line (`line` without its terminator). `line_start`
 /// is false for the second and later pieces of a line longer than the piece size.
-pub(crate) fn line(kind: FileKind, st: &mut State, line: &[u8], line_start: bool, edits: &mut Vec<Edit>) {
+pub(crate) fn line(
+    kind: FileKind,
+    st: &mut State,
+    line: &[u8],
+    line_start: bool,
+    edits: &mut Vec<Edit>,
+) {
     if kind == FileKind::Json {
         json(st, line, edits);
         return;
@@ -361,13 +376,15 @@ fn yaml(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
         return;
     }
     let mut v = p;
+    let mut key: &[u8] = b"";
     if let Some(ke) = yaml_key_end(line, p, end) {
         key_check(line, p, ke, edits);
+        key = &line[p..ke];
         parent = p;
         v = ke + 1;
         v += indent_of(&line[v..end]);
     }
-    yaml_value(st, line, v, end, parent, edits);
+    yaml_value(st, line, key, v, end, parent, edits);
 }
 
 /// The index of the `:` ending a mapping key that starts at `p`, if the line has one.
@@ -379,7 +396,9 @@ fn yaml_key_end(line: &[u8], p: usize, end: usize) -> Option<usize> {
             && (after + 1 >= end || line[after + 1].is_ascii_whitespace()))
         .then_some(after);
     }
-    if matches!(line[p], b'{' | b'[' | b'|' | b'>' | b'&' | b'*' | b'!') {
+    if matches!(line[p], b'{' | b'[' | b'|' | b'>' | b'&' | b'*' | b'!')
+        && markers_len(&line[p..end]) == 0
+    {
         return None;
     }
     let mut i = p;
@@ -392,7 +411,15 @@ fn yaml_key_end(line: &[u8], p: usize, end: usize) -> Option<usize> {
     None
 }
 
-fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usize, edits: &mut Vec<Edit>) {
+fn yaml_value(
+    st: &mut State,
+    line: &[u8],
+    key: &[u8],
+    mut v: usize,
+    end: usize,
+    parent: usize,
+    edits: &mut Vec<Edit>,
+) {
     // Anchors and tags precede the value.
     while v < end && matches!(line[v], b'&' | b'!') {
         while v < end && !line[v].is_ascii_whitespace() {
@@ -403,8 +430,17 @@ fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usi
     if v >= end || line[v] == b'*' {
         return;
     }
+    if markers_len(&line[v..end]) > 0 {
+        // Already redacted by a rule: the rest, if any, is judged around the marker.
+        mask_kv(line, key, v, end, edits);
+        return;
+    }
     match line[v] {
-        b'|' | b'>' if line[v + 1..end].iter().all(|b| b"+-0123456789 \t".contains(b)) => {
+        b'|' | b'>'
+            if line[v + 1..end]
+                .iter()
+                .all(|b| b"+-0123456789 \t".contains(b)) =>
+        {
             st.block = Some(BlockScalar {
                 parent,
                 in_cert: false,
@@ -414,7 +450,7 @@ fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usi
         b'"' | b'\'' => {
             let q = line[v];
             match close_quote(line, v, q) {
-                Some(c) => mask(line, v + 1, c, edits),
+                Some(c) => mask_kv(line, key, v + 1, c, edits),
                 None => {
                     mask_all(line, v + 1, line.len(), edits);
                     st.quote = Some(if q == b'"' { b"\"" } else { b"'" });
@@ -422,7 +458,7 @@ fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usi
             }
         }
         b'{' | b'[' => flow(line, v, end, st, b':', edits),
-        _ => mask(line, v, end, edits),
+        _ => mask_kv(line, key, v, end, edits),
     }
 }
 
@@ -430,8 +466,14 @@ fn yaml_value(st: &mut State, line: &[u8], mut v: usize, end: usize, parent: usi
 /// to `to`; depth carried in `st.flow` across lines.
 fn flow(line: &[u8], from: usize, to: usize, st: &mut State, sep: u8, edits: &mut Vec<Edit>) {
     let mut i = from;
+    let mut key: (usize, usize) = (0, 0);
     while i < to {
         let b = line[i];
+        let m = markers_len(&line[i..to]);
+        if m > 0 {
+            i += m;
+            continue;
+        }
         match b {
             b'{' | b'[' => {
                 st.flow += 1;
@@ -441,16 +483,23 @@ fn flow(line: &[u8], from: usize, to: usize, st: &mut State, sep: u8, edits: &mu
                 st.flow = st.flow.saturating_sub(1);
                 i += 1;
             }
-            b',' | b' ' | b'\t' => i += 1,
+            b',' => {
+                key = (0, 0);
+                i += 1;
+            }
+            b' ' | b'\t' => i += 1,
+            _ if b == sep => i += 1,
             b'"' | b'\'' => match close_quote(line, i, b) {
                 Some(c) => {
                     let after = c + 1 + indent_of(&line[c + 1..to]);
                     if line.get(after) == Some(&sep) {
                         key_check(line, i + 1, c, edits);
+                        key = (i + 1, c);
+                        i = after + 1;
                     } else {
-                        mask(line, i + 1, c, edits);
+                        mask_kv(line, &line[key.0..key.1], i + 1, c, edits);
+                        i = c + 1;
                     }
-                    i = c + 1;
                 }
                 None => {
                     mask_all(line, i + 1, line.len(), edits);
@@ -469,9 +518,10 @@ fn flow(line: &[u8], from: usize, to: usize, st: &mut State, sep: u8, edits: &mu
                 }
                 if i < to && line[i] == sep {
                     key_check(line, s, i, edits);
+                    key = (s, i);
                     i += 1;
                 } else {
-                    mask(line, s, i, edits);
+                    mask_kv(line, &line[key.0..key.1], s, i, edits);
                 }
             }
         }
@@ -480,6 +530,7 @@ fn flow(line: &[u8], from: usize, to: usize, st: &mut State, sep: u8, edits: &mu
 
 fn json(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
     let mut i = 0;
+    let mut key: (usize, usize) = (0, 0);
     if st.quote.is_some() {
         // Only reached for a piece continuing a string cut by the piece size.
         match scan_close(line, b'"') {
@@ -501,8 +552,9 @@ fn json(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
                     let after = c + 1 + indent_of(&line[c + 1..]);
                     if line.get(after) == Some(&b':') {
                         key_check(line, i + 1, c, edits);
+                        key = (i + 1, c);
                     } else {
-                        mask(line, i + 1, c, edits);
+                        mask_kv(line, &line[key.0..key.1], i + 1, c, edits);
                     }
                     i = c + 1;
                 }
@@ -512,7 +564,11 @@ fn json(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
                     return;
                 }
             },
-            b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\t' | b'\r' => i += 1,
+            b',' => {
+                key = (0, 0);
+                i += 1;
+            }
+            b'{' | b'}' | b'[' | b']' | b':' | b' ' | b'\t' | b'\r' => i += 1,
             _ => {
                 // A bare scalar (number, true, null) or something JSON does not have.
                 let s = i;
@@ -540,8 +596,13 @@ fn toml(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
         return;
     };
     key_check(line, 0, eq, edits);
+    let key = trim_ws(&line[..eq]);
     let v = eq + 1 + indent_of(&line[eq + 1..end]);
     if v >= end {
+        return;
+    }
+    if markers_len(&line[v..end]) > 0 {
+        mask_kv(line, key, v, end, edits);
         return;
     }
     for q in [&b"\"\"\""[..], b"'''"] {
@@ -559,11 +620,11 @@ fn toml(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
     }
     match line[v] {
         b'"' | b'\'' => match close_quote(line, v, line[v]) {
-            Some(c) => mask(line, v + 1, c, edits),
+            Some(c) => mask_kv(line, key, v + 1, c, edits),
             None => mask_all(line, v + 1, line.len(), edits),
         },
         b'[' | b'{' => flow(line, v, end, st, b'=', edits),
-        _ => mask(line, v, end, edits),
+        _ => mask_kv(line, key, v, end, edits),
     }
 }
 
@@ -604,7 +665,7 @@ fn ini(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
         Some(k) => {
             key_check(line, indent, k, edits);
             let (s, e) = unquote(line, k + 1, line.len());
-            mask(line, s, e, edits);
+            mask_kv(line, trim_ws(&line[indent..k]), s, e, edits);
         }
         None => mask(line, indent, line.len(), edits),
     }
@@ -633,9 +694,10 @@ fn env(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
     if v >= line.len() {
         return;
     }
+    let key = &line[p..p + name];
     if matches!(line[v], b'"' | b'\'') {
         match close_quote(line, v, line[v]) {
-            Some(c) => mask(line, v + 1, c, edits),
+            Some(c) => mask_kv(line, key, v + 1, c, edits),
             None => {
                 mask_all(line, v + 1, line.len(), edits);
                 st.quote = Some(if line[v] == b'"' { b"\"" } else { b"'" });
@@ -643,45 +705,69 @@ fn env(st: &mut State, line: &[u8], edits: &mut Vec<Edit>) {
         }
     } else {
         let end = comment_start(line, v, b"#");
-        mask(line, v, end, edits);
+        mask_kv(line, key, v, end, edits);
     }
 }
 
 /// `directive arg arg;` lines: the first word is kept (a directive name), every other
 /// word judged; `name=value` words have their value judged.
 fn conf(line: &[u8], edits: &mut Vec<Edit>) {
+    if super::shape::is_lone_digest(line) {
+        return;
+    }
     let end = comment_start(line, 0, b"#");
     let mut i = 0;
     let mut first = true;
+    let mut key: &[u8] = b"";
     while i < end {
         let b = line[i];
-        if b.is_ascii_whitespace() || matches!(b, b'{' | b'}' | b';') {
+        let m = markers_len(&line[i..end]);
+        if m > 0 {
+            i += m;
+            first = false;
+            continue;
+        }
+        if b.is_ascii_whitespace() || matches!(b, b'{' | b'}' | b';' | b'[' | b']' | b'(' | b')') {
             i += 1;
             continue;
         }
         if b == b'"' || b == b'\'' {
             let c = close_quote(line, i, b).unwrap_or(end);
-            mask(line, i + 1, c.min(end), edits);
+            mask_kv(line, key, i + 1, c.min(end), edits);
             i = c + 1;
             first = false;
             continue;
         }
         let s = i;
-        while i < end && !line[i].is_ascii_whitespace() && !matches!(line[i], b';' | b'{' | b'}') {
-            i += 1;
+        while i < end
+            && !line[i].is_ascii_whitespace()
+            && (!matches!(line[i], b';' | b'{' | b'}' | b'[' | b']')
+                || markers_len(&line[i..end]) > 0)
+        {
+            // A marker inside a word (`name='[REDACTED value]'`) is part of it.
+            i += markers_len(&line[i..end]).max(1);
         }
-        let w = &line[s..i];
-        if first && super::shape::is_enum_word(w) {
+        let mut w = &line[s..i];
+        while let Some(x) = w.strip_suffix(b",") {
+            w = x;
+        }
+        let we = s + w.len();
+        let directive = w.strip_suffix(b":").or(w.strip_suffix(b"=")).unwrap_or(w);
+        if first && super::shape::is_enum_word(directive) {
             first = false;
+            key = directive;
             continue;
         }
         first = false;
+        if w == b":" || w == b"=" || w.is_empty() {
+            continue;
+        }
         match w.iter().position(|&b| b == b'=') {
             Some(eq) if eq > 0 => {
-                let (vs, ve) = unquote(line, s + eq + 1, i);
-                mask(line, vs, ve, edits);
+                let (vs, ve) = unquote(line, s + eq + 1, we);
+                mask_kv(line, &line[s..s + eq], vs, ve, edits);
             }
-            _ => mask(line, s, i, edits),
+            _ => mask_kv(line, key, s, we, edits),
         }
     }
 }

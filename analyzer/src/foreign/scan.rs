@@ -7,7 +7,9 @@
 //! of the rules or the final leak scan would. The stream, unlike the stateless
 //! `Redactor::scan_line`, follows multi-line constructs (PEM private key bodies, YAML block
 //! scalars under a secret key), so a key spread over 27 lines is found at its first body
-//! line. Its output is thrown away: only the line number and the kinds are kept. Values
+//! line. Beside it, the independent leak gate (`redact::gate`: entropy and shape over
+//! every token, no key names) judges every line too, so what the rules' policy misses is
+//! still reported. The stream's output is thrown away: only the line number and the kinds are kept. Values
 //! already redacted (`[REDACTED password]`) are not secrets, so a copy made by
 //! `vcap-analyze redact` (or by `vcap-collect`) scans clean.
 //!
@@ -38,7 +40,8 @@
 use super::bundle_manifest;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use rayon::prelude::*;
-use redact::{RedactStream, Redactor};
+use redact::gate::LineGate;
+use redact::{FileKind, RedactStream, Redactor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -156,11 +159,18 @@ impl Sink for ScanSink {
                         &mut io::Cursor::new(head).chain(data),
                         &mut file,
                         ours,
+                        None,
                     )
                 }
             }
         } else {
-            scan_file(&self.redactor, data, &mut file, false)
+            scan_file(
+                &self.redactor,
+                data,
+                &mut file,
+                false,
+                Some(&entry.archive_name),
+            )
         };
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Ok(n) = &result {
@@ -186,9 +196,14 @@ fn scan_file(
     data: &mut dyn Read,
     file: &mut FileHits,
     our_manifest: bool,
+    path: Option<&str>,
 ) -> io::Result<u64> {
     let mut r = BufReader::with_capacity(256 << 10, data);
     let head = r.fill_buf()?;
+    // A structured file is judged as the redactor judges it: by the allow-list.
+    let kind = path.map_or(FileKind::Text, |p| {
+        FileKind::detect(p, &head[..head.len().min(8 << 10)])
+    });
     if head[..head.len().min(8 << 10)].contains(&0) {
         file.binary = true;
         file.hits = 1;
@@ -197,7 +212,8 @@ fn scan_file(
     }
     let counts = our_manifest.then_some(false);
     let mut lines = LineHits {
-        stream: redactor.stream(),
+        stream: redactor.stream_as(kind),
+        gate: LineGate::default(),
         out: Vec::new(),
         seen: 0,
         by_kind: BTreeMap::new(),
@@ -248,6 +264,9 @@ fn scan_file(
 /// The redaction stream of one file and what its replacements say about each line.
 struct LineHits<'r, 'f> {
     stream: RedactStream<'r>,
+    /// The independent leak gate (entropy and shape, no key names): a line it flags is a
+    /// hit even when the redactor's rules would change nothing.
+    gate: LineGate,
     /// The redacted text, thrown away.
     out: Vec<u8>,
     /// Replacements counted so far, in all and by kind (updated only on lines with a hit).
@@ -267,9 +286,20 @@ impl LineHits<'_, '_> {
             .is_some_and(|open| bundle_manifest::is_count_by_kind(line, open));
         self.stream.line(line, &mut self.out);
         self.out.clear();
+        let gate = if is_count { None } else { self.gate.line(line) };
         let stats = self.stream.stats();
         let total = stats.redactions + stats.leak_scan_hits;
         if total == self.seen {
+            if let Some(kind) = gate {
+                *self.file.by_kind.entry(kind.to_string()).or_insert(0) += 1;
+                self.file.hits += 1;
+                if self.file.lines.len() < MAX_LINES_PER_FILE {
+                    self.file.lines.push(LineHit {
+                        line: self.line,
+                        kinds: vec![kind.to_string()],
+                    });
+                }
+            }
             return;
         }
         self.seen = total;
@@ -362,7 +392,7 @@ mod tests {
             lines: Vec::new(),
             binary: false,
         };
-        scan_file(&Redactor::new(), &mut &data[..], &mut f, false).unwrap();
+        scan_file(&Redactor::new(), &mut &data[..], &mut f, false, None).unwrap();
         f
     }
 

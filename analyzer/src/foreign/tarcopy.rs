@@ -408,6 +408,17 @@ fn is_old_manifest(name: &[u8]) -> bool {
     name == super::manifest::MANIFEST_NAME.as_bytes()
 }
 
+/// The record of an entry the leak gate withheld.
+pub(crate) fn withheld(shown: String, hit: GateHit) -> FileRecord {
+    FileRecord {
+        reason: Some(format!(
+            "leak gate: {} at line {} of the redacted copy; not stored",
+            hit.kind, hit.line
+        )),
+        ..FileRecord::new(shown, Action::Withheld)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,16 +539,5 @@ mod tests {
             Err(Stop::Stream(m)) => assert!(m.contains("truncated"), "{m}"),
             other => panic!("{other:?}"),
         }
-    }
-}
-
-/// The record of an entry the leak gate withheld.
-pub(crate) fn withheld(shown: String, hit: GateHit) -> FileRecord {
-    FileRecord {
-        reason: Some(format!(
-            "leak gate: {} at line {} of the redacted copy; not stored",
-            hit.kind, hit.line
-        )),
-        ..FileRecord::new(shown, Action::Withheld)
     }
 }

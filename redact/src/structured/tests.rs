@@ -42,7 +42,8 @@ database:
   plain: word1 word2
 ";
     let out = run(FileKind::Yaml, src);
-    let want = format!("\
+    let want = format!(
+        "\
 # comment kept
 database:
   host: 10.0.16.5   # primary
@@ -60,7 +61,8 @@ database:
   long: \"{M}
     {M}\"
   plain: {M}
-");
+"
+    );
     assert_eq!(out, want);
 }
 
@@ -79,7 +81,8 @@ next: 1
     let out = run(FileKind::Yaml, src);
     assert_eq!(
         out,
-        format!("\
+        format!(
+            "\
 ca: |
   -----BEGIN CERTIFICATE-----
   MIIBszCCAVmgAwIBAgIUZ
@@ -88,7 +91,8 @@ script: |
   {M}
   {M}
 next: 1
-")
+"
+        )
     );
 }
 
@@ -98,14 +102,19 @@ fn json_values_masked_keys_kept() {
     let out = run(FileKind::Json, src);
     assert_eq!(
         out,
-        format!(r#"{{"agent_id":"2f0e1c3a-9d8b-4c7a-b6e5-f4d3c2b1a098","mbus":"{M}","env":{{"bosh":{{"pw":"{M}"}}}},"port":25250,"ok":true}}"#)
+        format!(
+            r#"{{"agent_id":"2f0e1c3a-9d8b-4c7a-b6e5-f4d3c2b1a098","mbus":"{M}","env":{{"bosh":{{"pw":"{M}"}}}},"port":25250,"ok":true}}"#
+        )
     );
 }
 
 #[test]
 fn ini_env_toml_conf_sql() {
     assert_eq!(
-        run(FileKind::Ini, "[client]\nuser = root\npassword = \"Xy7#pq\"\nport=3306\n"),
+        run(
+            FileKind::Ini,
+            "[client]\nuser = root\npassword = \"Xy7#pq\"\nport=3306\n"
+        ),
         format!("[client]\nuser = root\npassword = \"{M}\"\nport=3306\n")
     );
     assert_eq!(
@@ -113,15 +122,24 @@ fn ini_env_toml_conf_sql() {
         format!("export PGPASSWORD='{M}'\nPGPORT=5432\n")
     );
     assert_eq!(
-        run(FileKind::Toml, "[db]\nname = \"ccdb\"\nsecret = 'a b c'\nsize = 10\n"),
+        run(
+            FileKind::Toml,
+            "[db]\nname = \"ccdb\"\nsecret = 'a b c'\nsize = 10\n"
+        ),
         format!("[db]\nname = \"ccdb\"\nsecret = '{M}'\nsize = 10\n")
     );
     assert_eq!(
-        run(FileKind::Conf, "requirepass Foob4rBaz\nport 6379\nlisten 443 ssl;\n"),
+        run(
+            FileKind::Conf,
+            "requirepass Foob4rBaz\nport 6379\nlisten 443 ssl;\n"
+        ),
         format!("requirepass {M}\nport 6379\nlisten 443 ssl;\n")
     );
     assert_eq!(
-        run(FileKind::Sql, "CREATE USER 'cc'@'%' IDENTIFIED BY 'Zq8rT2mW';\n"),
+        run(
+            FileKind::Sql,
+            "CREATE USER 'cc'@'%' IDENTIFIED BY 'Zq8rT2mW';\n"
+        ),
         format!("CREATE USER 'cc'@'%' IDENTIFIED BY '{M}';\n")
     );
 }
@@ -129,11 +147,26 @@ fn ini_env_toml_conf_sql() {
 #[test]
 fn detection_by_path_and_content() {
     use FileKind::*;
-    assert_eq!(FileKind::detect("var/vcap/jobs/uaa/config/uaa.yml", b""), Yaml);
+    assert_eq!(
+        FileKind::detect("var/vcap/jobs/uaa/config/uaa.yml", b""),
+        Yaml
+    );
     assert_eq!(FileKind::detect("/var/vcap/bosh/settings.json", b"{"), Json);
     assert_eq!(FileKind::detect("var/vcap/sys/log/uaa/uaa.log", b"{"), Text);
-    assert_eq!(FileKind::detect("var/vcap/jobs/x/config/bpm.yml.erb", b"a: 1"), Yaml);
-    assert_eq!(FileKind::detect("var/vcap/jobs/x/config/redis", b"requirepass x\n"), Conf);
-    assert_eq!(FileKind::detect("var/vcap/jobs/x/config/vars", b"A=1\n"), Env);
-    assert_eq!(FileKind::detect("var/vcap/jobs/x/config/ca.crt", b"-----BEGIN"), Text);
+    assert_eq!(
+        FileKind::detect("var/vcap/jobs/x/config/bpm.yml.erb", b"a: 1"),
+        Yaml
+    );
+    assert_eq!(
+        FileKind::detect("var/vcap/jobs/x/config/redis", b"requirepass x\n"),
+        Conf
+    );
+    assert_eq!(
+        FileKind::detect("var/vcap/jobs/x/config/vars", b"A=1\n"),
+        Env
+    );
+    assert_eq!(
+        FileKind::detect("var/vcap/jobs/x/config/ca.crt", b"-----BEGIN"),
+        Text
+    );
 }
