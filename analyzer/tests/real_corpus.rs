@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// Recall floor in percent: a ratchet. It is set to the recall measured when the corpus or
 /// the library last changed; raise it whenever the library improves (never lower it to make
 /// a change pass: a drop means a signature or the reading layer lost something).
-const MIN_RECALL: f64 = 33.0;
+const MIN_RECALL: f64 = 88.0;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
@@ -23,7 +23,7 @@ fn corpus_dir() -> PathBuf {
 fn real_corpus_recall_holds_and_normal_lines_raise_nothing() {
     let cases = scoring::load(&corpus_dir()).unwrap_or_else(|e| panic!("corpus: {e}"));
     assert!(
-        cases.iter().filter(|c| c.failure).count() >= 100,
+        cases.iter().filter(|c| c.failure).count() >= 140,
         "the corpus lost failure cases"
     );
     let bin = Path::new(env!("CARGO_BIN_EXE_vcap-analyze"));

@@ -7,8 +7,9 @@
 //!
 //! It builds the release binary first (`cargo build --release -p analyzer --bin
 //! vcap-analyze`), then runs `vcap-analyze analyze - --format json` once per case with the
-//! case's text on stdin, and prints: one line per case (`hit`, `top1`, `MISS`, `FP`, `ok`,
-//! with the categories the report gave), recall and top-1 recall overall, per category and
+//! case's text on stdin, and prints: one line per case (`hit`, `top1`, `MISS`, `SEEN` (a
+//! miss although a finding of the expected category exists: ranked latent or explained),
+//! `FP`, `ok`, with the categories the report gave), recall and top-1 recall overall, per category and
 //! per envelope, and every false positive with its findings. `--quiet` prints only misses,
 //! false positives and the tallies. Exit code 0 when every case was scored, 1 when any
 //! normal case raised an alarm, 2 when the corpus or the binary could not be used.
@@ -111,6 +112,7 @@ fn print_case(dir: &Path, case: &Case, outcome: &Outcome, quiet: bool) {
     let mark = match (case.failure, outcome.hit, outcome.top1) {
         (true, true, true) => "top1",
         (true, true, false) => "hit",
+        (true, false, _) if outcome.seen => "SEEN",
         (true, false, _) => "MISS",
         (false, ..) if outcome.alarms.is_empty() => "ok",
         (false, ..) => "FP",
@@ -129,18 +131,19 @@ fn print_case(dir: &Path, case: &Case, outcome: &Outcome, quiet: bool) {
         rel(dir, &case.path),
         case.file.envelope
     );
-    if mark == "MISS" {
+    if matches!(mark, "MISS" | "SEEN") {
         println!("       ({})", case.file.note);
     }
 }
 
 fn print_tally(name: &str, t: &Tally) {
     println!(
-        "{name:<26} {:>3}/{:<3} recall {:5.1}%  top-1 {:5.1}%",
+        "{name:<26} {:>3}/{:<3} recall {:5.1}%  top-1 {:5.1}%  seen-but-missed {}",
         t.hits,
         t.cases,
         t.recall(),
-        t.top1_recall()
+        t.top1_recall(),
+        t.seen_misses
     );
 }
 

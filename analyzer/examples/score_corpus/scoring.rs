@@ -53,6 +53,9 @@ pub struct Case {
 pub struct Outcome {
     pub hit: bool,
     pub top1: bool,
+    /// Some finding (root cause, symptom or latent) has the expected category: a miss with
+    /// `seen` is a ranking problem, not missing knowledge.
+    pub seen: bool,
     /// Categories of the root causes, by rank (then of the unexplained findings).
     pub got: Vec<String>,
     /// Findings above `info`: `signature (severity): excerpt`.
@@ -156,6 +159,7 @@ fn failed(error: String) -> Outcome {
     Outcome {
         hit: false,
         top1: false,
+        seen: false,
         got: Vec::new(),
         alarms: Vec::new(),
         error: Some(error),
@@ -193,11 +197,13 @@ pub fn judge(report: &Value, expected: Option<&str>) -> Outcome {
         Some(cat) if root_cats.is_empty() => (unexplained.iter().any(|c| c == cat), false),
         Some(cat) => (root_cats.iter().any(|c| c == cat), root_cats[0] == cat),
     };
+    let seen = expected.is_some_and(|cat| findings.iter().any(|f| f["category"] == cat));
     let mut got = root_cats;
     got.extend(unexplained.into_iter().map(|c| format!("unexplained:{c}")));
     Outcome {
         hit,
         top1,
+        seen,
         got,
         alarms,
         error: None,
@@ -210,6 +216,8 @@ pub struct Tally {
     pub cases: usize,
     pub hits: usize,
     pub top1: usize,
+    /// Misses where a finding of the expected category exists (ranked latent or explained).
+    pub seen_misses: usize,
 }
 
 impl Tally {
@@ -217,6 +225,7 @@ impl Tally {
         self.cases += 1;
         self.hits += usize::from(outcome.hit);
         self.top1 += usize::from(outcome.top1);
+        self.seen_misses += usize::from(!outcome.hit && outcome.seen);
     }
 
     /// Recall in percent (0 for an empty group).
