@@ -271,8 +271,11 @@ fn probes(m: &Mined) -> Vec<String> {
         .message
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    // gorouter's zap levels are zap's plus one: warn 2, error 3, panic 5, fatal 6.
     let (level, log_level) = match m.level.as_str() {
-        "fatal" | "panic" => ("fatal", 4),
+        "fatal" => ("fatal", 6),
+        "panic" => ("fatal", 5),
+        "warn" => ("error", 2),
         _ => ("error", 3),
     };
     let ts = "\"timestamp\":\"2024-01-01T00:00:00.000000000Z\"";

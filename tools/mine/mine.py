@@ -401,7 +401,12 @@ def main():
     ap.add_argument("--out", default="mining")
     ap.add_argument("--only", default="")
     ap.add_argument("--no-history", action="store_true")
+    ap.add_argument("--counts-only", action="store_true",
+                    help="only rewrite <out>/counts.tsv from the existing messages/*.tsv")
     args = ap.parse_args()
+    if args.counts_only:
+        write_counts(args.out)
+        return 0
     only = set(filter(None, args.only.split(",")))
     os.makedirs(os.path.join(args.out, "messages"), exist_ok=True)
     status = 0
@@ -448,7 +453,29 @@ def main():
         f.write("repo\thead\n")
         for repo in sorted(repos_used):
             f.write("%s\t%s\n" % (repo, repos_used[repo]))
+    write_counts(args.out)
     return status
+
+
+ERROR_LEVELS = ("error", "fatal", "panic")
+
+
+def write_counts(out):
+    """<out>/counts.tsv: per component, distinct messages at HEAD and ever, all levels and
+    error-level alone."""
+    mdir = os.path.join(out, "messages")
+    with open(os.path.join(out, "counts.tsv"), "w", encoding="utf-8") as f:
+        f.write("component\tnow\tever\terror_now\terror_ever\twarn_now\terrstr_now\n")
+        for name in sorted(os.listdir(mdir)):
+            if not name.endswith(".tsv"):
+                continue
+            with open(os.path.join(mdir, name), encoding="utf-8") as t:
+                rows = [line.rstrip("\n").split("\t") for line in t][1:]
+            now = [r for r in rows if r[6] == "now"]
+            f.write("\t".join(str(x) for x in (
+                name[:-4], len(now), len(rows),
+                sum(r[1] in ERROR_LEVELS for r in now), sum(r[1] in ERROR_LEVELS for r in rows),
+                sum(r[1] == "warn" for r in now), sum(r[1] == "errstr" for r in now))) + "\n")
 
 
 if __name__ == "__main__":
