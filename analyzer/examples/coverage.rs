@@ -19,7 +19,8 @@
 //! - for an error string (`errstr`) of a lager or zap component, such a line carrying the
 //!   text as its `"error"` datum (how an error string reaches a log).
 //!
-//! Plain-text components (Ruby, Java, nats-server, bosh-agent, `log.Printf`) get the text
+//! Steno components (Cloud Controller, the DEA) get their JSON line with the message in
+//! `"message"`. Plain-text components (Java, nats-server, bosh-agent, `log.Printf`) get the text
 //! alone: a probe never dresses a message in an envelope its component does not write.
 //!
 //! A signature whose regex also needs a particular error text (say `out of memory` after a
@@ -227,7 +228,9 @@ enum Envelope {
     Lager(&'static str),
     /// gorouter's zap JSON: `"log_level":N,...,"message":"<key>","source":"vcap.gorouter"`.
     Zap,
-    /// Plain text (Ruby, Java, nats-server, bosh-agent, `log.Printf`): the message alone.
+    /// Ruby steno JSON (Cloud Controller, DEA): `"message":"<message>","log_level":"error"`.
+    Steno,
+    /// Plain text (Java, nats-server, bosh-agent, `log.Printf`): the message alone.
     Text,
 }
 
@@ -258,6 +261,7 @@ fn envelope(component: &str) -> Envelope {
         "hm9000" => Envelope::Lager("hm9000"),
         "cf-mysql" | "pxc" => Envelope::Lager("galera-init"),
         "gorouter" => Envelope::Zap,
+        "cloud_controller" | "dea" => Envelope::Steno,
         _ => Envelope::Text,
     }
 }
@@ -293,6 +297,11 @@ fn probes(m: &Mined) -> Vec<String> {
         (Envelope::Lager(src), _, "errstr") => out.push(format!(
             "{{{ts},\"level\":\"error\",\"source\":\"{src}\",\"message\":\"{src}.failed\",{}}}",
             data(&json_text)
+        )),
+        (Envelope::Steno, _, "error" | "fatal" | "warn") => out.push(format!(
+            "{{{ts},\"message\":\"{json_text}\",\"log_level\":\"{}\",\"source\":\"{}\",\"data\":{{}}}}",
+            if m.level == "warn" { "warn" } else { "error" },
+            m.component
         )),
         (Envelope::Zap, _, "errstr") => out.push(format!(
             "{{\"log_level\":3,{ts},\"message\":\"failed\",\"source\":\"vcap.gorouter\",{}}}",
