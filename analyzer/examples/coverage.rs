@@ -581,4 +581,58 @@ mod tests {
         assert_eq!(fill_verbs("50% done, %-5.2f left"), "50% done, x left");
         assert_eq!(fill_verbs("no job #{job.name} on {}"), "no job x on x");
     }
+
+    fn mined(component: &str, level: &str, message: &str) -> Mined {
+        Mined {
+            component: component.into(),
+            level: level.into(),
+            message: message.into(),
+            path: "x.go".into(),
+            now: true,
+        }
+    }
+
+    #[test]
+    fn a_lager_key_is_probed_in_its_lager_line_and_a_plain_message_alone() {
+        let lager = probes(&mined("bbs", "error", "db-fail-task.failed-locking-task"));
+        assert!(
+            lager[1].contains(r#""source":"bbs","message":"bbs.db-fail-task.failed-locking-task""#)
+        );
+        let fatal = probes(&mined("nats", "fatal", "Error listening on port: %s, %q"));
+        assert_eq!(fatal, vec!["Error listening on port: x, x".to_string()]);
+    }
+
+    #[test]
+    fn coverage_runs_the_real_matcher_and_ignores_only_what_a_rule_names() {
+        let lib = Library::builtin();
+        let matcher = Matcher::new(&lib.signatures).unwrap();
+        let rule = IgnoreRule {
+            pattern: "^failed-parsing-request$".into(),
+            components: vec!["bbs".into()],
+            levels: vec![],
+            paths: None,
+            reason: "client validation".into(),
+        };
+        let ignores = [CompiledIgnore {
+            regex: Regex::new(&rule.pattern).unwrap(),
+            rule,
+            paths: None,
+        }];
+        let v = |c, l, m| verdict(&matcher, &ignores, &mined(c, l, m));
+        assert_eq!(
+            v("bbs", "error", "db-fail-task.failed-locking-task"),
+            Verdict::Covered("bbs-sql-operation-failed".into())
+        );
+        assert_eq!(
+            v("bbs", "error", "failed-parsing-request"),
+            Verdict::Ignored(0)
+        );
+        assert_eq!(v("rep", "error", "failed-parsing-request"), Verdict::Open);
+        // A fatal lager key is covered by the generic exit signature only in a lager component.
+        assert!(matches!(
+            v("locket", "fatal", "sql-failed-to-connect"),
+            Verdict::Covered(_)
+        ));
+        assert_eq!(v("nats", "fatal", "some-unknown-key"), Verdict::Open);
+    }
 }
