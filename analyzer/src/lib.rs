@@ -12,6 +12,7 @@ pub mod cli;
 pub mod correlate;
 pub mod engine;
 pub mod finding;
+pub mod line;
 pub mod foreign;
 pub mod input;
 pub mod matcher;

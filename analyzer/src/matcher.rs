@@ -6,13 +6,17 @@
 //! contain a literal of *any* signature; only such a candidate line is looked at again:
 //! every literal it contains (an overlapping Aho-Corasick search over the line, so a
 //! literal hidden inside another cannot mask a signature) names the signatures to test,
-//! and those selected for the file run their regexes. Hits are
+//! and those selected for the file run their regexes and, for schema-2 signatures, their
+//! field matches ([`fields`]) over the line parsed once into the [`crate::line`] model. A
+//! line's VM is the file's, unless the text names another (a `bosh ssh -c` prefix, an
+//! instance in a task line or a `bosh instances` row). Hits are
 //! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by
 //! [`to_findings`].
 //!
 //! Not here: where files come from ([`crate::input`]), how the library is loaded and
 //! validated ([`crate::signature`]), and correlation.
 
+mod fields;
 mod findings;
 mod literals;
 mod scan;
@@ -86,6 +90,7 @@ struct CompiledSig {
     id: String,
     regexes: Vec<Regex>,
     nots: Vec<Regex>,
+    fields: Option<fields::Fields>,
 }
 
 /// What a hit on one line yields: the named captures and the span of the whole match.
@@ -161,6 +166,22 @@ impl Matcher {
                 .iter()
                 .map(regex)
                 .collect::<Result<_, _>>()?;
+            let errors = sig
+                .matching
+                .error
+                .iter()
+                .map(|p| {
+                    regex::Regex::new(p).map_err(|e| MatcherError::Regex {
+                        id: sig.id.clone(),
+                        pattern: p.clone(),
+                        message: e.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let fields = fields::Fields {
+                names: sig.matching.message.clone(),
+                errors,
+            };
             for pattern in &sig.scope.files {
                 let glob = compile_glob(pattern).map_err(|e| MatcherError::Glob {
                     id: sig.id.clone(),
@@ -174,6 +195,7 @@ impl Matcher {
                 id: sig.id.clone(),
                 regexes,
                 nots,
+                fields: (!fields.is_empty()).then_some(fields),
             });
         }
 
@@ -238,18 +260,39 @@ impl Matcher {
             .map(|h| h.captures)
     }
 
-    /// Signature `sig`'s verdict on one candidate line: its regexes, then its `not`
-    /// regexes. Captures (and the span) are extracted only when `detail` is asked.
-    pub(crate) fn hit(&self, sig: usize, line: &[u8], detail: bool) -> Option<LineHit> {
+    /// Signature `sig`'s verdict on one candidate line (`body`: without a VM prefix): its
+    /// regexes, else its field matches on the parsed line; then its `not` regexes. Captures
+    /// (and the span) are extracted only when `detail` is asked.
+    pub(crate) fn hit(
+        &self,
+        sig: usize,
+        body: &[u8],
+        parsed: &mut fields::Parsed<'_>,
+        detail: bool,
+    ) -> Option<LineHit> {
         let s = &self.sigs[sig];
-        let regex = s.regexes.iter().find(|r| r.is_match(line))?;
-        if s.nots.iter().any(|r| r.is_match(line)) {
+        let regex = s.regexes.iter().find(|r| r.is_match(body));
+        let by_fields = match regex {
+            Some(_) => None,
+            None => Some(s.fields.as_ref()?.hit(parsed.get())?),
+        };
+        if s.nots.iter().any(|r| r.is_match(body)) {
             return None;
         }
+        let Some(regex) = regex else {
+            return Some(LineHit {
+                captures: if detail {
+                    by_fields.unwrap_or_default()
+                } else {
+                    BTreeMap::new()
+                },
+                span: 0..0,
+            });
+        };
         if !detail {
             return Some(LineHit::default());
         }
-        let caps = regex.captures(line)?;
+        let caps = regex.captures(body)?;
         let captures = regex
             .capture_names()
             .flatten()

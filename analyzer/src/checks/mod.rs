@@ -9,6 +9,7 @@
 //! | [`vitals`] | bosh-agent heartbeats in `var/vcap/bosh/log/current*` | `agent-vitals-disk`, `memory-pressure` |
 //! | [`memory`] | kernel OOM lines in `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*` | `oom-kill` |
 //! | [`clock`] | collection times across VMs (no file) | `clock-skew` |
+//! | [`paste`] | text an operator pasted: loose inputs (stdin, a log file given alone) and files at a bundle's root (`ticket.txt`): `monit summary`, `df`, `openssl x509`, PEM, `bosh instances --ps` | as `monit`, `disk`, `certs` |
 //!
 //! How the engine drives them, per VM: [`wants`] says (by path, cheaply) whether a file
 //! matters; [`VmChecks::feed`] takes the file as a stream (line sources are read line by
@@ -27,6 +28,8 @@ pub mod clock;
 pub mod disk;
 pub mod memory;
 pub mod monit;
+pub mod openssl;
+pub mod paste;
 pub mod vitals;
 
 pub use crate::signature::check_ids::CHECK_IDS;
@@ -68,6 +71,9 @@ pub enum Source {
     Kernel,
     /// The bosh-agent log `var/vcap/bosh/log/current*` and its svlogd rotations (line based).
     AgentLog,
+    /// Pasted text: a file at the root of a VM (`ticket.txt`), or a loose input (the engine
+    /// says so: [`Source::Paste`] is not decided by the path alone) (line based).
+    Paste,
 }
 
 impl Source {
@@ -86,6 +92,7 @@ impl Source {
             _ if is_agent_log(p) => Source::AgentLog,
             _ if is_job_monit_file(p) => Source::MonitControl,
             _ if is_cert_location(p) => Source::Certificates,
+            _ if !p.is_empty() && !p.contains('/') => Source::Paste,
             _ => return None,
         };
         Some(source)
@@ -94,7 +101,10 @@ impl Source {
     /// Whether the source is read line by line (and may be large), so the engine can hand it
     /// to [`VmChecks::feed_line`] without buffering. Other sources are parsed whole.
     pub fn line_based(self) -> bool {
-        matches!(self, Source::MonitLog | Source::Kernel | Source::AgentLog)
+        matches!(
+            self,
+            Source::MonitLog | Source::Kernel | Source::AgentLog | Source::Paste
+        )
     }
 }
 
@@ -265,6 +275,7 @@ pub struct VmChecks {
     disk: Vec<Finding>,
     vitals: vitals::Heartbeats,
     oom: memory::OomKills,
+    pastes: paste::Pastes,
     /// Whole-file sources given by [`VmChecks::feed_line`], gathered until `finish`.
     pending: BTreeMap<String, Vec<u8>>,
     /// Line numbers reached per path by [`VmChecks::feed_line`].
@@ -281,6 +292,7 @@ impl VmChecks {
             disk: Vec::new(),
             vitals: vitals::Heartbeats::default(),
             oom: memory::OomKills::default(),
+            pastes: paste::Pastes::default(),
             pending: BTreeMap::new(),
             line_numbers: HashMap::new(),
         }
@@ -295,6 +307,12 @@ impl VmChecks {
         let Some(source) = Source::of(path) else {
             return Ok(());
         };
+        self.feed_as(source, path, data)
+    }
+
+    /// [`VmChecks::feed`] with the source given: a loose input is [`Source::Paste`]
+    /// whatever its name.
+    pub fn feed_as(&mut self, source: Source, path: &str, data: &mut dyn Read) -> io::Result<()> {
         if source.line_based() {
             let mut n = 0;
             return for_each_line(data, |line| {
@@ -312,9 +330,13 @@ impl VmChecks {
     /// numbers count from 1 per path. Line sources are checked at once; lines of a
     /// whole-file source are gathered (up to [`WHOLE_FILE_CAP`]) and parsed by `finish`.
     pub fn feed_line(&mut self, path: &str, line: &[u8]) {
-        let Some(source) = Source::of(path) else {
-            return;
-        };
+        if let Some(source) = Source::of(path) {
+            self.feed_line_as(source, path, line);
+        }
+    }
+
+    /// [`VmChecks::feed_line`] with the source given (see [`VmChecks::feed_as`]).
+    pub fn feed_line_as(&mut self, source: Source, path: &str, line: &[u8]) {
         let n = self.line_numbers.entry(path.to_string()).or_insert(0);
         *n += 1;
         let n = *n;
@@ -340,6 +362,7 @@ impl VmChecks {
             Source::MonitLog => self.monit.log_line(path, n, line),
             Source::Kernel => self.oom.line(path, n, line),
             Source::AgentLog => self.vitals.line(path, n, line),
+            Source::Paste => self.pastes.line(path, n, line),
             _ => {}
         }
     }
@@ -382,8 +405,12 @@ impl VmChecks {
         findings.append(&mut self.disk);
         findings.extend(self.vitals.findings(vm));
         findings.extend(self.oom.findings(vm, now));
+        let (pasted, mut pasted_certs) = self.pastes.finish(vm, now, warn_days);
+        findings.extend(pasted);
         findings
             .sort_by(|a, b| (&a.path, a.line, &a.signature).cmp(&(&b.path, b.line, &b.signature)));
+        let mut inventory = inventory;
+        inventory.append(&mut pasted_certs);
         (findings, inventory)
     }
 }
