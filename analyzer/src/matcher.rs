@@ -236,12 +236,13 @@ impl Matcher {
     }
 
     /// Which signatures a file can see: scope globs over the VM path (a leading `/` or
-    /// `./` is ignored); `loose` (a loose log file or stdin) sees every signature.
+    /// `./` is ignored); `loose` (a loose log file or stdin) and a file at the VM's root
+    /// (pasted text saved in a bundle, `ticket.txt`) see every signature.
     pub fn select(&self, path: &str, loose: bool) -> Selection {
-        if loose {
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        if loose || crate::checks::is_pasted(path) {
             return Selection::all(self.len());
         }
-        let path = path.trim_start_matches("./").trim_start_matches('/');
         let mut sel = Selection::none(self.len());
         for g in self.scopes.matches(path) {
             sel.insert(self.scope_owner[g]);

@@ -92,7 +92,7 @@ impl Source {
             _ if is_agent_log(p) => Source::AgentLog,
             _ if is_job_monit_file(p) => Source::MonitControl,
             _ if is_cert_location(p) => Source::Certificates,
-            _ if !p.is_empty() && !p.contains('/') => Source::Paste,
+            _ if is_pasted(p) => Source::Paste,
             _ => return None,
         };
         Some(source)
@@ -124,6 +124,11 @@ const KERNEL_LOGS: &[&str] = &["var/log/kern.log", "var/log/syslog", "var/log/me
 fn is_agent_log(p: &str) -> bool {
     p.strip_prefix("var/vcap/bosh/log/")
         .is_some_and(|f| !f.contains('/') && (f.starts_with("current") || f.starts_with('@')))
+}
+
+/// A file at the VM's root other than our manifest: text saved beside the VM's files.
+pub fn is_pasted(p: &str) -> bool {
+    !p.is_empty() && !p.contains('/') && p != "manifest.json"
 }
 
 /// `var/vcap/jobs/<job>/monit`.

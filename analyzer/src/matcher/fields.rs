@@ -11,8 +11,8 @@
 //!   message is text rather than a key, the message (a `cf logs` line, a Ruby or Java
 //!   logger's text). With names too, a keyed line must match both.
 //!
-//! Named groups of the `error` regexes become captures; `source` is captured from the line
-//! when no group of that name is matched.
+//! Named groups of the `error` regexes become captures; `source` (and `component`, its
+//! schema-1 name) is captured from the line's source when no group of that name matched.
 
 use crate::line::{self, Line};
 use crate::timestamp::YearHint;
@@ -59,9 +59,11 @@ impl Fields {
             }
         }
         if let Some(source) = &line.source {
-            captures
-                .entry("source".to_string())
-                .or_insert_with(|| source.clone());
+            for name in ["source", "component"] {
+                captures
+                    .entry(name.to_string())
+                    .or_insert_with(|| source.clone());
+            }
         }
         Some(captures)
     }

@@ -13,6 +13,9 @@ use crate::taxonomy;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
+/// Captures a field match takes from the line itself (see `matcher::fields`).
+const IMPLICIT: [&str; 2] = ["source", "component"];
+
 /// A literal shorter than this is flagged: it occurs too often to prefilter well.
 pub const MIN_LITERAL_LEN: usize = 8;
 
@@ -347,7 +350,7 @@ impl Checker<'_> {
                 Ok(re) => {
                     let mut set: BTreeSet<String> =
                         re.capture_names().flatten().map(str::to_string).collect();
-                    set.insert("source".to_string());
+                    set.extend(IMPLICIT.map(str::to_string));
                     names.push(set);
                 }
                 Err(e) => {
@@ -358,7 +361,7 @@ impl Checker<'_> {
         }
         if sig.matching.error.is_empty() && !sig.matching.message.is_empty() {
             // A message-only match captures what the line model gives: its source.
-            names.push(["source".to_string()].into());
+            names.push(IMPLICIT.map(str::to_string).into());
         }
         for (k, pattern) in sig.matching.regex.iter().enumerate() {
             match compile_regex(pattern) {
@@ -551,7 +554,7 @@ fn capture_names(sig: &Signature) -> BTreeSet<String> {
         }
     }
     if !sig.matching.message.is_empty() || !sig.matching.error.is_empty() {
-        names.insert("source".to_string());
+        names.extend(IMPLICIT.map(str::to_string));
     }
     names
 }
