@@ -115,7 +115,9 @@ impl Sink for Collector<'_> {
             let mut buf = Vec::new();
             (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
             if let Some(source) = source {
-                lock(&state).checks.feed_as(source, &entry.path, &mut &buf[..])?;
+                lock(&state)
+                    .checks
+                    .feed_as(source, &entry.path, &mut &buf[..])?;
             }
             (self.matcher.scan_slice(&sel, &buf, hint), None)
         } else if source.is_some() {

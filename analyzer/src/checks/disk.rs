@@ -104,10 +104,7 @@ pub fn parse_df(text: &str) -> Vec<DfRow> {
         let fields: Vec<(usize, &str)> = fields(line);
         // From the right: the percentage is the first field after three numbers.
         let Some(p) = (3..fields.len()).find(|&p| {
-            fields[p].1.ends_with('%')
-                && fields[p - 3..p]
-                    .iter()
-                    .all(|(_, f)| size(f).is_some())
+            fields[p].1.ends_with('%') && fields[p - 3..p].iter().all(|(_, f)| size(f).is_some())
         }) else {
             alone = (fields.len() == 1).then_some(line.trim());
             continue;

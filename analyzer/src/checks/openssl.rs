@@ -121,7 +121,9 @@ fn date(value: &str) -> Option<Timestamp> {
     };
     let text = format!("{month} {day:0>2} {time} {year}");
     let dt = jiff::civil::DateTime::strptime("%b %d %H:%M:%S %Y", &text).ok()?;
-    dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp())
+    dt.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 #[cfg(test)]

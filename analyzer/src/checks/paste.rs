@@ -17,8 +17,8 @@
 //! Findings name the VM the text names. `unresponsive agent` rows and the instances' own
 //! states are lines any signature can match (the line model gives them their VM).
 
-use super::disk::Usage;
 use super::certs::{self, CertFacts};
+use super::disk::Usage;
 use super::{disk, monit, openssl};
 use crate::finding::Finding;
 use crate::line::{cli, prefix};

@@ -35,7 +35,9 @@ fn cf(t: &str) -> Option<Line> {
         let code = rest
             .split_once("error code: ")
             .map(|(_, c)| c.split(',').next().unwrap_or("").trim().to_string());
-        let message = rest.split_once(", message: ").and_then(|(_, m)| non_empty(m));
+        let message = rest
+            .split_once(", message: ")
+            .and_then(|(_, m)| non_empty(m));
         return Some(Line {
             envelope: Envelope::CfCli,
             level: Some(Level::Error),
@@ -49,7 +51,10 @@ fn cf(t: &str) -> Option<Line> {
     let rest = t.strip_prefix("Error ")?;
     let (what, error) = rest.split_once(": ")?;
     let shaped = what.split(' ').count() <= 4
-        && what.split(' ').next().is_some_and(|verb| verb.ends_with("ing"));
+        && what
+            .split(' ')
+            .next()
+            .is_some_and(|verb| verb.ends_with("ing"));
     shaped.then(|| Line {
         envelope: Envelope::CfCli,
         level: Some(Level::Error),
@@ -112,7 +117,9 @@ fn clock(s: &str) -> Option<&str> {
         && b[2] == b':'
         && b[5] == b':'
         && [0, 1, 3, 4, 6, 7].iter().all(|&i| b[i].is_ascii_digit());
-    shape.then(|| s[8..].trim_start().strip_prefix('|')).flatten()
+    shape
+        .then(|| s[8..].trim_start().strip_prefix('|'))
+        .flatten()
 }
 
 /// The text of a task line: `Error: ...` is the error, the rest a stage.
@@ -234,10 +241,7 @@ pub fn parse_row(t: &str, _hint: YearHint) -> Option<Line> {
         return None;
     };
     // `bosh instances --ps` puts `-` (or a process name) before the state of an instance.
-    let rest = rest
-        .strip_prefix("- ")
-        .map(str::trim_start)
-        .unwrap_or(rest);
+    let rest = rest.strip_prefix("- ").map(str::trim_start).unwrap_or(rest);
     let &(state, failed) = STATES.iter().find(|(s, _)| {
         rest.strip_prefix(s)
             .is_some_and(|after| after.is_empty() || after.starts_with(' '))
@@ -304,18 +308,30 @@ mod tests {
         assert_eq!((l.level, l.error.as_deref()), (Some(Level::Info), None));
         // cloudfoundry/bosh#2399 and cloudfoundry/bpm-release#176: the instance is the VM.
         let l = line("Task 303801 | 05:23:07 | Creating missing vms: web/aa615f9e-76ce-4c1e-8f91-3b75b0a75044 (0)");
-        assert_eq!(l.vm.as_deref(), Some("web/aa615f9e-76ce-4c1e-8f91-3b75b0a75044"));
+        assert_eq!(
+            l.vm.as_deref(),
+            Some("web/aa615f9e-76ce-4c1e-8f91-3b75b0a75044")
+        );
         let l = line("                   L Error: 'bpm/33f58def-3dac-467e-bc7d-715e4a890b54 (0)' is not running after update. Review logs for failed jobs: test-server, alt-test-server");
         assert_eq!(l.envelope, Envelope::BoshCli);
-        assert_eq!(l.vm.as_deref(), Some("bpm/33f58def-3dac-467e-bc7d-715e4a890b54"));
+        assert_eq!(
+            l.vm.as_deref(),
+            Some("bpm/33f58def-3dac-467e-bc7d-715e4a890b54")
+        );
         assert!(l.error.unwrap().ends_with("test-server, alt-test-server"));
         // cloudfoundry/bosh-cli ui/task/reporter_test.go: `bosh task` output without prefix.
         let l = line("19:10:35 | Error: 'job/0' is not running after update");
-        assert_eq!(l.error.as_deref(), Some("'job/0' is not running after update"));
+        assert_eq!(
+            l.error.as_deref(),
+            Some("'job/0' is not running after update")
+        );
         assert_eq!(l.vm.as_deref(), Some("job/0"));
         // cloudfoundry/docs-bosh content/tips.md (v1 CLI) and cloudfoundry/bosh#1549.
         let l = line("   Failed updating job access_z1 > access_z1/0 (canary): `access_z1/0' is not running after update (00:02:13)");
-        assert_eq!((l.envelope, l.vm.as_deref()), (Envelope::BoshCli, Some("access_z1/0")));
+        assert_eq!(
+            (l.envelope, l.vm.as_deref()),
+            (Envelope::BoshCli, Some("access_z1/0"))
+        );
         let l = line("Error 450001: Action Failed get_state: Getting processes status: Getting service status: Unmarshalling Monit status: read tcp 127.0.0.1:43670->127.0.0.1:2822: read: connection reset by peer");
         assert_eq!(l.message.as_deref(), Some("450001"));
         // Packages are not instances (cloudfoundry/bosh#2110).
@@ -327,18 +343,33 @@ mod tests {
     fn bosh_tables() {
         // seeds/004 (`bosh vms`), and Altoros/s1p-bosh-lab bosh-troubleshooting/README.md
         // (`bosh vms` and `bosh instances --ps`).
-        let l = line("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0  unresponsive agent  z1  10.4.1.17");
+        let l =
+            line("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0  unresponsive agent  z1  10.4.1.17");
         assert_eq!(l.envelope, Envelope::BoshTable);
-        assert_eq!(l.vm.as_deref(), Some("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0"));
+        assert_eq!(
+            l.vm.as_deref(),
+            Some("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0")
+        );
         assert_eq!(l.message.as_deref(), Some("unresponsive agent"));
         assert_eq!(l.level, Some(Level::Error));
         let l = line("nginx-ubuntu/23a81ebe-af07-4675-adc3-244153394e4a  failing        z1  10.0.0.138  vm-a0de1797-3905-446f-7209-308d7ce52612  nginx-small  false");
-        assert_eq!((l.message.as_deref(), l.level), (Some("failing"), Some(Level::Error)));
+        assert_eq!(
+            (l.message.as_deref(), l.level),
+            (Some("failing"), Some(Level::Error))
+        );
         let l = line("nginx-centos/94e82144-f161-4f12-af2f-5c0dd55df24e  -        running        z1  10.0.0.137");
-        assert_eq!((l.envelope, l.level), (Envelope::BoshTable, Some(Level::Info)));
-        let l = line("~                                                  nginx    unknown        -   -");
+        assert_eq!(
+            (l.envelope, l.level),
+            (Envelope::BoshTable, Some(Level::Info))
+        );
+        let l = line(
+            "~                                                  nginx    unknown        -   -",
+        );
         assert_eq!(l.source.as_deref(), Some("nginx"));
-        assert_eq!((l.message.as_deref(), l.level), (Some("unknown"), Some(Level::Error)));
+        assert_eq!(
+            (l.message.as_deref(), l.level),
+            (Some("unknown"), Some(Level::Error))
+        );
         // Headers are not rows.
         assert_ne!(
             line("Instance                                           Process  Process State  AZ  IPs").envelope,

@@ -56,7 +56,10 @@ fn classify(mut obj: Map<String, Value>) -> Line {
         Some(Value::Object(d)) => Some(d),
         _ => None,
     };
-    let error = data.as_ref().and_then(error_text).or_else(|| error_text(&obj));
+    let error = data
+        .as_ref()
+        .and_then(error_text)
+        .or_else(|| error_text(&obj));
     let (envelope, level) = match (obj.get("log_level"), obj.get("level")) {
         (Some(Value::Number(n)), _) => {
             let n = n.as_u64().unwrap_or(1);
@@ -199,7 +202,9 @@ mod tests {
     // cloudfoundry/garden-runc-release#15 (garden.stdout.log, lager with a float epoch).
     #[test]
     fn lager_float_epoch() {
-        let l = line(r#"{"timestamp":"1472766268.564709902","source":"guardian","message":"guardian.create.containerizer-create.runtime-create-failed","log_level":2,"data":{"error":"runc create: exit status 1: process_linux.go:258: applying cgroup configuration for process caused \"mkdir /sys/fs/cgroup/memory/d7581e52-2e88-4cdb-5d99-2fa93b4b1cd5: no space left on device\"","handle":"d7581e52-2e88-4cdb-5d99-2fa93b4b1cd5","session":"999.2"}}"#);
+        let l = line(
+            r#"{"timestamp":"1472766268.564709902","source":"guardian","message":"guardian.create.containerizer-create.runtime-create-failed","log_level":2,"data":{"error":"runc create: exit status 1: process_linux.go:258: applying cgroup configuration for process caused \"mkdir /sys/fs/cgroup/memory/d7581e52-2e88-4cdb-5d99-2fa93b4b1cd5: no space left on device\"","handle":"d7581e52-2e88-4cdb-5d99-2fa93b4b1cd5","session":"999.2"}}"#,
+        );
         assert_eq!(l.envelope, Envelope::Lager);
         assert_eq!(l.level, Some(Level::Error));
         assert_eq!(l.source.as_deref(), Some("guardian"));
@@ -213,7 +218,9 @@ mod tests {
     // cloudfoundry/cf-deployment#766 (locket, lager with RFC 3339 timestamps; trace cut).
     #[test]
     fn lager_rfc3339() {
-        let l = line(r#"{"timestamp":"2019-05-01T22:07:29.123894418Z","level":"fatal","source":"locket","message":"locket.sql-failed-to-connect","data":{"error":"dial tcp: lookup sql-db.service.cf.internal on 10.5.0.2:53: no such host"}}"#);
+        let l = line(
+            r#"{"timestamp":"2019-05-01T22:07:29.123894418Z","level":"fatal","source":"locket","message":"locket.sql-failed-to-connect","data":{"error":"dial tcp: lookup sql-db.service.cf.internal on 10.5.0.2:53: no such host"}}"#,
+        );
         assert_eq!(l.envelope, Envelope::LagerRfc3339);
         assert_eq!(l.level, Some(Level::Fatal));
         assert!(l.key_ends_with("sql-failed-to-connect"));
@@ -227,7 +234,9 @@ mod tests {
     // cloudfoundry/routing-release#136 (gorouter.stdout.log).
     #[test]
     fn gorouter_zap() {
-        let l = line(r#"[2018-07-05 17:59:10+0000] {"log_level":3,"timestamp":1530813550.92134,"message":"backend-endpoint-failed","source":"vcap.gorouter","data":{"route-endpoint":{"ApplicationId":"","Addr":"10.0.32.15:60099","Tags":null,"RouteServiceUrl":""},"error":"dial tcp 10.0.32.15:60099: getsockopt: connection refused"}}"#);
+        let l = line(
+            r#"[2018-07-05 17:59:10+0000] {"log_level":3,"timestamp":1530813550.92134,"message":"backend-endpoint-failed","source":"vcap.gorouter","data":{"route-endpoint":{"ApplicationId":"","Addr":"10.0.32.15:60099","Tags":null,"RouteServiceUrl":""},"error":"dial tcp 10.0.32.15:60099: getsockopt: connection refused"}}"#,
+        );
         assert_eq!(l.envelope, Envelope::Gorouter);
         assert_eq!(l.level, Some(Level::Error));
         assert!(l.key_ends_with("backend-endpoint-failed"));
@@ -235,15 +244,22 @@ mod tests {
             l.error.as_deref(),
             Some("dial tcp 10.0.32.15:60099: getsockopt: connection refused")
         );
-        let l = line(r#"{"log_level":6,"timestamp":1550040075.4952705,"message":"routing-api-connection-failed","source":"vcap.gorouter","data":{"error":"Get http://routing-api.service.cf.internal:3000/routing/v1/routes: dial tcp 192.168.2.19:3000: connect: connection refused"}}"#);
-        assert_eq!((l.envelope, l.level), (Envelope::Gorouter, Some(Level::Fatal)));
+        let l = line(
+            r#"{"log_level":6,"timestamp":1550040075.4952705,"message":"routing-api-connection-failed","source":"vcap.gorouter","data":{"error":"Get http://routing-api.service.cf.internal:3000/routing/v1/routes: dial tcp 192.168.2.19:3000: connect: connection refused"}}"#,
+        );
+        assert_eq!(
+            (l.envelope, l.level),
+            (Envelope::Gorouter, Some(Level::Fatal))
+        );
     }
 
     // cloudfoundry-attic/cf-release#842 (trafficcontroller, DEA era) and
     // cloudfoundry/cloud_controller_ng#737 (cloud_controller_ng.log; file/lineno dropped).
     #[test]
     fn steno_string_levels() {
-        let l = line(r#"{"timestamp":1447238932.067175150,"process_id":4073,"source":"loggregator trafficcontroller","log_level":"info","message":"Startup: Setting up the loggregator traffic controller","data":null}"#);
+        let l = line(
+            r#"{"timestamp":1447238932.067175150,"process_id":4073,"source":"loggregator trafficcontroller","log_level":"info","message":"Startup: Setting up the loggregator traffic controller","data":null}"#,
+        );
         assert_eq!(l.envelope, Envelope::Steno);
         assert_eq!(l.level, Some(Level::Info));
         assert_eq!(
@@ -251,7 +267,9 @@ mod tests {
             Some("Startup: Setting up the loggregator traffic controller")
         );
         assert!(!l.key_ends_with("controller"));
-        let l = line(r#"{"timestamp":1480559458.0446959,"message":"Mysql2::Error: MySQL server has gone away: SELECT `queue`, count(*) AS `count` FROM `delayed_jobs` WHERE (`attempts` = 0) GROUP BY `queue`","log_level":"error","source":"cc.db","data":{}}"#);
+        let l = line(
+            r#"{"timestamp":1480559458.0446959,"message":"Mysql2::Error: MySQL server has gone away: SELECT `queue`, count(*) AS `count` FROM `delayed_jobs` WHERE (`attempts` = 0) GROUP BY `queue`","log_level":"error","source":"cc.db","data":{}}"#,
+        );
         assert_eq!((l.envelope, l.level), (Envelope::Steno, Some(Level::Error)));
         assert!(l.error_texts().any(|t| t.starts_with("Mysql2::Error")));
     }
@@ -259,19 +277,28 @@ mod tests {
     // cloudfoundry/bosh-cli ui/task/reporter_test.go (director task event lines).
     #[test]
     fn bosh_task_events() {
-        let l = line(r#"{"time":7414830635,"stage":"Updating job","tags":["job"],"total":1,"task":"job/0 (canary)","index":1,"state":"failed","progress":100,"data":{"error":"'job/0' is not running after update"}}"#);
+        let l = line(
+            r#"{"time":7414830635,"stage":"Updating job","tags":["job"],"total":1,"task":"job/0 (canary)","index":1,"state":"failed","progress":100,"data":{"error":"'job/0' is not running after update"}}"#,
+        );
         assert_eq!(l.envelope, Envelope::BoshEvent);
         assert_eq!(l.level, Some(Level::Error));
         assert_eq!(l.source.as_deref(), Some("Updating job"));
-        assert_eq!(l.error.as_deref(), Some("'job/0' is not running after update"));
+        assert_eq!(
+            l.error.as_deref(),
+            Some("'job/0' is not running after update")
+        );
         assert_eq!(l.vm.as_deref(), Some("job/0"));
-        let l = line(r#"{"time":1468888884,"error":{"code":100,"message":"Failed to find keys in the config server: bool, bool2"}}"#);
+        let l = line(
+            r#"{"time":1468888884,"error":{"code":100,"message":"Failed to find keys in the config server: bool, bool2"}}"#,
+        );
         assert_eq!(l.envelope, Envelope::BoshEvent);
         assert_eq!(
             l.error.as_deref(),
             Some("Failed to find keys in the config server: bool, bool2")
         );
-        let l = line(r#"{"time":1478564798,"stage":"Preparing deployment","tags":[],"total":1,"task":"Preparing deployment","index":1,"state":"finished","progress":100}"#);
+        let l = line(
+            r#"{"time":1478564798,"stage":"Preparing deployment","tags":[],"total":1,"task":"Preparing deployment","index":1,"state":"finished","progress":100}"#,
+        );
         assert_eq!((l.level, l.error), (Some(Level::Info), None));
     }
 
@@ -279,12 +306,19 @@ mod tests {
     // error body of pivotal/credhub-release docs/troubleshooting-guide.md.
     #[test]
     fn api_error_bodies() {
-        let l = line(r#"{"error_code": "UnknownError", "description": "An unknown error occurred.", "code": 10001}"#);
+        let l = line(
+            r#"{"error_code": "UnknownError", "description": "An unknown error occurred.", "code": 10001}"#,
+        );
         assert_eq!(l.envelope, Envelope::ApiError);
         assert_eq!(l.message.as_deref(), Some("UnknownError"));
         assert_eq!(l.error.as_deref(), Some("An unknown error occurred."));
-        let l = line(r#"{"error":"The credential could not be accessed with the provided encryption keys. You must update your deployment configuration to continue."}"#);
+        let l = line(
+            r#"{"error":"The credential could not be accessed with the provided encryption keys. You must update your deployment configuration to continue."}"#,
+        );
         assert_eq!(l.envelope, Envelope::ApiError);
-        assert!(l.error.unwrap().starts_with("The credential could not be accessed"));
+        assert!(l
+            .error
+            .unwrap()
+            .starts_with("The credential could not be accessed"));
     }
 }

@@ -141,9 +141,14 @@ mod tests {
         assert_eq!(l.level, Some(Level::Debug));
         assert_eq!(l.message.as_deref(), Some("Getting monit status"));
         let l = line("2017-02-14_13:15:55.06617 [main] 2017/02/14 13:15:55 ERROR - App run Running agent: Message Bus Handler: Starting nats handler: Connecting: dial tcp 192.168.1.11:4222: getsockopt: connection refused");
-        assert_eq!((l.envelope, l.level), (Envelope::BoshAgent, Some(Level::Error)));
+        assert_eq!(
+            (l.envelope, l.level),
+            (Envelope::BoshAgent, Some(Level::Error))
+        );
         // seeds/004: the heartbeat payload is JSON behind the svlogd time.
-        let l = line(r#"2018-11-06_18:37:45.10754 {"deployment":"nginx","job":"nginx","index":0,"job_state":"running","node_id":"14e444f1-48c0-4006-8908-7d535ee88bc0"}"#);
+        let l = line(
+            r#"2018-11-06_18:37:45.10754 {"deployment":"nginx","job":"nginx","index":0,"job_state":"running","node_id":"14e444f1-48c0-4006-8908-7d535ee88bc0"}"#,
+        );
         assert_eq!(l.envelope, Envelope::Json);
         assert!(l.data.unwrap().contains_key("job_state"));
     }
@@ -172,11 +177,17 @@ mod tests {
         assert_eq!(l.envelope, Envelope::JavaLogger);
         assert_eq!(l.level, Some(Level::Debug));
         assert_eq!(l.source.as_deref(), Some("FilterChainProxy"));
-        assert_eq!(l.message.as_deref(), Some("/healthz has an empty filter list"));
+        assert_eq!(
+            l.message.as_deref(),
+            Some("/healthz has an empty filter list")
+        );
         let l = line("2019-07-16 19:33:22.527  INFO 1 --- [           main] io.pivotal.uaa.bundled.UaaApplication    : Starting UaaApplication v1.0.0.BUILD-SNAPSHOT");
         assert_eq!(l.envelope, Envelope::JavaLogger);
         assert_eq!(l.level, Some(Level::Info));
-        assert_eq!(l.source.as_deref(), Some("io.pivotal.uaa.bundled.UaaApplication"));
+        assert_eq!(
+            l.source.as_deref(),
+            Some("io.pivotal.uaa.bundled.UaaApplication")
+        );
         assert_eq!(
             l.message.as_deref(),
             Some("Starting UaaApplication v1.0.0.BUILD-SNAPSHOT")
@@ -186,7 +197,9 @@ mod tests {
     #[test]
     fn go_log_lines() {
         // hashicorp/consul#704 (consul_agent, indented) and NebulousLabs/Sia#2935.
-        let l = line("    2015/02/16 09:21:53 [ERR] agent: failed to sync remote state: No cluster leader");
+        let l = line(
+            "    2015/02/16 09:21:53 [ERR] agent: failed to sync remote state: No cluster leader",
+        );
         assert_eq!(l.envelope, Envelope::GoLog);
         assert_eq!(l.level, Some(Level::Error));
         assert_eq!(

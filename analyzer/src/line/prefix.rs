@@ -24,7 +24,10 @@ pub fn split_vm(raw: &[u8]) -> (Option<&str>, &[u8]) {
 const MAX_PREFIX: usize = 160;
 
 fn ssh_prefix(raw: &[u8]) -> Option<(&str, &[u8])> {
-    let start = raw.iter().take_while(|b| **b == b' ' || **b == b'\t').count();
+    let start = raw
+        .iter()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count();
     let s = &raw[start..];
     let window = &s[..s.len().min(MAX_PREFIX)];
     let colon = memchr::memmem::find(window, b": std")?;
@@ -55,8 +58,7 @@ pub fn strip_svlogd(s: &str) -> Option<&str> {
         let end = s.find(' ')?;
         return (end >= 19 && end <= 30).then(|| &s[end + 1..]);
     }
-    if b.len() > 26 && b[0] == b'@' && b[1..25].iter().all(u8::is_ascii_hexdigit) && b[25] == b' '
-    {
+    if b.len() > 26 && b[0] == b'@' && b[1..25].iter().all(u8::is_ascii_hexdigit) && b[25] == b' ' {
         return Some(&s[26..]);
     }
     None
@@ -90,7 +92,9 @@ mod tests {
             (Some("vm/0"), &b"output"[..])
         );
         assert_eq!(
-            split_vm(b"vm/0: stderr | Unauthorized use is strictly prohibited. All access and activity"),
+            split_vm(
+                b"vm/0: stderr | Unauthorized use is strictly prohibited. All access and activity"
+            ),
             (
                 Some("vm/0"),
                 &b"Unauthorized use is strictly prohibited. All access and activity"[..]
@@ -98,7 +102,10 @@ mod tests {
         );
         // The seeds' instance names (seed 004: nginx/14e444f1-...) in the same prefix.
         assert_eq!(
-            split_vm(b"nginx/14e444f1-48c0-4006-8908-7d535ee88bc0: stdout | Process 'nginx'  running").0,
+            split_vm(
+                b"nginx/14e444f1-48c0-4006-8908-7d535ee88bc0: stdout | Process 'nginx'  running"
+            )
+            .0,
             Some("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0")
         );
         // Not a prefix: a URL, a sentence with a colon, text mentioning stdout.

@@ -102,10 +102,16 @@ mod tests {
         // cloudfoundry/cli#157 (`cf logs --recent`, 2014: tag without index, padded; the hash
         // cut after `memory`).
         let l = line("2014-04-30T20:40:07.68+0100 [API]     OUT Updated app with guid c7ae8edd-2ad4-44ce-993b-84083b3f8209 ({\"name\"=>\"web-app\", \"memory\"=>1024})");
-        assert_eq!((l.envelope, l.source.as_deref()), (Envelope::CfLogs, Some("API")));
+        assert_eq!(
+            (l.envelope, l.source.as_deref()),
+            (Envelope::CfLogs, Some("API"))
+        );
         // cloudfoundry/gorouter#136 era RTR line.
         let l = line("2016-08-21T22:53:57.64-0400 [RTR/5]      OUT cacheable-redis.cfapps.io - [22/08/2016:02:53:57.627 +0000] \"GET /v1/getTwitterHandle/kenny HTTP/1.1\" 200 0 12");
-        assert_eq!((l.envelope, l.source.as_deref()), (Envelope::CfLogs, Some("RTR/5")));
+        assert_eq!(
+            (l.envelope, l.source.as_deref()),
+            (Envelope::CfLogs, Some("RTR/5"))
+        );
     }
 
     #[test]

@@ -19,9 +19,7 @@ const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// The line as syslog, monit or kernel output, if it is.
 pub fn parse(t: &str, hint: YearHint) -> Option<Line> {
-    monit(t)
-        .or_else(|| dmesg(t))
-        .or_else(|| syslog(t, hint))
+    monit(t).or_else(|| dmesg(t)).or_else(|| syslog(t, hint))
 }
 
 fn monit(t: &str) -> Option<Line> {
@@ -158,7 +156,10 @@ mod tests {
         assert_eq!(l.level, Some(Level::Error));
         assert_eq!(l.source.as_deref(), Some("cloud_controller"));
         let l = line("[2026-11-22T00:04:27+0000] error    : 'dies' process is not running");
-        assert_eq!((l.envelope, l.source.as_deref()), (Envelope::Monit, Some("dies")));
+        assert_eq!(
+            (l.envelope, l.source.as_deref()),
+            (Envelope::Monit, Some("dies"))
+        );
     }
 
     #[test]
@@ -167,7 +168,10 @@ mod tests {
         // kern.log line quoted in a blog post (as in timestamp.rs).
         let l = line("[1880957.563400] Out of memory: Kill process 18694 (perl) score 246 or sacrifice child");
         assert_eq!(l.envelope, Envelope::Kernel);
-        assert!(l.message.unwrap().starts_with("Out of memory: Kill process 18694"));
+        assert!(l
+            .message
+            .unwrap()
+            .starts_with("Out of memory: Kill process 18694"));
         let l = line("Oct  3 22:19:59 ip-172-31-32-53 kernel: [28441.944401] Out of memory: Kill process 25910 (ruby) score 979 or sacrifice child");
         assert_eq!(l.envelope, Envelope::Kernel);
         assert_eq!(
@@ -184,7 +188,9 @@ mod tests {
         let l = line("Aug  2 19:15:33 teleport-01-inf-gstg teleport[772]: 2022-08-02T19:15:33Z WARN [MXTLS:1]   Handshake failed.");
         assert_eq!(l.envelope, Envelope::Syslog);
         assert_eq!(l.source.as_deref(), Some("teleport"));
-        let l = line(r#"<14>1 2018-11-28T13:42:35.149693Z 10.0.65.64 cloud_controller_ng rs2 - [instance@47450 director="bosh-hcp-live-us10" deployment="cf" group="api" az="z1"] {"timestamp":1543412555.0303,"message":"stats_for_app.error","log_level":"error"}"#);
+        let l = line(
+            r#"<14>1 2018-11-28T13:42:35.149693Z 10.0.65.64 cloud_controller_ng rs2 - [instance@47450 director="bosh-hcp-live-us10" deployment="cf" group="api" az="z1"] {"timestamp":1543412555.0303,"message":"stats_for_app.error","log_level":"error"}"#,
+        );
         assert_eq!(l.envelope, Envelope::Syslog);
         assert_eq!(l.source.as_deref(), Some("cloud_controller_ng"));
         // A drain that forwards the line itself: the inner envelope wins (the Datadog blog's

@@ -34,7 +34,9 @@ fn one_fact_in_many_envelopes() {
     // as the API body and as the CLI print it: the same error text, another envelope each.
     let body = line("  \"description\": \"Stager is unavailable: getaddrinfo: Name or service not known (bbs.service.cf.internal:8889)\",");
     let cli = line("Error restarting application: Server error, status code: 500, error code: 170011, message: Stager error: Failed to open TCP connection to stager.service.cf.internal:8888");
-    assert!(body.error_texts().any(|t| t.starts_with("Stager is unavailable")));
+    assert!(body
+        .error_texts()
+        .any(|t| t.starts_with("Stager is unavailable")));
     assert!(cli.error_texts().any(|t| t.starts_with("Stager error")));
     assert_ne!(body.envelope, cli.envelope);
 }
@@ -44,7 +46,10 @@ fn bosh_ssh_lines_keep_the_vm_and_the_inner_envelope() {
     // seeds/000's `monit summary` row and seeds/004's agent line, as `bosh ssh -c` prints
     // them for the instance of seeds/004.
     let l = line("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0: stdout | 2018-11-06_16:38:36.16986 [monitJobSupervisor] 2018/11/06 16:38:36 DEBUG - Getting monit status");
-    assert_eq!(l.vm.as_deref(), Some("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0"));
+    assert_eq!(
+        l.vm.as_deref(),
+        Some("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0")
+    );
     assert_eq!(l.envelope, Envelope::BoshAgent);
     assert!(l.time.is_some());
 }
@@ -54,7 +59,9 @@ fn keys_match_by_their_last_segments() {
     // The rep key names of the brief: a newer and an older session prefix.
     let l = Line {
         envelope: Envelope::Lager,
-        message: Some("rep.executing-container-operation.task-processor.fetch-container.failed".into()),
+        message: Some(
+            "rep.executing-container-operation.task-processor.fetch-container.failed".into(),
+        ),
         ..Line::default()
     };
     assert!(l.key_ends_with("fetch-container.failed"));
@@ -69,5 +76,8 @@ fn keys_match_by_their_last_segments() {
         envelope: Envelope::Steno,
         ..old
     };
-    assert!(!text.key_ends_with("task-processor.failed"), "steno messages are text");
+    assert!(
+        !text.key_ends_with("task-processor.failed"),
+        "steno messages are text"
+    );
 }

@@ -173,7 +173,9 @@ impl<'a> Scan<'a> {
                 hit
             })
             .collect();
-        hits.sort_by(|a, b| (a.first_line, a.signature, &a.vm).cmp(&(b.first_line, b.signature, &b.vm)));
+        hits.sort_by(|a, b| {
+            (a.first_line, a.signature, &a.vm).cmp(&(b.first_line, b.signature, &b.vm))
+        });
         hits
     }
 }

@@ -206,8 +206,7 @@ impl Checker<'_> {
             && (sig.matching.uses_fields() || sig.tests.iter().any(|t| t.envelope.is_some()))
         {
             self.error(
-                "message, error, envelopes and tests' envelope are schema 2: set schema = 2"
-                    .into(),
+                "message, error, envelopes and tests' envelope are schema 2: set schema = 2".into(),
             );
         }
         match sig.origin.stem() {
@@ -270,7 +269,10 @@ impl Checker<'_> {
         let sig = self.sig;
         for name in &sig.matching.envelopes {
             if Envelope::from_name(name).is_none() {
-                self.error(format!("envelopes: {name:?} is not an envelope ({})", envelope_names()));
+                self.error(format!(
+                    "envelopes: {name:?} is not an envelope ({})",
+                    envelope_names()
+                ));
             } else if !sig
                 .tests
                 .iter()
@@ -287,7 +289,10 @@ impl Checker<'_> {
                 self.push(
                     Level::Error,
                     Some(i),
-                    format!("envelope {name:?} is not an envelope ({})", envelope_names()),
+                    format!(
+                        "envelope {name:?} is not an envelope ({})",
+                        envelope_names()
+                    ),
                 );
                 continue;
             };

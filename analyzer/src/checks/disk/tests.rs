@@ -161,6 +161,9 @@ fn human_sizes_and_wrapped_names_from_pastes() {
     // Illustrative: a long device name alone on its line.
     let wrapped = "Filesystem            Size  Used Avail Use% Mounted on\n/dev/mapper/vg-var_vcap_data\n                       50G   48G  2.0G  97% /var/vcap/data\n";
     let f = findings("cell/0", "ticket.txt", wrapped.as_bytes(), Usage::Blocks);
-    assert_eq!(summarize(&f), [("disk-full", "/var/vcap/data", Severity::High, 3)]);
+    assert_eq!(
+        summarize(&f),
+        [("disk-full", "/var/vcap/data", Severity::High, 3)]
+    );
     assert_eq!(f[0].captures["filesystem"], "/dev/mapper/vg-var_vcap_data");
 }

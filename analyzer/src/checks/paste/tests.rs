@@ -44,7 +44,12 @@ doppler_z2/0: stdout | Process 'doppler'                   running
         .collect();
     assert_eq!(
         got,
-        [("monit-process-failed", "doppler_z1/0", "metron_agent", Some(5))]
+        [(
+            "monit-process-failed",
+            "doppler_z1/0",
+            "metron_agent",
+            Some(5)
+        )]
     );
 }
 
@@ -75,7 +80,11 @@ fn openssl_dates_are_judged_at_the_given_time() {
     assert_eq!(certs.len(), 1);
     assert_eq!(certs[0].status, "expired");
     let ids: Vec<&str> = findings.iter().map(|f| f.signature.as_str()).collect();
-    assert_eq!(ids, ["cert-expired"], "no unknown-issuer finding for a paste");
+    assert_eq!(
+        ids,
+        ["cert-expired"],
+        "no unknown-issuer finding for a paste"
+    );
     let (_, certs) = paste(text).finish("stdin", at("2019-01-01T00:00:00Z"), 30);
     assert_eq!(certs[0].status, "valid");
 }
