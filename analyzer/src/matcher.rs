@@ -22,6 +22,7 @@ mod literals;
 mod scan;
 mod selection;
 
+pub use fields::IMPLICIT;
 pub use findings::{job_of, placeholders, render_summary, to_findings};
 pub use scan::{GroupedHit, DEFAULT_BUFFER};
 pub use selection::Selection;
@@ -129,6 +130,17 @@ impl Matcher {
         let mut scopes = GlobSetBuilder::new();
         let mut scope_owner = Vec::new();
 
+        // Which implicit captures each signature must carry: its summary's, and those a
+        // `when` of any link to it compares.
+        let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+        for sig in sigs {
+            for link in &sig.explained_by {
+                wanted
+                    .entry(link.id.as_str())
+                    .or_default()
+                    .extend(link.when.keys().map(String::as_str));
+            }
+        }
         for (i, sig) in sigs.iter().enumerate() {
             for lit in &sig.matching.literals {
                 if let Some(message) = literal_problem(lit) {
@@ -178,9 +190,20 @@ impl Matcher {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let used = placeholders(&sig.report.summary);
+            let implicit = fields::IMPLICIT
+                .into_iter()
+                .filter(|name| {
+                    used.contains(name)
+                        || wanted
+                            .get(sig.id.as_str())
+                            .is_some_and(|keys| keys.contains(name))
+                })
+                .collect();
             let fields = fields::Fields {
                 names: sig.matching.message.clone(),
                 errors,
+                implicit,
             };
             for pattern in &sig.scope.files {
                 let glob = compile_glob(pattern).map_err(|e| MatcherError::Glob {
@@ -281,14 +304,15 @@ impl Matcher {
             return None;
         }
         let Some(regex) = regex else {
-            return Some(LineHit {
-                captures: if detail {
-                    by_fields.unwrap_or_default()
-                } else {
-                    BTreeMap::new()
-                },
-                span: 0..0,
-            });
+            if !detail {
+                return Some(LineHit::default());
+            }
+            let (captures, matched) = by_fields.unwrap_or_default();
+            // The excerpt is cut around the error text where the raw line shows it as is.
+            let span = memchr::memmem::find(body, matched.as_bytes())
+                .filter(|_| !matched.is_empty())
+                .map_or(0..0, |at| at..at + matched.len());
+            return Some(LineHit { captures, span });
         };
         if !detail {
             return Some(LineHit::default());

@@ -71,7 +71,7 @@ fn api_field(t: &str) -> Option<Line> {
     let value = value.trim().trim_end_matches(',');
     let value: String = serde_json::from_str(value).ok()?;
     let (message, error) = match key {
-        "description" | "detail" | "error_description" => (None, non_empty(&value)),
+        "description" | "detail" | "details" | "error_description" => (None, non_empty(&value)),
         "error_code" | "title" => (non_empty(&value), None),
         _ => return None,
     };

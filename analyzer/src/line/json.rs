@@ -154,7 +154,10 @@ fn bosh_event(obj: Map<String, Value>) -> Line {
 fn api_error(obj: &Map<String, Value>) -> Option<Line> {
     let (message, error) = if let Some(Value::Array(errors)) = obj.get("errors") {
         let first = errors.first()?.as_object()?;
-        (text(first, "title"), text(first, "detail"))
+        (
+            text(first, "title"),
+            text(first, "detail").or_else(|| text(first, "details")),
+        )
     } else if obj.contains_key("description") && obj.contains_key("error_code") {
         (text(obj, "error_code"), text(obj, "description"))
     } else if obj.len() <= 3 && obj.contains_key("error") && !obj.contains_key("message") {

@@ -12,7 +12,8 @@
 //!   logger's text). With names too, a keyed line must match both.
 //!
 //! Named groups of the `error` regexes become captures; `source` (and `component`, its
-//! schema-1 name) is captured from the line's source when no group of that name matched.
+//! schema-1 name) is captured from the line's source when no group of that name matched and
+//! the signature's summary or a `when` of the library reads it.
 
 use crate::line::{self, Line};
 use crate::timestamp::YearHint;
@@ -24,15 +25,23 @@ use std::collections::BTreeMap;
 pub(crate) struct Fields {
     pub names: Vec<String>,
     pub errors: Vec<Regex>,
+    /// The [`IMPLICIT`] captures this signature's summary or a `when` of the library uses
+    /// (only those are taken, so findings carry no capture nobody reads).
+    pub implicit: Vec<&'static str>,
 }
+
+/// Captures a field match may take from the line itself: its source, under its line-model
+/// name and under `component`, the name schema-1 regexes gave the lager source.
+pub const IMPLICIT: [&str; 2] = ["source", "component"];
 
 impl Fields {
     pub(crate) fn is_empty(&self) -> bool {
         self.names.is_empty() && self.errors.is_empty()
     }
 
-    /// The captures of a hit on `line`, if the fields match it.
-    pub(crate) fn hit(&self, line: &Line) -> Option<BTreeMap<String, String>> {
+    /// The captures of a hit on `line`, if the fields match it, and the start of the text the
+    /// error regex matched (to find it in the raw line for the excerpt).
+    pub(crate) fn hit(&self, line: &Line) -> Option<(BTreeMap<String, String>, String)> {
         let named = if line.envelope.keyed() && !self.names.is_empty() {
             if !self.names.iter().any(|n| line.key_ends_with(n)) {
                 return None;
@@ -42,6 +51,7 @@ impl Fields {
             false
         };
         let mut captures = BTreeMap::new();
+        let mut matched = String::new();
         if self.errors.is_empty() {
             if !named {
                 return None;
@@ -57,17 +67,28 @@ impl Fields {
                     captures.insert(name.to_string(), m.as_str().to_string());
                 }
             }
+            if let Some(m) = caps.get(0) {
+                let text = m.as_str();
+                let mut end = text.len().min(NEEDLE);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                matched = text[..end].to_string();
+            }
         }
         if let Some(source) = &line.source {
-            for name in ["source", "component"] {
+            for &name in &self.implicit {
                 captures
                     .entry(name.to_string())
                     .or_insert_with(|| source.clone());
             }
         }
-        Some(captures)
+        Some((captures, matched))
     }
 }
+
+/// How much of the matched error text is looked up in the raw line for the excerpt.
+const NEEDLE: usize = 32;
 
 /// A candidate line, parsed into the line model at most once, when a field match asks.
 pub(crate) struct Parsed<'a> {

@@ -8,13 +8,11 @@
 use super::load::Library;
 use super::schema::{Expect, Signature, SCHEMA_VERSIONS};
 use crate::line::{self, Envelope};
+use crate::matcher::IMPLICIT;
 use crate::matcher::{compile_glob, compile_regex, literal_problem, placeholders, Matcher};
 use crate::taxonomy;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-
-/// Captures a field match takes from the line itself (see `matcher::fields`).
-const IMPLICIT: [&str; 2] = ["source", "component"];
 
 /// A literal shorter than this is flagged: it occurs too often to prefilter well.
 pub const MIN_LITERAL_LEN: usize = 8;
