@@ -1,9 +1,10 @@
 //! Command output pasted into any text (stdin, a loose file, a ticket saved in a bundle):
 //! the same structured facts as the collector's `commands/` files, per VM.
 //!
-//! Lines are gathered per file (up to [`super::WHOLE_FILE_CAP`]), each under the VM a
-//! `bosh ssh -c` prefix names (`diego_cell/0: stdout | ...`) or under the input's own VM,
-//! keeping their line numbers. At the end, each VM's text is read for:
+//! Lines are gathered per file (up to [`super::WHOLE_FILE_CAP`] in all), each under the VM
+//! a `bosh ssh -c` prefix names (`diego_cell/0: stdout | ...`) or under the input's own VM,
+//! with the file's line number of each (findings name the file's lines). At the end, each
+//! VM's text is read for:
 //!
 //! - `monit summary` (5.2 and 5.18+ layouts, [`super::monit::parse_summary`]);
 //! - `df` blocks: a `Filesystem ... Mounted on` header and its rows (`-h`, `-k`, `-P`;
@@ -35,8 +36,34 @@ pub(crate) struct Pastes {
 #[derive(Debug, Default)]
 struct PasteFile {
     bytes: usize,
-    /// Per VM: its lines, the others' left blank (so line numbers stay the file's).
-    by_vm: BTreeMap<Option<String>, (u64, String)>,
+    /// Per VM: its lines, and the file's line number of each.
+    by_vm: BTreeMap<Option<String>, VmText>,
+}
+
+#[derive(Debug, Default)]
+struct VmText {
+    text: String,
+    numbers: Vec<u64>,
+}
+
+impl VmText {
+    /// The file's line number of line `n` (1-based) of this VM's text.
+    fn file_line(&self, n: u64) -> u64 {
+        let i = usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(1);
+        self.numbers.get(i).copied().unwrap_or(n)
+    }
+
+    /// `findings` with their lines (of this VM's text, shifted by `offset` lines) made
+    /// the file's.
+    fn renumbered(&self, findings: Vec<Finding>, offset: u64) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .map(|mut f| {
+                f.line = f.line.map(|l| self.file_line(l + offset));
+                f
+            })
+            .collect()
+    }
 }
 
 impl Pastes {
@@ -48,14 +75,10 @@ impl Pastes {
         }
         file.bytes += line.len() + 1;
         let (vm, body) = prefix::split_vm(line);
-        let (lines, text) = file.by_vm.entry(vm.map(str::to_string)).or_default();
-        while *lines + 1 < n {
-            text.push('\n');
-            *lines += 1;
-        }
-        text.push_str(&String::from_utf8_lossy(body));
-        text.push('\n');
-        *lines = n;
+        let t = file.by_vm.entry(vm.map(str::to_string)).or_default();
+        t.text.push_str(&String::from_utf8_lossy(body));
+        t.text.push('\n');
+        t.numbers.push(n);
     }
 
     /// The findings and certificates of every paste; `vm` names the input's own VM.
@@ -68,22 +91,28 @@ impl Pastes {
         let mut findings = Vec::new();
         let mut inventory = Vec::new();
         for (path, file) in &self.files {
-            for (named, (_, text)) in &file.by_vm {
+            for (named, t) in &file.by_vm {
                 let vm = named.as_deref().unwrap_or(vm);
+                let text = t.text.as_str();
                 let mut m = monit::Monit::default();
                 m.summary(path, text.as_bytes());
+                findings.extend(t.renumbered(m.findings(vm, now), 0));
                 for (instance, summary) in process_rows(text) {
                     let mut m = monit::Monit::default();
                     m.parsed_summary(path, summary);
-                    findings.extend(m.findings(&instance, now));
+                    findings.extend(t.renumbered(m.findings(&instance, now), 0));
                 }
-                findings.extend(m.findings(vm, now));
-                for (usage, block) in df_blocks(text) {
-                    findings.extend(disk::findings(vm, path, block.as_bytes(), usage));
+                for (usage, offset, block) in df_blocks(text) {
+                    let found = disk::findings(vm, path, block.as_bytes(), usage);
+                    findings.extend(t.renumbered(found, offset));
                 }
                 let certs: Vec<CertFacts> = certs::extract(path, text.as_bytes())
                     .into_iter()
                     .chain(openssl::dumps(path, text))
+                    .map(|mut c| {
+                        c.line = t.file_line(c.line);
+                        c
+                    })
                     .collect();
                 let (found, certs) = certs::evaluate(vm, &certs, now, warn_days);
                 findings.extend(
@@ -98,10 +127,10 @@ impl Pastes {
     }
 }
 
-/// `df` blocks of `text`: each header with the rows under it (up to a blank line), every
-/// other line left blank so line numbers stay the text's.
-fn df_blocks(text: &str) -> Vec<(Usage, String)> {
-    let mut blocks: Vec<(Usage, String)> = Vec::new();
+/// `df` blocks of `text`: each header with the rows under it (up to a blank line), and the
+/// number of lines of `text` before it.
+fn df_blocks(text: &str) -> Vec<(Usage, u64, String)> {
+    let mut blocks: Vec<(Usage, u64, String)> = Vec::new();
     let mut open = false;
     for (n, line) in text.lines().enumerate() {
         if line.contains("Filesystem") && line.contains("Mounted on") {
@@ -110,16 +139,13 @@ fn df_blocks(text: &str) -> Vec<(Usage, String)> {
             } else {
                 Usage::Blocks
             };
-            blocks.push((usage, "\n".repeat(n)));
+            blocks.push((usage, n as u64, String::new()));
             open = true;
         } else if line.trim().is_empty() {
             open = false;
         }
-        let last = blocks.len();
-        for (i, (_, block)) in blocks.iter_mut().enumerate() {
-            if open && i + 1 == last {
-                block.push_str(line);
-            }
+        if let (true, Some((_, _, block))) = (open, blocks.last_mut()) {
+            block.push_str(line);
             block.push('\n');
         }
     }

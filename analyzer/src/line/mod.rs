@@ -223,13 +223,39 @@ pub fn parse(raw: &[u8], hint: YearHint) -> Line {
 /// `bosh` task line or task event, a `bosh instances`/`bosh vms` row. Cheaper than
 /// [`parse`]: only those envelopes are tried.
 pub fn named_vm(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let t = text.trim_start();
-    if t.starts_with("{\"time\"") {
-        return json::parse(t, YearHint::default())?.vm;
+    let start = body
+        .iter()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count();
+    let t = &body[start..];
+    // A cheap look at the first bytes: ordinary log lines (lager JSON, timestamps) are
+    // none of these envelopes and cost nothing more.
+    let head = &t[..t.len().min(64)];
+    let first_token_has_slash = head
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace())
+        .any(|b| *b == b'/');
+    let maybe = match t.first()? {
+        b'{' => t.starts_with(b"{\"time\""),
+        b'0'..=b'9' => t.get(2) == Some(&b':') && t.get(5) == Some(&b':'),
+        b'~' => true,
+        b'A'..=b'Z' | b'a'..=b'z' => {
+            [&b"Task "[..], b"L Error", b"Failed ", b"Error ", b"Done "]
+                .iter()
+                .any(|p| t.starts_with(p))
+                || first_token_has_slash
+        }
+        _ => false,
+    };
+    if !maybe {
+        return None;
     }
-    cli::parse(t, YearHint::default())
-        .or_else(|| cli::parse_row(t, YearHint::default()))?
+    let text = String::from_utf8_lossy(t);
+    if text.starts_with("{\"time\"") {
+        return json::parse(&text, YearHint::default())?.vm;
+    }
+    cli::parse(&text, YearHint::default())
+        .or_else(|| cli::parse_row(&text, YearHint::default()))?
         .vm
 }
 

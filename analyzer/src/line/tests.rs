@@ -81,3 +81,29 @@ fn keys_match_by_their_last_segments() {
         "steno messages are text"
     );
 }
+
+#[test]
+fn named_vm_looks_only_at_task_table_and_event_lines() {
+    // seeds/004 (`bosh vms`), cloudfoundry/bpm-release#176 (task error), the event line of
+    // cloudfoundry/bosh-cli ui/task/reporter_test.go, and ordinary log lines.
+    assert_eq!(
+        named_vm(b"nginx/14e444f1-48c0-4006-8908-7d535ee88bc0  unresponsive agent  z1  10.4.1.17")
+            .as_deref(),
+        Some("nginx/14e444f1-48c0-4006-8908-7d535ee88bc0")
+    );
+    assert_eq!(
+        named_vm(b"                   L Error: 'bpm/33f58def-3dac-467e-bc7d-715e4a890b54 (0)' is not running after update. Review logs for failed jobs: test-server, alt-test-server").as_deref(),
+        Some("bpm/33f58def-3dac-467e-bc7d-715e4a890b54")
+    );
+    assert_eq!(
+        named_vm(br#"{"time":7414830635,"stage":"Updating job","tags":["job"],"total":1,"task":"job/0 (canary)","index":1,"state":"failed","progress":100,"data":{"error":"'job/0' is not running after update"}}"#).as_deref(),
+        Some("job/0")
+    );
+    for line in [
+        &br#"{"timestamp":"1472766268.564709902","source":"guardian","message":"guardian.create.start","log_level":1,"data":{}}"#[..],
+        b"2018-11-06_16:38:36.16986 [monitJobSupervisor] 2018/11/06 16:38:36 DEBUG - Getting monit status",
+        b"panic: No dopplers listening on [udp]",
+    ] {
+        assert_eq!(named_vm(line), None, "{}", String::from_utf8_lossy(line));
+    }
+}
