@@ -56,7 +56,7 @@ pub fn strip_svlogd(s: &str) -> Option<&str> {
     let b = s.as_bytes();
     if b.len() > 27 && b[10] == b'_' && b[4] == b'-' && b[13] == b':' {
         let end = s.find(' ')?;
-        return (end >= 19 && end <= 30).then(|| &s[end + 1..]);
+        return (19..=30).contains(&end).then(|| &s[end + 1..]);
     }
     if b.len() > 26 && b[0] == b'@' && b[1..25].iter().all(u8::is_ascii_hexdigit) && b[25] == b' ' {
         return Some(&s[26..]);
