@@ -102,7 +102,8 @@ impl Sink for Collector<'_> {
     fn entry(&self, vm: &VmInfo, entry: &EntryMeta, data: &mut dyn Read) -> io::Result<()> {
         let state = self.state(vm);
         let sel = self.matcher.select(&entry.path, vm.is_loose);
-        let source = Source::of(&entry.path);
+        // A loose input (stdin, a log file given alone) is pasted text to the checks.
+        let source = Source::of(&entry.path).or(vm.is_loose.then_some(Source::Paste));
         let hint = YearHint {
             now: vm
                 .collected_at
@@ -117,12 +118,17 @@ impl Sink for Collector<'_> {
         let (hits, err) = if source.is_some_and(|s| !s.line_based()) {
             let mut buf = Vec::new();
             (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
-            lock(&state).checks.feed(&entry.path, &mut &buf[..])?;
+            if let Some(source) = source {
+                lock(&state)
+                    .checks
+                    .feed_as(source, &entry.path, &mut &buf[..])?;
+            }
             (self.matcher.scan_slice(&sel, &buf, hint), None)
         } else if source.is_some() {
             let mut tee = LineTee {
                 inner: &mut counted,
                 state: &state,
+                source: source.unwrap_or(Source::Paste),
                 path: &entry.path,
                 partial: Vec::new(),
             };
@@ -164,6 +170,7 @@ impl Sink for Collector<'_> {
 struct LineTee<'a, R> {
     inner: R,
     state: &'a Mutex<VmState>,
+    source: Source,
     path: &'a str,
     partial: Vec<u8>,
 }
@@ -171,7 +178,9 @@ struct LineTee<'a, R> {
 impl<R: Read> LineTee<'_, R> {
     fn flush(&mut self) {
         if !self.partial.is_empty() {
-            lock(self.state).checks.feed_line(self.path, &self.partial);
+            lock(self.state)
+                .checks
+                .feed_line_as(self.source, self.path, &self.partial);
             self.partial.clear();
         }
     }
@@ -185,10 +194,11 @@ impl<R: Read> Read for LineTee<'_, R> {
         while let Some(i) = memchr::memchr(b'\n', rest) {
             let st = st.get_or_insert_with(|| lock(self.state));
             if self.partial.is_empty() {
-                st.checks.feed_line(self.path, &rest[..i]);
+                st.checks.feed_line_as(self.source, self.path, &rest[..i]);
             } else {
                 self.partial.extend_from_slice(&rest[..i]);
-                st.checks.feed_line(self.path, &self.partial);
+                st.checks
+                    .feed_line_as(self.source, self.path, &self.partial);
                 self.partial.clear();
             }
             rest = &rest[i + 1..];

@@ -5,7 +5,8 @@
 //! The pipeline, one module per phase, plain data between them:
 //! [`input`] (archives/dirs -> entries, streamed) -> [`matcher`] (literal prefilter + regex
 //! per candidate line) and [`checks`] (certificates, monit, disk...) -> [`finding`]s ->
-//! correlation -> [`report`] (one file per format).
+//! correlation -> [`report`] (one file per format). [`line`] parses one line of any envelope
+//! into fields (time, level, source, message, error, data, VM) for the matcher and checks.
 
 pub mod checks;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod engine;
 pub mod finding;
 pub mod foreign;
 pub mod input;
+pub mod line;
 pub mod matcher;
 pub mod report;
 pub mod signature;

@@ -6,18 +6,23 @@
 //! contain a literal of *any* signature; only such a candidate line is looked at again:
 //! every literal it contains (an overlapping Aho-Corasick search over the line, so a
 //! literal hidden inside another cannot mask a signature) names the signatures to test,
-//! and those selected for the file run their regexes. Hits are
+//! and those selected for the file run their regexes and, for schema-2 signatures, their
+//! field matches ([`fields`]) over the line parsed once into the [`crate::line`] model. A
+//! line's VM is the file's, unless the text names another (a `bosh ssh -c` prefix, an
+//! instance in a task line or a `bosh instances` row). Hits are
 //! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by
 //! [`to_findings`].
 //!
 //! Not here: where files come from ([`crate::input`]), how the library is loaded and
 //! validated ([`crate::signature`]), and correlation.
 
+mod fields;
 mod findings;
 mod literals;
 mod scan;
 mod selection;
 
+pub use fields::IMPLICIT;
 pub use findings::{job_of, placeholders, render_summary, to_findings};
 pub use scan::{GroupedHit, DEFAULT_BUFFER};
 pub use selection::Selection;
@@ -86,6 +91,7 @@ struct CompiledSig {
     id: String,
     regexes: Vec<Regex>,
     nots: Vec<Regex>,
+    fields: Option<fields::Fields>,
 }
 
 /// What a hit on one line yields: the named captures and the span of the whole match.
@@ -124,6 +130,17 @@ impl Matcher {
         let mut scopes = GlobSetBuilder::new();
         let mut scope_owner = Vec::new();
 
+        // Which implicit captures each signature must carry: its summary's, and those a
+        // `when` of any link to it compares.
+        let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+        for sig in sigs {
+            for link in &sig.explained_by {
+                wanted
+                    .entry(link.id.as_str())
+                    .or_default()
+                    .extend(link.when.keys().map(String::as_str));
+            }
+        }
         for (i, sig) in sigs.iter().enumerate() {
             for lit in &sig.matching.literals {
                 if let Some(message) = literal_problem(lit) {
@@ -161,6 +178,33 @@ impl Matcher {
                 .iter()
                 .map(regex)
                 .collect::<Result<_, _>>()?;
+            let errors = sig
+                .matching
+                .error
+                .iter()
+                .map(|p| {
+                    regex::Regex::new(p).map_err(|e| MatcherError::Regex {
+                        id: sig.id.clone(),
+                        pattern: p.clone(),
+                        message: e.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let used = placeholders(&sig.report.summary);
+            let implicit = fields::IMPLICIT
+                .into_iter()
+                .filter(|name| {
+                    used.contains(name)
+                        || wanted
+                            .get(sig.id.as_str())
+                            .is_some_and(|keys| keys.contains(name))
+                })
+                .collect();
+            let fields = fields::Fields {
+                names: sig.matching.message.clone(),
+                errors,
+                implicit,
+            };
             for pattern in &sig.scope.files {
                 let glob = compile_glob(pattern).map_err(|e| MatcherError::Glob {
                     id: sig.id.clone(),
@@ -174,6 +218,7 @@ impl Matcher {
                 id: sig.id.clone(),
                 regexes,
                 nots,
+                fields: (!fields.is_empty()).then_some(fields),
             });
         }
 
@@ -214,12 +259,13 @@ impl Matcher {
     }
 
     /// Which signatures a file can see: scope globs over the VM path (a leading `/` or
-    /// `./` is ignored); `loose` (a loose log file or stdin) sees every signature.
+    /// `./` is ignored); `loose` (a loose log file or stdin) and a file at the VM's root
+    /// (pasted text saved in a bundle, `ticket.txt`) see every signature.
     pub fn select(&self, path: &str, loose: bool) -> Selection {
-        if loose {
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        if loose || crate::checks::is_pasted(path) {
             return Selection::all(self.len());
         }
-        let path = path.trim_start_matches("./").trim_start_matches('/');
         let mut sel = Selection::none(self.len());
         for g in self.scopes.matches(path) {
             sel.insert(self.scope_owner[g]);
@@ -238,18 +284,40 @@ impl Matcher {
             .map(|h| h.captures)
     }
 
-    /// Signature `sig`'s verdict on one candidate line: its regexes, then its `not`
-    /// regexes. Captures (and the span) are extracted only when `detail` is asked.
-    pub(crate) fn hit(&self, sig: usize, line: &[u8], detail: bool) -> Option<LineHit> {
+    /// Signature `sig`'s verdict on one candidate line (`body`: without a VM prefix): its
+    /// regexes, else its field matches on the parsed line; then its `not` regexes. Captures
+    /// (and the span) are extracted only when `detail` is asked.
+    pub(crate) fn hit(
+        &self,
+        sig: usize,
+        body: &[u8],
+        parsed: &mut fields::Parsed<'_>,
+        detail: bool,
+    ) -> Option<LineHit> {
         let s = &self.sigs[sig];
-        let regex = s.regexes.iter().find(|r| r.is_match(line))?;
-        if s.nots.iter().any(|r| r.is_match(line)) {
+        let regex = s.regexes.iter().find(|r| r.is_match(body));
+        let by_fields = match regex {
+            Some(_) => None,
+            None => Some(s.fields.as_ref()?.hit(parsed.get())?),
+        };
+        if s.nots.iter().any(|r| r.is_match(body)) {
             return None;
         }
+        let Some(regex) = regex else {
+            if !detail {
+                return Some(LineHit::default());
+            }
+            let (captures, matched) = by_fields.unwrap_or_default();
+            // The excerpt is cut around the error text where the raw line shows it as is.
+            let span = memchr::memmem::find(body, matched.as_bytes())
+                .filter(|_| !matched.is_empty())
+                .map_or(0..0, |at| at..at + matched.len());
+            return Some(LineHit { captures, span });
+        };
         if !detail {
             return Some(LineHit::default());
         }
-        let caps = regex.captures(line)?;
+        let caps = regex.captures(body)?;
         let captures = regex
             .capture_names()
             .flatten()

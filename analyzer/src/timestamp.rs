@@ -27,7 +27,8 @@
 //! year; [`YearHint`] supplies it. Epoch values must have 9 to 12 integer digits (seconds);
 //! anything else (truncated, milliseconds, nanoseconds, exponent notation) gives `None`.
 //!
-//! Not for: parsing the rest of the line (level, source, message) — that is the matcher's job.
+//! Not for: parsing the rest of the line (level, source, message, error) — that is the line
+//! model's job ([`crate::line`]), which uses this module for the time.
 //!
 //! Cost: a line that has no timestamp is rejected after a few byte comparisons (and, for a
 //! line starting with `{` or a letter, one `memchr`/`memmem` pass); no shape allocates, and

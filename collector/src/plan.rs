@@ -6,6 +6,11 @@
 //! /var/vcap/data/jobs/<job>/<sha>`) are followed at the top of a tree; a link met while
 //! walking a tree is recorded and never followed. FIFOs, sockets and devices are recorded,
 //! never opened.
+//!
+//! On a director VM, the most recent task logs (`var/vcap/store/director/tasks/<id>/{event,
+//! debug,cpi,result}`) are taken too: the newest [`MAX_TASKS`] tasks, newest first, until
+//! [`MAX_TASK_BYTES`] is reached (older ones are recorded as over budget). They are redacted
+//! like every other file (debug and cpi logs carry credentials).
 
 use crate::config::Config;
 use bundle::manifest::{FileRecord, FileStatus};
@@ -98,6 +103,14 @@ const DEFAULT_TREES: &[Tree] = &[
     },
 ];
 
+/// How many of the director's most recent tasks are collected.
+pub const MAX_TASKS: usize = 20;
+/// How many bytes of task logs are collected, at most (before `--max-file-size` cuts).
+pub const MAX_TASK_BYTES: u64 = 64 << 20;
+/// Where the director keeps its task logs, and which of a task's files are taken.
+const TASKS_DIR: &str = "var/vcap/store/director/tasks";
+const TASK_FILES: &[&str] = &["event", "debug", "cpi", "result"];
+
 /// Plans the collection: every file of the default trees, the job configs, and `--include`
 /// globs, minus `--exclude` and the collector's own output.
 pub fn plan(cfg: &Config, now: SystemTime, own_output: Option<&Path>) -> Result<Vec<Item>, String> {
@@ -125,6 +138,7 @@ pub fn plan(cfg: &Config, now: SystemTime, own_output: Option<&Path>) -> Result<
     for t in logs {
         p.default_tree(t);
     }
+    p.director_tasks();
     for inc in &cfg.include {
         let g = Glob::new(inc.trim_start_matches('/'))
             .map_err(|e| format!("invalid --include glob {inc:?}: {e}"))?
@@ -152,6 +166,50 @@ impl Planner<'_> {
         self.tree(t.base, t.class, t.depth, |rel| {
             only.as_ref().is_none_or(|m| m.is_match(rel))
         });
+    }
+
+    /// The director's most recent task logs, newest task first, bounded by [`MAX_TASKS`]
+    /// and [`MAX_TASK_BYTES`]; on other VMs there is no task directory and nothing happens.
+    fn director_tasks(&mut self) {
+        let Some(dir) = resolve_in_root(self.root, TASKS_DIR) else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let mut ids: Vec<u64> = entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let mut bytes = 0u64;
+        for id in ids.into_iter().take(MAX_TASKS) {
+            let base = format!("{TASKS_DIR}/{id}");
+            let before = self.items.len();
+            self.tree(&base, Class::Log, 1, |rel| {
+                rel.rsplit('/')
+                    .next()
+                    .is_some_and(|name| TASK_FILES.contains(&name))
+            });
+            for item in &mut self.items[before..] {
+                let over = match item {
+                    Item::Store(c) if bytes + c.size > MAX_TASK_BYTES => Some(FileRecord::new(
+                        c.rel.clone(),
+                        FileStatus::OverBudget,
+                        Some(format!("older task logs beyond {MAX_TASK_BYTES} bytes")),
+                        c.size,
+                        c.mtime,
+                    )),
+                    Item::Store(c) => {
+                        bytes += c.size;
+                        None
+                    }
+                    Item::Record(_) => None,
+                };
+                if let Some(record) = over {
+                    *item = Item::Record(record);
+                }
+            }
+        }
     }
 
     /// `/var/vcap/jobs/<job>/config/**` and `/var/vcap/jobs/<job>/monit` for every job; the
@@ -410,6 +468,33 @@ mod tests {
         symlink("loop2", root.join("loop1")).unwrap();
         symlink("loop1", root.join("loop2")).unwrap();
         assert!(resolve_in_root(root, "loop1").is_none());
+    }
+
+    #[test]
+    fn director_task_logs_newest_first_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for id in 1..=25u64 {
+            let task = root.join(format!("{TASKS_DIR}/{id}"));
+            std::fs::create_dir_all(&task).unwrap();
+            for name in ["event", "debug", "cpi", "result", "other"] {
+                std::fs::write(task.join(name), format!("task {id} {name}\n")).unwrap();
+            }
+        }
+        let cfg = Config::new(root.to_path_buf());
+        let items = plan(&cfg, SystemTime::now(), None).unwrap();
+        let stored: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Store(c) if c.rel.starts_with(TASKS_DIR) => Some(c.rel.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(stored.len(), MAX_TASKS * TASK_FILES.len());
+        assert!(stored.contains(&format!("{TASKS_DIR}/25/event")));
+        assert!(stored.contains(&format!("{TASKS_DIR}/6/cpi")));
+        assert!(!stored.iter().any(|r| r == &format!("{TASKS_DIR}/5/event")));
+        assert!(!stored.iter().any(|r| r.ends_with("/other")));
     }
 
     #[test]

@@ -10,6 +10,17 @@
 //! /dev/loop1                    64     64        0  100% /var/vcap/store
 //! ```
 //!
+//! Pasted output is read too: `df -h`/`-hi` (human sizes `8.8G`, `175M`, `1.3M`, counted
+//! in KiB, or inodes, by powers of 1024), `df -k`, and a long filesystem name alone on its
+//! line with the numbers on the next (what `df` without `-P` prints):
+//!
+//! ```text
+//! Filesystem      Size  Used Avail Use% Mounted on
+//! /dev/xvdb        20G  175M   20G   1% /mnt/data
+//! /dev/mapper/vg-root
+//!                   20G  5.0G   14G  27% /
+//! ```
+//!
 //! Every mount counts, except memory and container filesystems (`tmpfs`, `devtmpfs`,
 //! `overlay`, ...) and kernel or snap mounts (`/dev`, `/run`, `/sys`, `/proc`, `/snap/...`).
 //! A device mounted several times (stemcells bind `/var/vcap/data` subdirectories to
@@ -86,17 +97,25 @@ pub struct DfRow {
 /// stderr lines (`df: ...: Permission denied`) are skipped.
 pub fn parse_df(text: &str) -> Vec<DfRow> {
     let mut rows = Vec::new();
+    // A filesystem name alone on the previous line (`df` wraps long names).
+    let mut alone: Option<&str> = None;
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end();
         let fields: Vec<(usize, &str)> = fields(line);
         // From the right: the percentage is the first field after three numbers.
-        let Some(p) = (4..fields.len()).find(|&p| {
-            fields[p].1.ends_with('%')
-                && fields[p - 3..p]
-                    .iter()
-                    .all(|(_, f)| f.parse::<u64>().is_ok())
+        let Some(p) = (3..fields.len()).find(|&p| {
+            fields[p].1.ends_with('%') && fields[p - 3..p].iter().all(|(_, f)| size(f).is_some())
         }) else {
+            alone = (fields.len() == 1).then_some(line.trim());
             continue;
+        };
+        let filesystem = match (p, alone.take()) {
+            (3, Some(name)) => name.to_string(),
+            (3, None) => continue,
+            _ => {
+                let fs_end = fields[p - 4].0 + fields[p - 4].1.len();
+                line[..fs_end].trim().to_string()
+            }
         };
         let Ok(percent) = fields[p].1.trim_end_matches('%').parse::<u8>() else {
             continue;
@@ -104,10 +123,9 @@ pub fn parse_df(text: &str) -> Vec<DfRow> {
         let Some(&(mount_at, _)) = fields.get(p + 1) else {
             continue;
         };
-        let num = |k: usize| fields[k].1.parse::<u64>().unwrap_or(0);
-        let fs_end = fields[p - 4].0 + fields[p - 4].1.len();
+        let num = |k: usize| size(fields[k].1).unwrap_or(0);
         rows.push(DfRow {
-            filesystem: line[..fs_end].trim().to_string(),
+            filesystem,
             total: num(p - 3),
             used: num(p - 2),
             available: num(p - 1),
@@ -118,6 +136,18 @@ pub fn parse_df(text: &str) -> Vec<DfRow> {
         });
     }
     rows
+}
+
+/// A `df` number: plain (in the header's unit), or human (`8.8G`, `175M`, `0`: KiB, or
+/// inodes, by powers of 1024).
+fn size(field: &str) -> Option<u64> {
+    if let Ok(n) = field.parse::<u64>() {
+        return Some(n);
+    }
+    let unit = field.chars().last()?;
+    let power = "KMGTPE".find(unit.to_ascii_uppercase())? as i32;
+    let value: f64 = field[..field.len() - 1].parse().ok()?;
+    (value.is_finite() && value >= 0.0).then(|| (value * 1024f64.powi(power)) as u64)
 }
 
 /// Whitespace-separated fields with their byte offsets.

@@ -10,6 +10,7 @@
 //! | [`memory`] | kernel OOM lines in `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*` | `oom-kill` |
 //! | [`clock`] | collection times across VMs (no file) | `clock-skew` |
 //! | [`silence`] | when each log of the VM ends (given by the engine, [`VmChecks::activity`]) and monit's restarts | `agent-silent`, `job-log-silent`, `restarted-process-silent` |
+//! | [`paste`] | text an operator pasted: loose inputs (stdin, a log file given alone) and files at a bundle's root (`ticket.txt`): `monit summary`, `df`, `openssl x509`, PEM, `bosh instances --ps` | as `monit`, `disk`, `certs` |
 //!
 //! How the engine drives them, per VM: [`wants`] says (by path, cheaply) whether a file
 //! matters; [`VmChecks::feed`] takes the file as a stream (line sources are read line by
@@ -29,6 +30,8 @@ pub mod disk;
 pub mod memory;
 pub mod monit;
 pub mod silence;
+pub mod openssl;
+pub mod paste;
 pub mod vitals;
 
 pub use crate::signature::check_ids::CHECK_IDS;
@@ -71,6 +74,9 @@ pub enum Source {
     Kernel,
     /// The bosh-agent log `var/vcap/bosh/log/current*` and its svlogd rotations (line based).
     AgentLog,
+    /// Pasted text: a file at the root of a VM (`ticket.txt`), or a loose input (the engine
+    /// says so: [`Source::Paste`] is not decided by the path alone) (line based).
+    Paste,
 }
 
 impl Source {
@@ -89,6 +95,7 @@ impl Source {
             _ if is_agent_log(p) => Source::AgentLog,
             _ if is_job_monit_file(p) => Source::MonitControl,
             _ if is_cert_location(p) => Source::Certificates,
+            _ if is_pasted(p) => Source::Paste,
             _ => return None,
         };
         Some(source)
@@ -97,7 +104,10 @@ impl Source {
     /// Whether the source is read line by line (and may be large), so the engine can hand it
     /// to [`VmChecks::feed_line`] without buffering. Other sources are parsed whole.
     pub fn line_based(self) -> bool {
-        matches!(self, Source::MonitLog | Source::Kernel | Source::AgentLog)
+        matches!(
+            self,
+            Source::MonitLog | Source::Kernel | Source::AgentLog | Source::Paste
+        )
     }
 }
 
@@ -117,6 +127,11 @@ const KERNEL_LOGS: &[&str] = &["var/log/kern.log", "var/log/syslog", "var/log/me
 fn is_agent_log(p: &str) -> bool {
     p.strip_prefix("var/vcap/bosh/log/")
         .is_some_and(|f| !f.contains('/') && (f.starts_with("current") || f.starts_with('@')))
+}
+
+/// A file at the VM's root other than our manifest: text saved beside the VM's files.
+pub fn is_pasted(p: &str) -> bool {
+    !p.is_empty() && !p.contains('/') && p != "manifest.json"
 }
 
 /// `var/vcap/jobs/<job>/monit`.
@@ -269,6 +284,7 @@ pub struct VmChecks {
     vitals: vitals::Heartbeats,
     oom: memory::OomKills,
     silence: silence::Silence,
+    pastes: paste::Pastes,
     /// Whole-file sources given by [`VmChecks::feed_line`], gathered until `finish`.
     pending: BTreeMap<String, Vec<u8>>,
     /// Line numbers reached per path by [`VmChecks::feed_line`].
@@ -286,6 +302,7 @@ impl VmChecks {
             vitals: vitals::Heartbeats::default(),
             oom: memory::OomKills::default(),
             silence: silence::Silence::default(),
+            pastes: paste::Pastes::default(),
             pending: BTreeMap::new(),
             line_numbers: HashMap::new(),
         }
@@ -300,6 +317,12 @@ impl VmChecks {
         let Some(source) = Source::of(path) else {
             return Ok(());
         };
+        self.feed_as(source, path, data)
+    }
+
+    /// [`VmChecks::feed`] with the source given: a loose input is [`Source::Paste`]
+    /// whatever its name.
+    pub fn feed_as(&mut self, source: Source, path: &str, data: &mut dyn Read) -> io::Result<()> {
         if source.line_based() {
             let mut n = 0;
             return for_each_line(data, |line| {
@@ -324,9 +347,13 @@ impl VmChecks {
     /// numbers count from 1 per path. Line sources are checked at once; lines of a
     /// whole-file source are gathered (up to [`WHOLE_FILE_CAP`]) and parsed by `finish`.
     pub fn feed_line(&mut self, path: &str, line: &[u8]) {
-        let Some(source) = Source::of(path) else {
-            return;
-        };
+        if let Some(source) = Source::of(path) {
+            self.feed_line_as(source, path, line);
+        }
+    }
+
+    /// [`VmChecks::feed_line`] with the source given (see [`VmChecks::feed_as`]).
+    pub fn feed_line_as(&mut self, source: Source, path: &str, line: &[u8]) {
         let n = self.line_numbers.entry(path.to_string()).or_insert(0);
         *n += 1;
         let n = *n;
@@ -352,6 +379,7 @@ impl VmChecks {
             Source::MonitLog => self.monit.log_line(path, n, line),
             Source::Kernel => self.oom.line(path, n, line),
             Source::AgentLog => self.vitals.line(path, n, line),
+            Source::Paste => self.pastes.line(path, n, line),
             _ => {}
         }
     }
@@ -396,8 +424,12 @@ impl VmChecks {
         findings.extend(self.oom.findings(vm, now));
         let restarts = self.monit.last_restarts(now);
         findings.extend(self.silence.findings(vm, &restarts));
+        let (pasted, mut pasted_certs) = self.pastes.finish(vm, now, warn_days);
+        findings.extend(pasted);
         findings
             .sort_by(|a, b| (&a.path, a.line, &a.signature).cmp(&(&b.path, b.line, &b.signature)));
+        let mut inventory = inventory;
+        inventory.append(&mut pasted_certs);
         (findings, inventory)
     }
 }

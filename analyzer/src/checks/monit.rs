@@ -285,6 +285,11 @@ impl Monit {
         ));
     }
 
+    /// A summary parsed elsewhere (`bosh instances --ps` rows of a paste).
+    pub(crate) fn parsed_summary(&mut self, path: &str, summary: Summary) {
+        self.summaries.push((path.to_string(), summary));
+    }
+
     pub(crate) fn command(&mut self, record: &CommandRecord) {
         if record.name == "monit-summary" {
             self.record = Some(record.clone());

@@ -41,6 +41,8 @@ fn sources_by_path() {
         ("commands/ps.txt", None),
         ("var/vcap/bosh/log/sub/current", None),
         ("manifest.json", None),
+        ("ticket.txt", Some(Source::Paste)),
+        ("./bosh-task-147.log", Some(Source::Paste)),
     ];
     for (path, want) in cases {
         assert_eq!(Source::of(path), want, "{path}");

@@ -74,7 +74,8 @@ fn is_placeholder_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// One finding per grouped hit of the file at `path` on `vm`. `sigs` is the slice the
+/// One finding per grouped hit of the file at `path` on `vm` (or on the VM the hit's lines
+/// name: [`GroupedHit::vm`]). `sigs` is the slice the
 /// [`super::Matcher`] was built from (hits name signatures by index). `id` is left empty:
 /// the engine numbers findings after sorting them.
 pub fn to_findings(sigs: &[Signature], hits: &[GroupedHit], vm: &str, path: &str) -> Vec<Finding> {
@@ -95,7 +96,7 @@ pub fn to_findings(sigs: &[Signature], hits: &[GroupedHit], vm: &str, path: &str
                 severity: sig.severity,
                 title: sig.title.clone(),
                 summary: render_summary(&sig.report.summary, &h.captures, path),
-                vm: vm.to_string(),
+                vm: h.vm.as_deref().unwrap_or(vm).to_string(),
                 job,
                 path: path.to_string(),
                 line: Some(h.first_line),

@@ -6,13 +6,14 @@
 //! a literal across a piece boundary is still found), never buffered whole; every piece
 //! reports the same line number, and a signature counts at most one hit per line.
 
+use super::fields::Parsed;
 use super::literals::Scratch;
 use super::{Matcher, Selection};
 use crate::timestamp::{self, YearHint};
 use jiff::Timestamp;
 use memchr::{memchr, memchr_iter, memrchr};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
 use std::ops::Range;
 
@@ -25,11 +26,14 @@ const EXCERPT_MAX: usize = 400;
 /// How much of the last hit's line is kept to read its timestamp at the end.
 const LAST_LINE_MAX: usize = 4096;
 
-/// Every hit of one signature in one file.
+/// Every hit of one signature in one file (on one VM, when the file's lines name VMs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupedHit {
     /// The signature's index in the [`Matcher`].
     pub signature: usize,
+    /// The VM the lines name (a `bosh ssh -c` prefix, an instance of a task line or of a
+    /// `bosh instances` row); `None`: the file's own VM.
+    pub vm: Option<String>,
     /// Number of lines hit.
     pub count: u64,
     /// 1-based line numbers of the first and last hit.
@@ -57,6 +61,8 @@ struct Scan<'a> {
     /// The line number of the first byte of the chunk being processed.
     line_no: u64,
     groups: Vec<Option<Group>>,
+    /// Hits on lines that name another VM, by VM and signature.
+    attributed: HashMap<(String, usize), Option<Group>>,
     /// Signatures to test on the current line.
     candidates: Vec<usize>,
     /// Where the literal search found candidate lines in the current chunk.
@@ -72,6 +78,7 @@ impl<'a> Scan<'a> {
             hint,
             line_no: 1,
             groups: (0..m.len()).map(|_| None).collect(),
+            attributed: HashMap::new(),
             candidates: Vec::new(),
             candidate_lines: Vec::new(),
             scratch: Scratch::default(),
@@ -114,36 +121,35 @@ impl<'a> Scan<'a> {
                 }
             }
         }
+        if self.candidates.is_empty() {
+            return;
+        }
+        let (prefix_vm, body) = crate::line::prefix::split_vm(line);
+        let mut parsed = Parsed::new(line, self.hint);
+        // The VM a hit line names, decided at its first hit (most candidates are not hits).
+        let mut vm: Option<Option<String>> = None;
+        let line_no = self.line_no;
         for k in 0..self.candidates.len() {
             let s = self.candidates[k];
-            let line_no = self.line_no;
-            match &mut self.groups[s] {
-                Some(g) if g.hit.last_line == line_no => {}
-                Some(g) => {
-                    if self.m.hit(s, line, false).is_some() {
-                        g.hit.count += 1;
-                        g.hit.last_line = line_no;
-                        g.last_text.clear();
-                        g.last_text
-                            .extend_from_slice(&line[..line.len().min(LAST_LINE_MAX)]);
-                    }
-                }
-                slot @ None => {
-                    if let Some(hit) = self.m.hit(s, line, true) {
-                        *slot = Some(Group {
-                            hit: GroupedHit {
-                                signature: s,
-                                count: 1,
-                                first_line: line_no,
-                                last_line: line_no,
-                                first_ts: timestamp::parse_line(line, self.hint),
-                                last_ts: None,
-                                captures: hit.captures,
-                                excerpt: excerpt(line, hit.span),
-                            },
-                            last_text: Vec::new(),
-                        });
-                    }
+            if self.m.hit(s, body, &mut parsed, false).is_none() {
+                continue;
+            }
+            let vm = vm.get_or_insert_with(|| {
+                prefix_vm
+                    .map(str::to_string)
+                    .or_else(|| crate::line::named_vm(body))
+            });
+            let slot = match vm {
+                None => &mut self.groups[s],
+                Some(name) => self.attributed.entry((name.clone(), s)).or_default(),
+            };
+            match slot {
+                Some(g) => add(g, line_no, body),
+                None => {
+                    let Some(hit) = self.m.hit(s, body, &mut parsed, true) else {
+                        continue;
+                    };
+                    *slot = Some(first(s, vm.clone(), line_no, body, hit, self.hint));
                 }
             }
         }
@@ -156,6 +162,7 @@ impl<'a> Scan<'a> {
             .groups
             .into_iter()
             .flatten()
+            .chain(self.attributed.into_values().flatten())
             .map(|g| {
                 let mut hit = g.hit;
                 hit.last_ts = if hit.count == 1 {
@@ -166,8 +173,47 @@ impl<'a> Scan<'a> {
                 hit
             })
             .collect();
-        hits.sort_by_key(|h| (h.first_line, h.signature));
+        hits.sort_by(|a, b| {
+            (a.first_line, a.signature, &a.vm).cmp(&(b.first_line, b.signature, &b.vm))
+        });
         hits
+    }
+}
+
+/// A further hit of a group: counted, and its line kept for the last timestamp.
+fn add(g: &mut Group, line_no: u64, line: &[u8]) {
+    if g.hit.last_line == line_no {
+        return;
+    }
+    g.hit.count += 1;
+    g.hit.last_line = line_no;
+    g.last_text.clear();
+    g.last_text
+        .extend_from_slice(&line[..line.len().min(LAST_LINE_MAX)]);
+}
+
+/// The first hit of a group (`body`: the line without its VM prefix).
+fn first(
+    signature: usize,
+    vm: Option<String>,
+    line_no: u64,
+    body: &[u8],
+    hit: super::LineHit,
+    hint: YearHint,
+) -> Group {
+    Group {
+        hit: GroupedHit {
+            signature,
+            vm,
+            count: 1,
+            first_line: line_no,
+            last_line: line_no,
+            first_ts: timestamp::parse_line(body, hint),
+            last_ts: None,
+            captures: hit.captures,
+            excerpt: excerpt(body, hit.span),
+        },
+        last_text: Vec::new(),
     }
 }
 

@@ -6,13 +6,15 @@ use super::scan::excerpt;
 use super::*;
 use crate::signature::{Origin, Signature};
 
+/// A TOML list of single-quoted strings.
+fn list(v: &[&str]) -> String {
+    v.iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn sig(id: &str, files: &[&str], literals: &[&str], regex: &[&str], not: &[&str]) -> Signature {
-    let list = |v: &[&str]| {
-        v.iter()
-            .map(|s| format!("'{s}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let text = format!(
         "schema = 1\nid = \"{id}\"\ntitle = \"t\"\ncategory = \"process_crash\"\nkind = \"cause\"\nseverity = \"medium\"\n\
          [scope]\nfiles = [{}]\n[match]\nliterals = [{}]\nregex = [{}]\nnot = [{}]\n\
@@ -121,4 +123,94 @@ fn excerpt_is_whole_when_short_and_cut_around_the_match_when_long() {
     let mut line = vec![b'x'; 10_000];
     line.extend_from_slice(b"END");
     assert!(excerpt(&line, 10_000..10_003).ends_with("END"));
+}
+
+/// A schema-2 signature: a key name and an error regex, no raw regex.
+fn fields_sig(id: &str, names: &[&str], errors: &[&str]) -> Signature {
+    let text = format!(
+        "schema = 2\nid = \"{id}\"\ntitle = \"t\"\ncategory = \"process_crash\"\nkind = \"cause\"\nseverity = \"medium\"\n\
+         [scope]\nfiles = ['**']\n[match]\nliterals = ['insufficient resources']\nmessage = [{}]\nerror = [{}]\n\
+         [report]\nsummary = \"s\"\nremediation = \"r\"\n",
+        list(names),
+        list(errors)
+    );
+    Signature::from_toml(&text, Origin::Builtin(format!("t/{id}.toml"))).unwrap()
+}
+
+#[test]
+fn field_matches_fire_on_one_fact_in_every_envelope() {
+    let m = Matcher::new(&[fields_sig(
+        "a",
+        &["lrp-auction-failed"],
+        &[r"insufficient resources(?:: (?P<what>[a-z, ]+))?"],
+    )])
+    .unwrap();
+    // Illustrative lines: the auctioneer's key under a newer and an older session prefix,
+    // a CC error body, the CLI, a `cf app` row.
+    for line in [
+        r#"{"timestamp":"2023-03-01T08:15:02.1Z","level":"error","source":"auctioneer","message":"auctioneer.auction.lrp-auction-failed","data":{"error":"insufficient resources: memory"}}"#,
+        r#"{"timestamp":"1541529930.121304","source":"auctioneer","message":"auctioneer.lrp-auction-failed","log_level":2,"data":{"error":"insufficient resources: memory"}}"#,
+        r#"{"description": "Staging error: insufficient resources: memory", "error_code": "CF-StagingError", "code": 170001}"#,
+        "Server error, status code: 400, error code: 170001, message: Staging error: insufficient resources: memory",
+        "#0   down    2023-03-01T08:15:02Z   0.0%   0 of 0   0 of 0   insufficient resources: memory",
+    ] {
+        let caps = m.match_line(0, line.as_bytes());
+        assert_eq!(
+            caps.as_ref().and_then(|c| c.get("what")).map(String::as_str),
+            Some("memory"),
+            "{line}"
+        );
+    }
+    // Another key with the same error text is another fact; so is a key that only ends
+    // like the name within a segment.
+    for line in [
+        r#"{"timestamp":"2023-03-01T08:15:03Z","level":"info","source":"bbs","message":"bbs.request.fail-actual-lrp","data":{"placement_error":"insufficient resources: memory"}}"#,
+        r#"{"timestamp":"2023-03-01T08:15:03Z","level":"info","source":"x","message":"x.old-lrp-auction-failed","data":{"error":"insufficient resources"}}"#,
+    ] {
+        assert!(m.match_line(0, line.as_bytes()).is_none(), "{line}");
+    }
+}
+
+#[test]
+fn lines_naming_a_vm_are_grouped_per_vm() {
+    let m = Matcher::new(&[sig(
+        "a",
+        &["**"],
+        &["No dopplers listening"],
+        &[r"No dopplers listening on \[(?P<what>\w+)\]"],
+        &[],
+    )])
+    .unwrap();
+    // seeds/000's panic, on two VMs of a `bosh ssh -c` output and once unprefixed.
+    let text = b"doppler_z1/0: stdout | panic: No dopplers listening on [udp]\n\
+                 cell/1: stdout | panic: No dopplers listening on [udp]\n\
+                 doppler_z1/0: stdout | panic: No dopplers listening on [udp]\n\
+                 panic: No dopplers listening on [udp]\n";
+    let hits = m.scan_slice(
+        &Selection::all(1),
+        text,
+        crate::timestamp::YearHint::default(),
+    );
+    let got: Vec<(Option<&str>, u64, u64, &str)> = hits
+        .iter()
+        .map(|h| (h.vm.as_deref(), h.count, h.first_line, h.excerpt.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                Some("doppler_z1/0"),
+                2,
+                1,
+                "panic: No dopplers listening on [udp]"
+            ),
+            (
+                Some("cell/1"),
+                1,
+                2,
+                "panic: No dopplers listening on [udp]"
+            ),
+            (None, 1, 4, "panic: No dopplers listening on [udp]"),
+        ]
+    );
 }

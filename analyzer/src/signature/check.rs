@@ -6,7 +6,9 @@
 //! their lists, a missing field) arrives here as a load problem of the file.
 
 use super::load::Library;
-use super::schema::{Expect, Signature, SCHEMA_VERSION};
+use super::schema::{Expect, Signature, SCHEMA_VERSIONS};
+use crate::line::{self, Envelope};
+use crate::matcher::IMPLICIT;
 use crate::matcher::{compile_glob, compile_regex, literal_problem, placeholders, Matcher};
 use crate::taxonomy;
 use std::collections::{BTreeSet, HashMap};
@@ -193,11 +195,17 @@ impl Checker<'_> {
     /// Everything but the examples. Returns whether the signature compiles.
     fn static_checks(&mut self, by_id: &HashMap<&str, &Signature>, check_ids: &[&str]) -> bool {
         let sig = self.sig;
-        if sig.schema != SCHEMA_VERSION {
+        if !SCHEMA_VERSIONS.contains(&sig.schema) {
             self.error(format!(
-                "schema = {} (this analyzer reads {SCHEMA_VERSION})",
+                "schema = {} (this analyzer reads {SCHEMA_VERSIONS:?})",
                 sig.schema
             ));
+        } else if sig.schema < 2
+            && (sig.matching.uses_fields() || sig.tests.iter().any(|t| t.envelope.is_some()))
+        {
+            self.error(
+                "message, error, envelopes and tests' envelope are schema 2: set schema = 2".into(),
+            );
         }
         match sig.origin.stem() {
             Some(stem) if stem == sig.id => {}
@@ -249,7 +257,64 @@ impl Checker<'_> {
         self.check_summary(&captures);
         self.check_links(by_id, check_ids);
         self.check_example_shapes(&captures);
+        self.check_envelopes();
         compiles
+    }
+
+    /// Each claimed envelope exists and has a `match` example declaring it; each declared
+    /// envelope is the one the line model reads in the example.
+    fn check_envelopes(&mut self) {
+        let sig = self.sig;
+        for name in &sig.matching.envelopes {
+            if Envelope::from_name(name).is_none() {
+                self.error(format!(
+                    "envelopes: {name:?} is not an envelope ({})",
+                    envelope_names()
+                ));
+            } else if !sig
+                .tests
+                .iter()
+                .any(|t| t.expect == Expect::Match && t.envelope.as_deref() == Some(name))
+            {
+                self.error(format!(
+                    "envelopes: {name:?} is claimed but no `match` example declares envelope = {name:?}"
+                ));
+            }
+        }
+        for (i, t) in sig.tests.iter().enumerate() {
+            let Some(name) = &t.envelope else { continue };
+            let Some(want) = Envelope::from_name(name) else {
+                self.push(
+                    Level::Error,
+                    Some(i),
+                    format!(
+                        "envelope {name:?} is not an envelope ({})",
+                        envelope_names()
+                    ),
+                );
+                continue;
+            };
+            let read = t
+                .input
+                .lines()
+                .map(|l| line::parse(l.as_bytes(), Default::default()).envelope)
+                .collect::<Vec<_>>();
+            if !read.contains(&want) {
+                let got: Vec<&str> = read.iter().map(|e| e.name()).collect();
+                self.push(
+                    Level::Error,
+                    Some(i),
+                    format!("declares envelope {name:?} but the line model reads {got:?}"),
+                );
+            }
+            if t.expect == Expect::Match && !sig.matching.envelopes.contains(name) {
+                self.push(
+                    Level::Warning,
+                    Some(i),
+                    format!("a `match` example in envelope {name:?}, which match.envelopes does not claim"),
+                );
+            }
+        }
     }
 
     fn check_literals(&mut self) -> bool {
@@ -276,10 +341,31 @@ impl Checker<'_> {
     /// Compiles the regexes; returns the capture names of each regex.
     fn check_regexes(&mut self, compiles: &mut bool) -> Vec<BTreeSet<String>> {
         let sig = self.sig;
-        if sig.matching.regex.is_empty() {
-            self.error("match.regex is empty".into());
-        }
         let mut names = Vec::new();
+        if sig.matching.regex.is_empty()
+            && sig.matching.message.is_empty()
+            && sig.matching.error.is_empty()
+        {
+            self.error("match.regex is empty (and no message or error field match)".into());
+        }
+        for (k, pattern) in sig.matching.error.iter().enumerate() {
+            match regex::Regex::new(pattern) {
+                Ok(re) => {
+                    let mut set: BTreeSet<String> =
+                        re.capture_names().flatten().map(str::to_string).collect();
+                    set.extend(IMPLICIT.map(str::to_string));
+                    names.push(set);
+                }
+                Err(e) => {
+                    self.error(format!("error[{k}] {pattern:?}: {e}"));
+                    *compiles = false;
+                }
+            }
+        }
+        if sig.matching.error.is_empty() && !sig.matching.message.is_empty() {
+            // A message-only match captures what the line model gives: its source.
+            names.push(IMPLICIT.map(str::to_string).into());
+        }
         for (k, pattern) in sig.matching.regex.iter().enumerate() {
             match compile_regex(pattern) {
                 Ok(re) => {
@@ -346,18 +432,7 @@ impl Checker<'_> {
             }
             match by_id.get(link.id.as_str()) {
                 Some(target) => {
-                    let names: BTreeSet<String> = target
-                        .matching
-                        .regex
-                        .iter()
-                        .filter_map(|p| compile_regex(p).ok())
-                        .flat_map(|re| {
-                            re.capture_names()
-                                .flatten()
-                                .map(str::to_string)
-                                .collect::<Vec<_>>()
-                        })
-                        .collect();
+                    let names = capture_names(target);
                     for key in link.when.keys() {
                         if !names.contains(key) {
                             self.error(format!(
@@ -459,6 +534,40 @@ impl Checker<'_> {
         }
         self.sig.tests.len()
     }
+}
+
+/// Every capture a signature's hits can carry: its regexes' and error regexes' named
+/// groups, and `source` when it matches fields.
+fn capture_names(sig: &Signature) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = sig
+        .matching
+        .regex
+        .iter()
+        .filter_map(|p| compile_regex(p).ok())
+        .flat_map(|re| {
+            re.capture_names()
+                .flatten()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for p in &sig.matching.error {
+        if let Ok(re) = regex::Regex::new(p) {
+            names.extend(re.capture_names().flatten().map(str::to_string));
+        }
+    }
+    if !sig.matching.message.is_empty() || !sig.matching.error.is_empty() {
+        names.extend(IMPLICIT.map(str::to_string));
+    }
+    names
+}
+
+fn envelope_names() -> String {
+    Envelope::ALL
+        .iter()
+        .map(|e| e.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn is_kebab(id: &str) -> bool {

@@ -1,5 +1,7 @@
-//! The TOML schema of one signature file (`signatures/<component>/<id>.toml`), version 1,
-//! as `signatures/README.md` documents it. These types only describe and parse a file;
+//! The TOML schema of one signature file (`signatures/<component>/<id>.toml`), versions 1
+//! and 2, as `signatures/README.md` documents it. Schema 2 adds field matches over the
+//! [`crate::line`] model (`[match] message`, `error`, `envelopes`, and `envelope` on
+//! examples); every schema-1 file reads unchanged. These types only describe and parse a file;
 //! [`super::check`] validates what serde cannot (ids, regexes, links, examples) and
 //! [`crate::matcher`] compiles them.
 //!
@@ -12,15 +14,17 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-/// The only schema version this analyzer reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The newest schema version this analyzer reads.
+pub const SCHEMA_VERSION: u32 = 2;
+/// Every schema version this analyzer reads.
+pub const SCHEMA_VERSIONS: &[u32] = &[1, 2];
 
 /// One signature: what to look for, where, what it means, what may explain it, and the
 /// examples that prove it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Signature {
-    /// Schema version of the file; must be [`SCHEMA_VERSION`].
+    /// Schema version of the file; one of [`SCHEMA_VERSIONS`].
     pub schema: u32,
     /// Unique id, equal to the file stem (`metron-no-dopplers`).
     pub id: String,
@@ -69,7 +73,8 @@ pub struct Scope {
     pub files: Vec<String>,
 }
 
-/// `[match]`: how a line is recognised.
+/// `[match]`: how a line is recognised. A line is a hit when it contains a literal and then
+/// matches a `regex`, or (schema 2) its fields match `message`/`error`; and matches no `not`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Match {
@@ -77,11 +82,33 @@ pub struct Match {
     /// They decide the speed: specific, at least 8 bytes, never a bare `error`.
     pub literals: Vec<String>,
     /// Regexes (Rust `regex` syntax) run on candidate lines; any match is a hit. Named
-    /// groups become captures. A line is given without its `\n` (and `\r`).
+    /// groups become captures. A line is given without its `\n` (and `\r`) and without a
+    /// `bosh ssh -c` prefix. Required in schema 1; optional in schema 2 when `message` or
+    /// `error` is given.
+    #[serde(default)]
     pub regex: Vec<String>,
     /// A candidate line that matches any of these is not a hit (healthy look-alikes).
     #[serde(default)]
     pub not: Vec<String>,
+    /// Schema 2: message names. A keyed line (lager, gorouter) matches when its key ends with
+    /// a name at a `.` boundary (`task-processor.failed`); see [`crate::line::Line::key_ends_with`].
+    #[serde(default)]
+    pub message: Vec<String>,
+    /// Schema 2: regexes over the line's error text (or, for envelopes whose message is
+    /// text, its message); named groups become captures. See [`crate::line::Line::error_texts`].
+    #[serde(default)]
+    pub error: Vec<String>,
+    /// Schema 2: the envelopes ([`crate::line::Envelope::name`]) this signature claims to
+    /// fire in; `signatures check` wants a `match` example declaring each one.
+    #[serde(default)]
+    pub envelopes: Vec<String>,
+}
+
+impl Match {
+    /// Whether any schema-2 field is used.
+    pub fn uses_fields(&self) -> bool {
+        !self.message.is_empty() || !self.error.is_empty() || !self.envelopes.is_empty()
+    }
 }
 
 /// `[report]`: the text of a finding.
@@ -171,6 +198,10 @@ pub struct Example {
     /// Says when the line is illustrative rather than pasted from a real log.
     #[serde(default)]
     pub note: Option<String>,
+    /// Schema 2: the envelope of the input ([`crate::line::Envelope::name`]); `signatures
+    /// check` verifies the line model reads the input as that envelope.
+    #[serde(default)]
+    pub envelope: Option<String>,
 }
 
 /// Where a signature was loaded from.

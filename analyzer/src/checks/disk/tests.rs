@@ -147,3 +147,23 @@ fn thresholds_and_512_byte_blocks() {
         findings[0].summary
     );
 }
+
+#[test]
+fn human_sizes_and_wrapped_names_from_pastes() {
+    // aminabougallala/ds-remote-engine-guide troubleshooting/storage.md (`df -h` examples, a
+    // real paste with its odd numbers), and a wrapped LVM name as `df -h` prints it.
+    let text = "Filesystem      Size  Used Avail Use% Mounted on\n/dev/xvda4      8.8G  42.4G 52.8G 81% /\n/dev/xvdb        20G  175M   20G   1% /mnt/data\n";
+    let rows = parse_df(text);
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0].percent, rows[0].mount.as_str()), (81, "/"));
+    assert_eq!(rows[1].used, 175 * 1024);
+    assert_eq!(rows[1].total, 20 * 1024 * 1024);
+    // Illustrative: a long device name alone on its line.
+    let wrapped = "Filesystem            Size  Used Avail Use% Mounted on\n/dev/mapper/vg-var_vcap_data\n                       50G   48G  2.0G  97% /var/vcap/data\n";
+    let f = findings("cell/0", "ticket.txt", wrapped.as_bytes(), Usage::Blocks);
+    assert_eq!(
+        summarize(&f),
+        [("disk-full", "/var/vcap/data", Severity::High, 3)]
+    );
+    assert_eq!(f[0].captures["filesystem"], "/dev/mapper/vg-var_vcap_data");
+}
