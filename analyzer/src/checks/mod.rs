@@ -29,9 +29,9 @@ pub mod clock;
 pub mod disk;
 pub mod memory;
 pub mod monit;
-pub mod silence;
 pub mod openssl;
 pub mod paste;
+pub mod silence;
 pub mod vitals;
 
 pub use crate::signature::check_ids::CHECK_IDS;
