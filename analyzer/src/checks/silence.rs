@@ -15,7 +15,7 @@
 //! file) have no VM to compare with and are never given. Nothing here reads a file: the
 //! facts come from the engine, which keeps only each file's last few KiB while streaming.
 
-use super::{captures, human_duration, Meta};
+use super::{captures, human_duration, is_agent_log, Meta};
 use crate::finding::{Finding, Severity};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
@@ -225,11 +225,6 @@ fn job_of(path: &str) -> Option<&str> {
 
 fn is_job_log(path: &str) -> bool {
     job_of(path).is_some()
-}
-
-fn is_agent_log(path: &str) -> bool {
-    path.strip_prefix("var/vcap/bosh/log/")
-        .is_some_and(|f| !f.contains('/') && (f.starts_with("current") || f.starts_with('@')))
 }
 
 /// A job's main log: `<job>/<name>.stdout.log` or `<job>/<name>.log`, not the quiet ones
