@@ -42,6 +42,16 @@ pub enum Level {
     Fatal,
 }
 
+impl Level {
+    /// The name the JSON report uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Fatal => "fatal",
+        }
+    }
+}
+
 /// One template of unrecognised errors, as the report shows it (JSON `unrecognised[]`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unrecognised {

@@ -234,7 +234,7 @@ fn unrecognised(r: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
         writeln!(
             out,
             "  [{}] x{} on {} VM(s): {}",
-            level_name(u.level),
+            u.level.as_str(),
             u.count,
             u.vms.len(),
             vm_list(u.vms.iter().map(String::as_str), 4)
@@ -255,13 +255,6 @@ fn unrecognised(r: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-fn level_name(l: crate::unrecognised::Level) -> &'static str {
-    match l {
-        crate::unrecognised::Level::Error => "error",
-        crate::unrecognised::Level::Fatal => "fatal",
-    }
 }
 
 /// One line, at most `max` characters.
