@@ -36,12 +36,14 @@
 //! ```
 
 use super::bundle_manifest;
+use crate::input::classify::{classify, Kind};
+use crate::input::lines;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use collector::redact::{RedactStream, Redactor};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -49,8 +51,6 @@ use std::sync::Mutex;
 pub const BINARY: &str = "binary_content";
 /// Line numbers kept per file (the count covers them all).
 pub const MAX_LINES_PER_FILE: usize = 100;
-/// Lines longer than this are fed in pieces (as the collector does).
-const MAX_LINE: usize = collector::copy::MAX_LINE;
 /// The value of [`ScanReport::schema`].
 pub const SCHEMA: u32 = 1;
 
@@ -187,9 +187,9 @@ fn scan_file(
     file: &mut FileHits,
     our_manifest: bool,
 ) -> io::Result<u64> {
-    let mut r = BufReader::with_capacity(256 << 10, data);
-    let head = r.fill_buf()?;
-    if head[..head.len().min(8 << 10)].contains(&0) {
+    // what the reader delivers is decompressed already: anything but plain text is binary
+    let mut data = classify(data);
+    if data.kind() != Kind::Text || data.gzip().is_some() {
         file.binary = true;
         file.hits = 1;
         file.by_kind.insert(BINARY.to_string(), 1);
@@ -202,47 +202,11 @@ fn scan_file(
         seen: 0,
         by_kind: BTreeMap::new(),
         file,
-        line: 1,
         counts,
     };
-    let mut partial: Vec<u8> = Vec::new();
-    let mut bytes = 0u64;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            if !partial.is_empty() {
-                lines.feed(&partial);
-            }
-            break;
-        }
-        let n = match memchr::memchr(b'\n', buf) {
-            Some(i) if partial.is_empty() => {
-                lines.feed(&buf[..=i]);
-                lines.line += 1;
-                i + 1
-            }
-            Some(i) => {
-                partial.extend_from_slice(&buf[..=i]);
-                lines.feed(&partial);
-                partial.clear();
-                lines.line += 1;
-                i + 1
-            }
-            None => {
-                let take = buf.len().min(MAX_LINE - partial.len());
-                partial.extend_from_slice(&buf[..take]);
-                if partial.len() >= MAX_LINE {
-                    // a piece of a long line: the stream carries its state to the next piece
-                    lines.feed(&partial);
-                    partial.clear();
-                }
-                take
-            }
-        };
-        r.consume(n);
-        bytes += n as u64;
-    }
-    Ok(bytes)
+    // pieces of a long line are fed without their repeated start: the stream carries its
+    // state from one piece to the next
+    lines::for_each_line(&mut data, |line| lines.feed(line.fresh(), line.number))
 }
 
 /// The redaction stream of one file and what its replacements say about each line.
@@ -254,13 +218,13 @@ struct LineHits<'r, 'f> {
     seen: u64,
     by_kind: BTreeMap<&'static str, u64>,
     file: &'f mut FileHits,
-    line: u64,
     /// In our bundle's manifest: whether a `"redacted_kinds"` block is open.
     counts: Option<bool>,
 }
 
 impl LineHits<'_, '_> {
-    fn feed(&mut self, line: &[u8]) {
+    /// One line (or piece of one) numbered `number`.
+    fn feed(&mut self, line: &[u8], number: u64) {
         let is_count = self
             .counts
             .as_mut()
@@ -286,10 +250,19 @@ impl LineHits<'_, '_> {
             }
         }
         self.by_kind.clone_from(&stats.by_kind);
+        if let Some(last) = self.file.lines.last_mut().filter(|l| l.line == number) {
+            // another piece of a line already counted
+            for k in kinds {
+                if !last.kinds.contains(&k) {
+                    last.kinds.push(k);
+                }
+            }
+            return;
+        }
         self.file.hits += 1;
         if self.file.lines.len() < MAX_LINES_PER_FILE {
             self.file.lines.push(LineHit {
-                line: self.line,
+                line: number,
                 kinds,
             });
         }
@@ -392,7 +365,7 @@ mod tests {
 
     #[test]
     fn a_long_line_is_scanned_in_pieces() {
-        let mut line = "x".repeat(MAX_LINE * 2 + 10);
+        let mut line = "x".repeat(lines::BUFFER * 2 + 10);
         line.push_str(" password=hunter2hunter2\nnext\n");
         let f = scan_bytes(line.as_bytes());
         assert_eq!(f.hits, 1);
