@@ -60,7 +60,7 @@ mod naming;
 mod problem;
 mod readahead;
 mod sink;
-pub(crate) mod sniff;
+mod sniff;
 mod tree;
 pub(crate) mod walk;
 

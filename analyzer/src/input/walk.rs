@@ -428,3 +428,101 @@ impl Read for EntryData<'_, '_> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records every entry's name and kind and reads its data.
+    #[derive(Default)]
+    struct Names(Vec<(String, Kind, Vec<u8>)>, bool);
+
+    impl Visitor for Names {
+        type Done = ();
+        type Stop = ();
+        fn entry(&mut self, e: Entry<'_>) {
+            if self.1 {
+                panic!("visitor blew up");
+            }
+            let mut data = Vec::new();
+            let _ = e.data.read_to_end(&mut data);
+            self.0.push((e.shown(), e.kind, data));
+        }
+        fn settle(&mut self, (): ()) -> Result<(), ()> {
+            Ok(())
+        }
+    }
+
+    fn tar(entries: &[(&str, tar::EntryType, &[u8], Option<&str>)]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, kind, data, link) in entries {
+            let mut h = tar::Header::new_gnu();
+            h.set_path(name).unwrap();
+            h.set_entry_type(*kind);
+            h.set_size(data.len() as u64);
+            if let Some(l) = link {
+                h.set_link_name(l).unwrap();
+            }
+            h.set_cksum();
+            b.append(&h, *data).unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    const WALK: Walk<'static> = Walk {
+        origin: "in.tar",
+        gzip: None,
+    };
+
+    #[test]
+    fn kinds_are_told_and_only_files_have_data() {
+        use tar::EntryType as T;
+        let bytes = tar(&[
+            ("d/", T::Directory, b"", None),
+            ("d/a.log", T::Regular, b"hello\n", None),
+            ("d/l", T::Symlink, b"", Some("/etc/passwd")),
+            ("d/p", T::Fifo, b"", None),
+        ]);
+        let mut v = Names::default();
+        WALK.run(&mut &bytes[..], &mut v).unwrap();
+        let kinds: Vec<&Kind> = v.0.iter().map(|e| &e.1).collect();
+        assert_eq!(
+            kinds,
+            [
+                &Kind::Directory,
+                &Kind::File,
+                &Kind::Symlink(b"/etc/passwd".to_vec()),
+                &Kind::Fifo
+            ]
+        );
+        assert_eq!(v.0[1].2, b"hello\n");
+        assert_eq!(
+            v.0[2].1.not_read().as_deref(),
+            Some("symbolic link to /etc/passwd (not followed)")
+        );
+        assert_eq!(Kind::File.not_read(), None);
+    }
+
+    #[test]
+    fn a_panic_in_the_visitor_is_the_streams_problem() {
+        let bytes = tar(&[("a.log", tar::EntryType::Regular, b"x", None)]);
+        let mut v = Names(Vec::new(), true);
+        match WALK.run(&mut &bytes[..], &mut v) {
+            Err(Stop::Stream(p)) => {
+                assert_eq!(p.input, "in.tar");
+                assert!(p.message.contains("panic: visitor blew up"), "{p}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nesting_stops_past_the_limit() {
+        assert_eq!(nested(0), Ok(1));
+        assert_eq!(nested(MAX_NESTING - 1), Ok(MAX_NESTING));
+        assert_eq!(
+            nested(MAX_NESTING),
+            Err("archive nested 5 levels deep (the limit is 4)".to_string())
+        );
+    }
+}
