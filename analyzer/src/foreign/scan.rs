@@ -11,6 +11,10 @@
 //! already redacted (`[REDACTED password]`) are not secrets, so a copy made by
 //! `vcap-analyze redact` (or by `vcap-collect`) scans clean.
 //!
+//! Lines are split as every reader splits them ([`crate::input::lines`]): a line longer than
+//! 1 MiB comes in pieces, fed to the stream without their repeated start so that it carries
+//! its state from one piece to the next; a line is one hit however many pieces hold secrets.
+//!
 //! Binary files other than gzip cannot be read line by line and may hold key material
 //! (keystores, DER keys): each counts as one hit of kind [`BINARY`], as `vcap-analyze redact`
 //! leaves them out.

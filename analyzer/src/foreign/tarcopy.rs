@@ -4,7 +4,7 @@
 //! The entries come from the one tar walker (`input::walk`), the one the analysis reads
 //! through, with all its safeguards (header metadata capped per entry, links never
 //! followed, FIFOs and devices never opened, a stream that ends early is an error with its
-//! offset, nesting capped at [`MAX_NESTING`], panics caught); what each file is, is decided
+//! offset, nesting capped at [`MAX_NESTING`](crate::input::MAX_NESTING), panics caught); what each file is, is decided
 //! by `input::classify`, as for the analysis. Why not take entries from the reader's `Sink`
 //! instead: it delivers VMs and files (nested archives flattened into VMs of their own,
 //! directories and links reported as skipped, names mapped to VM paths), which is what
@@ -25,8 +25,6 @@ use crate::input::capture::Capture;
 use crate::input::classify::{classify, Kind as Content};
 use crate::input::gzip::Counter;
 use crate::input::walk::{self, Entry, Kind, Visitor, Walk};
-#[cfg(doc)]
-use crate::input::MAX_NESTING;
 use collector::redact::{RedactStats, Redactor};
 use flate2::write::GzEncoder;
 use flate2::Compression;
