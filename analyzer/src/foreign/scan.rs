@@ -375,4 +375,17 @@ mod tests {
         assert_eq!(f.hits, 1);
         assert_eq!(f.lines[0].line, 1);
     }
+
+    #[test]
+    fn secrets_in_several_pieces_of_one_line_are_one_hit_on_its_line() {
+        let mut text = String::from("first\n");
+        text.push_str("nats://nats:hunter2hunter2@10.0.0.6:4222 ");
+        text.push_str(&"x".repeat(lines::BUFFER + 10));
+        text.push_str(" password=hunter2hunter2\nnats://a:b3cr3tb3cr3t@h:1\n");
+        let f = scan_bytes(text.as_bytes());
+        assert_eq!(f.hits, 2, "{f:?}");
+        assert_eq!(f.lines[0].line, 2);
+        assert!(f.lines[0].kinds.len() >= 2, "both pieces' kinds: {f:?}");
+        assert_eq!(f.lines[1].line, 3);
+    }
 }
