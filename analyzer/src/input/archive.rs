@@ -7,13 +7,13 @@
 //! read has been delivered and one problem says where reading stopped; an archive nested in
 //! an intact one that fails stops only itself.
 
-use super::classify::{classify, Stream};
+use super::classify::{classify, Kind, Stream};
 use super::deliver::deliver;
 use super::gzip::Counter;
 use super::naming::{self, Layout, NameInfo, MANIFEST_CAP};
 use super::problem::Problem;
 use super::sink::{EntryMeta, Sink, Skipped, VmInfo};
-use super::walk::{self, Entry, Kind, Visitor, Walk};
+use super::walk::{self, Entry, Visitor, Walk};
 use std::io::{self, Read};
 
 /// One tar stream to read, and what is known of it from outside.
@@ -26,8 +26,6 @@ pub(crate) struct Source {
     pub fallback: String,
     /// 0 for an input, 1 for an archive inside it...
     pub depth: usize,
-    /// Compressed bytes consumed, when the tar stream is gzip-compressed.
-    pub compressed: Option<Counter>,
 }
 
 /// What reading one tar stream found wrong.
@@ -46,12 +44,35 @@ impl Outcome {
     }
 }
 
-/// Reads one tar stream, delivering its VM(s) and files to the sink.
-pub(crate) fn read_tar(reader: &mut dyn Read, src: &Source, sink: &dyn Sink) -> Outcome {
+/// Reads an archive stream ([`Stream::is_archive`]) as VMs: the one place container formats
+/// are dispatched, for inputs, directories and nested archives alike. A new container format
+/// is a kind in `classify` and a walker beside `walk` that this calls with the same visitor.
+pub(crate) fn read_archive(stream: &mut Stream<'_>, src: &Source, sink: &dyn Sink) -> Outcome {
+    let gzip = stream.gzip().cloned();
+    match stream.kind() {
+        Kind::Tar => read_tar(stream.reader(), gzip.as_ref(), src, sink),
+        other => Outcome {
+            problems: Vec::new(),
+            stream: Some(Problem::new(
+                &src.origin,
+                format!("not an archive ({other:?}): not read"),
+            )),
+        },
+    }
+}
+
+/// Reads one tar stream (gzip data when `gzip` counts its compressed bytes), delivering its
+/// VM(s) and files to the sink.
+fn read_tar(
+    reader: &mut dyn Read,
+    gzip: Option<&Counter>,
+    src: &Source,
+    sink: &dyn Sink,
+) -> Outcome {
     let mut level = Level::new(src, sink);
     let walk = Walk {
         origin: &src.origin,
-        gzip: src.compressed.as_ref(),
+        gzip,
     };
     match walk.run(reader, &mut level) {
         Ok(()) => {}
@@ -191,9 +212,8 @@ impl<'a> Level<'a> {
             fallback: origin.clone(),
             origin,
             depth,
-            compressed: content.gzip().cloned(),
         };
-        let outcome = read_tar(content.reader(), &child, self.sink);
+        let outcome = read_archive(content, &child, self.sink);
         self.outcome.problems.extend(outcome.problems);
         outcome.stream
     }
@@ -210,7 +230,7 @@ impl Visitor for Level<'_> {
             self.skip(&norm, reason);
             return None;
         }
-        if entry.kind != Kind::File {
+        if entry.kind != walk::Kind::File {
             return None; // a directory, metadata: nothing to read
         }
         let meta = EntryMeta {

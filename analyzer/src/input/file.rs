@@ -8,7 +8,7 @@
 //! tar stream is reported as what it is (empty, another format, broken gzip), not read as
 //! a log.
 
-use super::archive::{read_tar, Source};
+use super::archive::{read_archive, Source};
 use super::classify::{classify_owned, Kind, Stream};
 use super::deliver::deliver;
 use super::naming::{self, NameInfo};
@@ -125,9 +125,8 @@ impl One<'_> {
                 names: self.names,
                 fallback: self.name.to_string(),
                 depth: 0,
-                compressed: stream.gzip().cloned(),
             };
-            return read_tar(stream.reader(), &src, sink).into_problems();
+            return read_archive(&mut stream, &src, sink).into_problems();
         }
         if self.named == Named::Archive {
             if let Some(problem) = self.not_an_archive(&stream) {

@@ -40,11 +40,13 @@
 //! | 7 | `tree`, `file` | directories; one-stream inputs (a file named, stdin) |
 //! | 8 | `discover` | command-line arguments to [`Input`]s |
 //!
-//! Adding an input format is one file: a compressed or container format is a [`classify`]
-//! kind (its magic bytes in `sniff`) plus the module that reads it, at layer 6 beside
-//! `archive`, handing entries to the same [`Sink`]; `file` and `tree` dispatch on the kind.
-//! The [`Sink`] interface (VMs announced, then entries with a VM path and a reader) does not
-//! change for it: the matcher and the checks never see where a file came from.
+//! Adding an input format is one file: a container format is a walker at layer 4 beside
+//! `walk`, handing the same `walk::Entry`s to the same `walk::Visitor`s (so the analysis and
+//! the `redact` copy both read it); `classify` gets its kind (magic bytes in `sniff`) and
+//! `archive::read_archive`, the one dispatch on container formats for inputs, directories
+//! and nested archives alike, one arm for it. The [`Sink`] interface (VMs announced, then
+//! entries with a VM path and a reader) does not change for it: the matcher and the checks
+//! never see where a file came from.
 
 mod archive;
 pub(crate) mod capture;

@@ -7,7 +7,7 @@
 //! (rayon), so the sink sees them in no particular order. Rotated `.gz` logs are delivered
 //! decompressed; a tarball inside is read as nested VM(s).
 
-use super::archive::{read_tar, Source};
+use super::archive::{read_archive, Source};
 use super::classify::classify;
 use super::deliver::deliver;
 use super::naming::{self, Layout, NameInfo, MANIFEST_CAP};
@@ -166,9 +166,8 @@ impl Tree<'_> {
                 fallback: origin.clone(),
                 origin,
                 depth: 1,
-                compressed: content.gzip().cloned(),
             };
-            return read_tar(content.reader(), &src, self.sink).into_problems();
+            return read_archive(&mut content, &src, self.sink).into_problems();
         }
         let entry = EntryMeta {
             path: naming::vm_path(&norm, &self.layout),
