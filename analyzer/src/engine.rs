@@ -6,6 +6,7 @@
 use crate::checks::{self, Source, VmChecks, VmClock};
 use crate::correlate::{self, Link, Rule, Scope};
 use crate::finding::{Finding, Severity};
+use crate::input::lines::{Block, Lines, Piece};
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use crate::matcher::Matcher;
 use crate::report::model::{Bundle, Certificate, Coverage, Report, SkippedEntry, SCHEMA};
@@ -125,22 +126,20 @@ impl Sink for Collector<'_> {
             }
             (self.matcher.scan_slice(&sel, &buf, hint), None)
         } else if source.is_some() {
-            let mut tee = LineTee {
-                inner: &mut counted,
-                state: &state,
-                source: source.unwrap_or(Source::Paste),
-                path: &entry.path,
-                partial: Vec::new(),
+            // The checks read the lines of the matcher's pass (the stream is read even when
+            // no signature reads this file); of a line too long for the buffer, its first piece.
+            let source = source.unwrap_or(Source::Paste);
+            let mut lines = Lines::default();
+            let mut observe = |block: Block<'_>| {
+                let mut s = lock(&state);
+                lines.block(block, |line| {
+                    if line.piece != Piece::Next {
+                        s.checks.feed_line_as(source, &entry.path, line.text());
+                    }
+                });
             };
-            let mut out = self.matcher.scan_partial(&sel, &mut tee, hint);
-            if sel.is_empty() {
-                // No signature reads this file, the checks still do.
-                if let Err(e) = io::copy(&mut tee, &mut io::sink()) {
-                    out.1 = Some(e);
-                }
-            }
-            tee.flush();
-            out
+            self.matcher
+                .scan_observed(&sel, &mut counted, hint, &mut observe)
         } else {
             self.matcher.scan_partial(&sel, &mut counted, hint)
         };
@@ -163,51 +162,6 @@ impl Sink for Collector<'_> {
             path: skipped.path,
             reason: skipped.reason,
         });
-    }
-}
-
-/// Feeds complete lines to the line-based checks while the matcher reads the stream.
-struct LineTee<'a, R> {
-    inner: R,
-    state: &'a Mutex<VmState>,
-    source: Source,
-    path: &'a str,
-    partial: Vec<u8>,
-}
-
-impl<R: Read> LineTee<'_, R> {
-    fn flush(&mut self) {
-        if !self.partial.is_empty() {
-            lock(self.state)
-                .checks
-                .feed_line_as(self.source, self.path, &self.partial);
-            self.partial.clear();
-        }
-    }
-}
-
-impl<R: Read> Read for LineTee<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut rest = &buf[..n];
-        let mut st = None;
-        while let Some(i) = memchr::memchr(b'\n', rest) {
-            let st = st.get_or_insert_with(|| lock(self.state));
-            if self.partial.is_empty() {
-                st.checks.feed_line_as(self.source, self.path, &rest[..i]);
-            } else {
-                self.partial.extend_from_slice(&rest[..i]);
-                st.checks
-                    .feed_line_as(self.source, self.path, &self.partial);
-                self.partial.clear();
-            }
-            rest = &rest[i + 1..];
-        }
-        // Lines are capped like the matcher's: a giant line is checked by its first 64 KiB.
-        let room = (64usize << 10).saturating_sub(self.partial.len());
-        self.partial
-            .extend_from_slice(&rest[..rest.len().min(room)]);
-        Ok(n)
     }
 }
 

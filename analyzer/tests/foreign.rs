@@ -12,7 +12,7 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use tar::EntryType;
-use testkit::archive::gz;
+use testkit::archive::{gz, RawTar};
 use testkit::PlantedSecrets;
 
 // ---------------------------------------------------------------------------------------------
@@ -563,6 +563,160 @@ fn our_own_bundle_scans_clean_and_its_redacted_copy_keeps_its_manifest() {
         vms(&bundle),
         "same VM, same collection time, same findings"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// one tar walker for every command
+
+/// A hostile tarball: a name climbing out of the archive that holds a secret, links out of
+/// it, a FIFO, a device, and an archive nested deeper than the limit (its secret is never
+/// read). The log lines are illustrative.
+fn hostile() -> RawTar {
+    let secret = hostile_secret();
+    let mut nested = RawTar::new().file("./deep/deep.log", &secret).tgz();
+    for level in 0..5 {
+        nested = RawTar::new()
+            .file(format!("./level{level}.tgz"), nested)
+            .tgz();
+    }
+    RawTar::new()
+        .file("../../etc/cron.d/evil.log", &secret)
+        .link("./rep/passwd", "/etc/passwd", EntryType::Symlink)
+        .link("./rep/shadow", "../../../etc/shadow", EntryType::Link)
+        .special("./rep/pipe", EntryType::Fifo)
+        .special("./rep/tty", EntryType::Char)
+        .file("./rep/rep.stdout.log", hostile_log())
+        .file("./nested.tgz", nested)
+}
+
+fn hostile_secret() -> String {
+    format!("connecting to nats://nats:{ROTATED_PASSWORD}@10.0.0.6:4222\n")
+}
+
+fn hostile_log() -> String {
+    format!("plain line\n{}", hostile_secret())
+}
+
+#[test]
+fn one_walker_gives_analyze_scan_secrets_and_redact_the_same_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "hostile.tgz", &hostile().tgz());
+    let input = input.to_str().unwrap();
+
+    // analyze: what was not read, and why
+    let (code, json, stderr) = run(&["analyze", input, "--format", "json", "-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let skipped: Vec<String> = report["coverage"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "symbolic link to /etc/passwd (not followed)",
+            "hard link to ../../../etc/shadow (not followed)",
+            "FIFO (not a regular file)",
+            "device file (not a regular file)",
+            "archive nested 5 levels deep (the limit is 4): not read",
+        ]
+    );
+
+    // scan-secrets: the files with a secret, as stored
+    let (code, json, _) = run(&["scan-secrets", input, "--format", "json"]);
+    assert_eq!(code, 1, "secrets found: {json}");
+    let scan: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut with_secrets: Vec<String> = scan["files_with_secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    with_secrets.sort();
+
+    // redact: the same files redacted, the same entries left out for the same reasons,
+    // the links copied as links (never followed)
+    let out = dir.path().join("copy.tgz");
+    let (code, _, stderr) = run(&["redact", input, out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let copy = fs::read(&out).unwrap();
+    let manifest = manifest_of(&copy);
+    let files = manifest["files"].as_array().unwrap();
+    let mut redacted: Vec<String> = files
+        .iter()
+        .filter(|f| f["redactions"].as_u64().unwrap() > 0)
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    redacted.sort();
+    assert_eq!(redacted, with_secrets);
+    assert_eq!(
+        with_secrets,
+        ["../../etc/cron.d/evil.log", "./rep/rep.stdout.log"]
+    );
+    let dropped: Vec<String> = files
+        .iter()
+        .filter(|f| f["action"] == "dropped")
+        .map(|f| f["reason"].as_str().unwrap().replace(": not stored", ""))
+        .collect();
+    let not_read: Vec<String> = skipped
+        .iter()
+        .filter(|r| !r.contains("link"))
+        .map(|r| r.replace(": not read", ""))
+        .collect();
+    assert_eq!(dropped, not_read);
+    let links: Vec<(String, EntryType)> = entries(&copy)
+        .into_iter()
+        .filter(|(_, kind, _)| kind.is_symlink() || kind.is_hard_link())
+        .map(|(name, kind, _)| (name, kind))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("./rep/passwd".to_string(), EntryType::Symlink),
+            ("./rep/shadow".to_string(), EntryType::Link)
+        ]
+    );
+    assert!(!flatten(&copy)
+        .windows(ROTATED_PASSWORD.len())
+        .any(|w| w == ROTATED_PASSWORD.as_bytes()));
+}
+
+#[test]
+fn one_walker_reports_a_truncated_archive_alike_to_every_command() {
+    let tar = hostile().bytes();
+    // cut inside the data of `./rep/rep.stdout.log` (the sixth entry): the five entries
+    // before take six blocks (one holds data), then its header, then part of its data
+    let cut = 7 * 512 + 20;
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(dir.path(), "cut.tar", &tar[..cut]);
+    let input = input.to_str().unwrap();
+    let want = format!(
+        "{input}: ./rep/rep.stdout.log: the archive ends inside this entry (20 of {} bytes): \
+         it is truncated; offset is in the tar data (at byte {cut})",
+        hostile_log().len()
+    );
+
+    let (code, json, _) = run(&["analyze", input, "--format", "json", "-q"]);
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["coverage"]["errors"][0], want.as_str());
+
+    let (code, json, _) = run(&["scan-secrets", input, "--format", "json"]);
+    assert_eq!(code, 2, "{json}");
+    let scan: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(scan["errors"][0], want.as_str());
+    assert_eq!(
+        scan["files_with_secrets"][0]["path"], "../../etc/cron.d/evil.log",
+        "what came before the cut was read"
+    );
+
+    let out = dir.path().join("copy.tar");
+    let (code, _, stderr) = run(&["redact", input, out.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(&want), "{stderr}\nwant: {want}");
+    assert!(!out.exists());
 }
 
 // ---------------------------------------------------------------------------------------------

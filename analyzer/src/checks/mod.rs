@@ -39,17 +39,19 @@ pub use clock::{skew, VmClock};
 pub use silence::Activity;
 
 use crate::finding::{Finding, Kind, Severity};
+use crate::input::lines::{self, Piece};
 use crate::report::model::Certificate;
 use bundle::manifest::CommandRecord;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, Read};
 
 /// The most bytes [`VmChecks::feed`] reads of a file that is parsed whole (configs holding
 /// certificates, `df` and `monit summary` output). The rest of a bigger file is not read.
 pub const WHOLE_FILE_CAP: u64 = 8 << 20;
-/// A longer line is cut to this many bytes (the rest is skipped, not held).
-pub const MAX_LINE: usize = 1 << 20;
+/// A longer line is cut to this many bytes (the rest is skipped, not held): the line policy's
+/// buffer.
+pub const MAX_LINE: usize = crate::input::lines::BUFFER;
 /// Excerpts are cut to about this many bytes, like the matcher's.
 const EXCERPT_MAX: usize = 400;
 /// Default warning window for `cert-expiring-soon`, in days.
@@ -229,41 +231,16 @@ pub(crate) fn human_duration(secs: i64) -> String {
     }
 }
 
-/// Calls `f` with each line of `r` (without its line ending), streaming: a line longer
-/// than [`MAX_LINE`] is cut and the rest of it skipped.
+/// Calls `f` with each line of `r` (without its line ending), streaming, split as
+/// [`crate::input::lines`] splits every stream: of a line longer than [`MAX_LINE`], only its
+/// first piece ([`MAX_LINE`] bytes) is read.
 pub(crate) fn for_each_line(r: &mut dyn Read, mut f: impl FnMut(&[u8])) -> io::Result<()> {
-    let mut reader = BufReader::with_capacity(64 << 10, r);
-    let mut line = Vec::new();
-    let mut cut = false;
-    loop {
-        let buf = match reader.fill_buf() {
-            Ok(buf) => buf,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            if !line.is_empty() {
-                f(trim_eol(&line));
-            }
-            return Ok(());
+    lines::for_each_line(r, |line| {
+        if line.piece != Piece::Next {
+            f(line.text())
         }
-        let (chunk, done) = match memchr::memchr(b'\n', buf) {
-            Some(i) => (&buf[..i], i + 1),
-            None => (buf, buf.len()),
-        };
-        let room = MAX_LINE.saturating_sub(line.len());
-        if !cut {
-            line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            cut = chunk.len() > room;
-        }
-        let ended = done > chunk.len();
-        reader.consume(done);
-        if ended {
-            f(trim_eol(&line));
-            line.clear();
-            cut = false;
-        }
-    }
+    })
+    .map(|_| ())
 }
 
 fn read_capped(r: &mut dyn Read, cap: u64) -> io::Result<Vec<u8>> {

@@ -36,7 +36,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The entry name of the manifest in a redacted archive (at its root).
-pub const MANIFEST_NAME: &str = "vcap-redact-manifest.json";
+/// (The reader skips it by this name: it is defined with the reader's naming.)
+pub const MANIFEST_NAME: &str = crate::input::REDACT_MANIFEST;
 /// The value of [`RedactManifest::format`].
 pub const FORMAT: &str = "vcap-redact-manifest";
 /// The value of [`RedactManifest::version`].

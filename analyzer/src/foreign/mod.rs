@@ -26,5 +26,4 @@ pub mod manifest;
 pub mod redact;
 pub mod scan;
 mod tarcopy;
-mod tarread;
 mod tarwrite;

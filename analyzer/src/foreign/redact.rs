@@ -31,11 +31,10 @@
 //! input reader's `Sink`, and how spools keep memory bounded).
 
 use super::manifest::{Action, FileRecord, RedactManifest, MANIFEST_NAME};
-use super::tarcopy::{Copier, EntryFail, Stop, BINARY_SNIFF};
+use super::tarcopy::{entry_fail, Copier, EntryFail, Stop};
 use super::tarwrite::{append, with};
 use crate::input::capture::Capture;
-use crate::input::sniff::{self, peek, Magic, PEEK};
-use flate2::read::MultiGzDecoder;
+use crate::input::classify::{classify, Kind};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use redact::gate::GateWriter;
@@ -149,58 +148,38 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
         InputKind::Directory
     } else {
         let file = File::open(input).map_err(|e| unreadable(format!("cannot open: {e}")))?;
-        let head = peek(BufReader::with_capacity(256 << 10, file), PEEK);
-        match head.magic() {
-            Magic::Gzip => {
-                let data = peek(MultiGzDecoder::new(head), BINARY_SNIFF);
-                if sniff::is_tar_header(data.prefix()) {
-                    let mut data = data;
-                    stored = Some(
-                        write_archive(tmp.as_file(), true, &mut copier, &name, |b, c| {
-                            c.copy_tar(&mut data, b, "", 0)
-                        })
-                        .map_err(stop)?,
-                    );
-                    InputKind::Archive { gzip: true }
-                } else if let Some(e) = data.error().filter(|_| data.prefix().is_empty()) {
-                    return Err(unreadable(format!("corrupt gzip data ({e})")));
-                } else if data.prefix().contains(&0) {
-                    return Err(unreadable(
-                        "gzip-compressed binary data: neither a log nor a tar archive".into(),
-                    ));
-                } else {
-                    copier.records.push(
-                        log_file(&redactor, data, tmp.as_file(), true, &name)
-                            .map_err(|f| fail(f, &unreadable, &out_err))?,
-                    );
-                    InputKind::LogFile { gzip: true }
-                }
-            }
-            Magic::Tar => {
-                let mut data = head;
+        let mut data = classify(BufReader::with_capacity(256 << 10, file));
+        let counter = data.gzip().cloned();
+        let gzip = counter.is_some();
+        let compressed = if gzip { "gzip-compressed " } else { "" };
+        match data.kind() {
+            Kind::Tar => {
                 stored = Some(
-                    write_archive(tmp.as_file(), false, &mut copier, &name, |b, c| {
-                        c.copy_tar(&mut data, b, "", 0)
+                    write_archive(tmp.as_file(), gzip, &mut copier, &name, |b, c| {
+                        c.copy_tar(&mut data, counter.as_ref(), b, "", 0)
                     })
                     .map_err(stop)?,
                 );
-                InputKind::Archive { gzip: false }
+                InputKind::Archive { gzip }
             }
-            Magic::Empty | Magic::Other => {
-                let data = peek(head, BINARY_SNIFF);
-                if let Some(format) = sniff::unsupported_format(data.prefix()) {
-                    return Err(unreadable(format!("{format} data: not a supported format (a directory, a tar or gzip archive, or a log file)")));
-                }
-                if data.prefix().contains(&0) {
-                    return Err(unreadable(
-                        "binary data: neither a log nor a tar archive".into(),
-                    ));
-                }
+            _ if gzip && data.prefix().is_empty() && data.error().is_some() => {
+                let e = data.error().unwrap_or_default();
+                return Err(unreadable(format!("corrupt gzip data ({e})")));
+            }
+            Kind::Unsupported(format) => {
+                return Err(unreadable(format!("{format} data: not a supported format (a directory, a tar or gzip archive, or a log file)")));
+            }
+            Kind::Binary => {
+                return Err(unreadable(format!(
+                    "{compressed}binary data: neither a log nor a tar archive"
+                )));
+            }
+            Kind::Text => {
                 copier.records.push(
-                    log_file(&redactor, data, tmp.as_file(), false, &name)
+                    log_file(&redactor, data, tmp.as_file(), gzip, &name)
                         .map_err(|f| fail(f, &unreadable, &out_err))?,
                 );
-                InputKind::LogFile { gzip: false }
+                InputKind::LogFile { gzip }
             }
         }
     };
@@ -349,7 +328,7 @@ fn log_file(
             let (out, hit, _) = out.finish();
             out.finish().map(|()| (stats, hit))
         })
-        .map_err(|e| src.fail(e))?;
+        .map_err(|e| entry_fail(&src, e))?;
     if let Some(hit) = hit {
         // Nothing of it is kept: the output file is emptied.
         file.set_len(0).map_err(EntryFail::Write)?;

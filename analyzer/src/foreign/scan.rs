@@ -9,9 +9,14 @@
 //! scalars under a secret key), so a key spread over 27 lines is found at its first body
 //! line. Beside it, the independent leak gate (`redact::gate`: entropy and shape over
 //! every token, no key names) judges every line too, so what the rules' policy misses is
-//! still reported. The stream's output is thrown away: only the line number and the kinds are kept. Values
+//! still reported. The stream's output is thrown away: only the line number and the kinds
+//! are kept. Values
 //! already redacted (`[REDACTED password]`) are not secrets, so a copy made by
 //! `vcap-analyze redact` (or by `vcap-collect`) scans clean.
+//!
+//! Lines are split as every reader splits them ([`crate::input::lines`]): a line longer than
+//! 1 MiB comes in pieces, fed to the stream without their repeated start so that it carries
+//! its state from one piece to the next; a line is one hit however many pieces hold secrets.
 //!
 //! Binary files other than gzip cannot be read line by line and may hold key material
 //! (keystores, DER keys): each counts as one hit of kind [`BINARY`], as `vcap-analyze redact`
@@ -38,13 +43,15 @@
 //! ```
 
 use super::bundle_manifest;
+use crate::input::classify::{classify, Kind};
+use crate::input::lines;
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use rayon::prelude::*;
 use redact::gate::LineGate;
 use redact::{FileKind, RedactStream, Redactor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -52,8 +59,6 @@ use std::sync::Mutex;
 pub const BINARY: &str = "binary_content";
 /// Line numbers kept per file (the count covers them all).
 pub const MAX_LINES_PER_FILE: usize = 100;
-/// Lines longer than this are fed in pieces (as the collector does).
-const MAX_LINE: usize = bundle::MAX_LINE;
 /// The value of [`ScanReport::schema`].
 pub const SCHEMA: u32 = 1;
 
@@ -198,18 +203,16 @@ fn scan_file(
     our_manifest: bool,
     path: Option<&str>,
 ) -> io::Result<u64> {
-    let mut r = BufReader::with_capacity(256 << 10, data);
-    let head = r.fill_buf()?;
-    // A structured file is judged as the redactor judges it: by the allow-list.
-    let kind = path.map_or(FileKind::Text, |p| {
-        FileKind::detect(p, &head[..head.len().min(8 << 10)])
-    });
-    if head[..head.len().min(8 << 10)].contains(&0) {
+    // what the reader delivers is decompressed already: anything but plain text is binary
+    let mut data = classify(data);
+    if data.kind() != Kind::Text || data.gzip().is_some() {
         file.binary = true;
         file.hits = 1;
         file.by_kind.insert(BINARY.to_string(), 1);
         return Ok(0);
     }
+    // A structured file is judged as the redactor judges it: by the allow-list.
+    let kind = path.map_or(FileKind::Text, |p| FileKind::detect(p, data.prefix()));
     let counts = our_manifest.then_some(false);
     let mut lines = LineHits {
         stream: redactor.stream_as(kind),
@@ -218,47 +221,11 @@ fn scan_file(
         seen: 0,
         by_kind: BTreeMap::new(),
         file,
-        line: 1,
         counts,
     };
-    let mut partial: Vec<u8> = Vec::new();
-    let mut bytes = 0u64;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            if !partial.is_empty() {
-                lines.feed(&partial);
-            }
-            break;
-        }
-        let n = match memchr::memchr(b'\n', buf) {
-            Some(i) if partial.is_empty() => {
-                lines.feed(&buf[..=i]);
-                lines.line += 1;
-                i + 1
-            }
-            Some(i) => {
-                partial.extend_from_slice(&buf[..=i]);
-                lines.feed(&partial);
-                partial.clear();
-                lines.line += 1;
-                i + 1
-            }
-            None => {
-                let take = buf.len().min(MAX_LINE - partial.len());
-                partial.extend_from_slice(&buf[..take]);
-                if partial.len() >= MAX_LINE {
-                    // a piece of a long line: the stream carries its state to the next piece
-                    lines.feed(&partial);
-                    partial.clear();
-                }
-                take
-            }
-        };
-        r.consume(n);
-        bytes += n as u64;
-    }
-    Ok(bytes)
+    // pieces of a long line are fed without their repeated start: the stream carries its
+    // state from one piece to the next
+    lines::for_each_line(&mut data, |line| lines.feed(line.fresh(), line.number))
 }
 
 /// The redaction stream of one file and what its replacements say about each line.
@@ -273,13 +240,13 @@ struct LineHits<'r, 'f> {
     seen: u64,
     by_kind: BTreeMap<&'static str, u64>,
     file: &'f mut FileHits,
-    line: u64,
     /// In our bundle's manifest: whether a `"redacted_kinds"` block is open.
     counts: Option<bool>,
 }
 
 impl LineHits<'_, '_> {
-    fn feed(&mut self, line: &[u8]) {
+    /// One line (or piece of one) numbered `number`.
+    fn feed(&mut self, line: &[u8], number: u64) {
         let is_count = self
             .counts
             .as_mut()
@@ -291,14 +258,7 @@ impl LineHits<'_, '_> {
         let total = stats.redactions + stats.leak_scan_hits;
         if total == self.seen {
             if let Some(kind) = gate {
-                *self.file.by_kind.entry(kind.to_string()).or_insert(0) += 1;
-                self.file.hits += 1;
-                if self.file.lines.len() < MAX_LINES_PER_FILE {
-                    self.file.lines.push(LineHit {
-                        line: self.line,
-                        kinds: vec![kind.to_string()],
-                    });
-                }
+                self.gate_hit(kind, number);
             }
             return;
         }
@@ -316,11 +276,37 @@ impl LineHits<'_, '_> {
             }
         }
         self.by_kind.clone_from(&stats.by_kind);
+        if let Some(last) = self.file.lines.last_mut().filter(|l| l.line == number) {
+            // another piece of a line already counted
+            for k in kinds {
+                if !last.kinds.contains(&k) {
+                    last.kinds.push(k);
+                }
+            }
+            return;
+        }
         self.file.hits += 1;
         if self.file.lines.len() < MAX_LINES_PER_FILE {
             self.file.lines.push(LineHit {
-                line: self.line,
+                line: number,
                 kinds,
+            });
+        }
+    }
+}
+
+impl LineHits<'_, '_> {
+    /// A line only the leak gate flags (a piece of a line already counted adds nothing).
+    fn gate_hit(&mut self, kind: &str, number: u64) {
+        *self.file.by_kind.entry(kind.to_string()).or_insert(0) += 1;
+        if self.file.lines.last().is_some_and(|l| l.line == number) {
+            return;
+        }
+        self.file.hits += 1;
+        if self.file.lines.len() < MAX_LINES_PER_FILE {
+            self.file.lines.push(LineHit {
+                line: number,
+                kinds: vec![kind.to_string()],
             });
         }
     }
@@ -422,10 +408,23 @@ mod tests {
 
     #[test]
     fn a_long_line_is_scanned_in_pieces() {
-        let mut line = "x".repeat(MAX_LINE * 2 + 10);
+        let mut line = "x".repeat(lines::BUFFER * 2 + 10);
         line.push_str(" password=hunter2hunter2\nnext\n");
         let f = scan_bytes(line.as_bytes());
         assert_eq!(f.hits, 1);
         assert_eq!(f.lines[0].line, 1);
+    }
+
+    #[test]
+    fn secrets_in_several_pieces_of_one_line_are_one_hit_on_its_line() {
+        let mut text = String::from("first\n");
+        text.push_str("nats://nats:hunter2hunter2@10.0.0.6:4222 ");
+        text.push_str(&"x".repeat(lines::BUFFER + 10));
+        text.push_str(" password=hunter2hunter2\nnats://a:b3cr3tb3cr3t@h:1\n");
+        let f = scan_bytes(text.as_bytes());
+        assert_eq!(f.hits, 2, "{f:?}");
+        assert_eq!(f.lines[0].line, 2);
+        assert!(f.lines[0].kinds.len() >= 2, "both pieces' kinds: {f:?}");
+        assert_eq!(f.lines[1].line, 3);
     }
 }

@@ -1,15 +1,16 @@
 //! Copying a tar stream entry by entry through the redactor, into another tar stream with the
 //! same layout.
 //!
-//! Why walk the tar here rather than take entries from the [`input`](crate::input) reader's
-//! `Sink`: the reader delivers VMs and files (nested archives flattened into VMs of their
-//! own, directories and links reported as skipped, names mapped to VM paths), which is what
+//! The entries come from the one tar walker (`input::walk`), the one the analysis reads
+//! through, with all its safeguards (header metadata capped per entry, links never
+//! followed, FIFOs and devices never opened, a stream that ends early is an error with its
+//! offset, nesting capped at [`MAX_NESTING`](crate::input::MAX_NESTING), panics caught); what each file is, is decided
+//! by `input::classify`, as for the analysis. Why not take entries from the reader's `Sink`
+//! instead: it delivers VMs and files (nested archives flattened into VMs of their own,
+//! directories and links reported as skipped, names mapped to VM paths), which is what
 //! analysis wants and exactly what a faithful copy must not do. Here every entry keeps its
 //! name as stored (raw bytes, `./` prefixes, long names), directories and symbolic links are
-//! copied, and a nested archive is rebuilt and nested again at the same place. The reader's
-//! safeguards are kept: magic bytes decide what a file is (`input::sniff`), header metadata
-//! per entry is capped, a stream that ends early is an error, nesting is capped at
-//! [`MAX_NESTING`].
+//! copied, and a nested archive is rebuilt and nested again at the same place.
 //!
 //! Streaming: a tar header needs the entry's size before its data, and redaction changes the
 //! size, so each redacted entry goes through a bounded-memory spool
@@ -19,12 +20,11 @@
 
 use super::bundle_manifest;
 use super::manifest::{Action, FileRecord};
-use super::tarread::{EntryData, State, Tracked, HEADER_BUDGET};
 use super::tarwrite::{append, template, with};
 use crate::input::capture::Capture;
-use crate::input::sniff::{self, peek, Magic, PEEK};
-use crate::input::MAX_NESTING;
-use flate2::read::MultiGzDecoder;
+use crate::input::classify::{classify, Kind as Content};
+use crate::input::gzip::Counter;
+use crate::input::walk::{self, Entry, Kind, Visitor, Walk};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use redact::gate::{GateHit, GateWriter};
@@ -32,12 +32,6 @@ use redact::{FileKind, RedactStats, Redactor};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use tar::{Builder, EntryType, Header};
-
-/// Bytes of a file's start checked for NUL bytes: binary content is never copied (a keystore
-/// or a DER key cannot be redacted line by line). Same rule as the collector.
-pub(crate) const BINARY_SNIFF: usize = 8 << 10;
-/// Bytes read after the end-of-archive marker to check the compressed stream's end.
-const TRAILER_CAP: u64 = 16 << 20;
 
 /// Why copying a tar stream stopped.
 #[derive(Debug)]
@@ -56,6 +50,15 @@ pub(crate) enum EntryFail {
     Write(io::Error),
 }
 
+/// What went wrong with an entry copied through `src`: its data (a read error `src` kept,
+/// a truncated or corrupt archive) or the copy (`e` itself, a write error).
+pub(crate) fn entry_fail<R>(src: &Capture<R>, e: io::Error) -> EntryFail {
+    match &src.error {
+        Some(m) => EntryFail::Content(m.clone()),
+        None => EntryFail::Write(e),
+    }
+}
+
 /// Copies entries, recording what happened to each.
 pub(crate) struct Copier<'a> {
     pub redactor: &'a Redactor,
@@ -67,117 +70,37 @@ pub(crate) struct Copier<'a> {
 impl Copier<'_> {
     /// Copies the tar stream `input` into `out` (without its end-of-archive marker: the caller
     /// finishes `out`). `prefix` names the stream in records (`outer.tgz!` when nested);
-    /// `depth` is 0 for the input itself.
+    /// `depth` is 0 for the input itself; `gzip` counts the compressed bytes when the stream
+    /// is gzip data, for the offset of a failure.
     pub(crate) fn copy_tar<W: Write>(
         &mut self,
         input: &mut dyn Read,
+        gzip: Option<&Counter>,
         out: &mut Builder<W>,
         prefix: &str,
         depth: usize,
     ) -> Result<(), Stop> {
-        let state = State::default();
-        let mut archive = tar::Archive::new(Tracked {
-            inner: input,
-            state: &state,
-        });
-        let mut entries = archive
-            .entries()
-            .map_err(|e| Stop::Stream(state.message(&e)))?;
-        loop {
-            state.budget.set(Some(HEADER_BUDGET));
-            let next = entries.next();
-            state.budget.set(None);
-            let entry = match next {
-                None => break,
-                Some(Err(e)) => return Err(Stop::Stream(state.message(&e))),
-                Some(Ok(entry)) => entry,
-            };
-            let name = entry.path_bytes().into_owned();
-            let shown = format!("{prefix}{}", String::from_utf8_lossy(&name));
-            let kind = entry.header().entry_type();
-            let link = entry.link_name_bytes().map(|l| l.into_owned());
-            let template = template(entry.header());
-            let want = entry.size();
-            let mut data = EntryData {
-                entry,
-                state: &state,
-                want,
-                got: 0,
-            };
-            let result = if depth == 0 && is_old_manifest(&name) {
-                self.records.push(FileRecord::dropped(
-                    shown.clone(),
-                    "an earlier redaction manifest (this run writes its own)",
-                ));
-                Ok(())
-            } else if kind.is_dir() {
-                append(
-                    out,
-                    with(&template, EntryType::Directory, 0),
-                    &name,
-                    None,
-                    &mut io::empty(),
-                )
-                .map_err(EntryFail::Write)
-            } else if kind.is_symlink() || kind.is_hard_link() {
-                let link = link.unwrap_or_default();
-                append(
-                    out,
-                    with(&template, kind, 0),
-                    &name,
-                    Some(&link),
-                    &mut io::empty(),
-                )
-                .map_err(EntryFail::Write)
-            } else if kind.is_file() || kind.is_contiguous() || kind.is_gnu_sparse() {
-                self.regular(out, &name, shown.clone(), &template, &mut data, depth)
-            } else if kind.is_pax_global_extensions() {
-                Ok(())
-            } else {
-                let what = if kind.is_fifo() {
-                    "a FIFO".to_string()
-                } else if kind.is_character_special() || kind.is_block_special() {
-                    "a device file".to_string()
-                } else {
-                    format!("tar entry type {:?}", kind.as_byte() as char)
-                };
-                self.records.push(FileRecord::dropped(
-                    shown.clone(),
-                    format!("{what}, not a regular file"),
-                ));
-                Ok(())
-            };
-            // what was not read is skipped, so the next header is where the parser expects it
-            let drained = io::copy(&mut data, &mut io::sink());
-            if state.failed() || drained.is_err() {
-                let e = drained
-                    .err()
-                    .unwrap_or_else(|| io::Error::other("read error"));
-                return Err(Stop::Stream(format!("{shown}: {}", state.message(&e))));
+        let origin = prefix.strip_suffix('!').unwrap_or(prefix);
+        let walk = Walk { origin, gzip };
+        let mut visit = CopyVisit {
+            copier: self,
+            out,
+            prefix,
+            depth,
+        };
+        walk.run(input, &mut visit).map_err(|stop| match stop {
+            walk::Stop::Stream(problem) => {
+                let mut detail = problem.message;
+                if let Some(path) = problem.path {
+                    detail = format!("{prefix}{path}: {detail}");
+                }
+                if let Some(offset) = problem.offset {
+                    detail.push_str(&format!(" (at byte {offset})"));
+                }
+                Stop::Stream(detail)
             }
-            match result {
-                Ok(()) => {}
-                Err(EntryFail::Write(e)) => return Err(Stop::Write(e)),
-                Err(EntryFail::Content(m)) => self.records.push(FileRecord::dropped(
-                    shown,
-                    format!("unreadable, not stored: {m}"),
-                )),
-            }
-        }
-        if state.eof.get() {
-            return Err(Stop::Stream(
-                "the archive ends without its end-of-archive marker: it is probably truncated"
-                    .into(),
-            ));
-        }
-        // the rest (padding, the gzip trailer and its checksum) may still hold a corruption
-        let mut rest = archive.into_inner();
-        if let Err(e) = io::copy(&mut (&mut rest).take(TRAILER_CAP), &mut io::sink()) {
-            return Err(Stop::Stream(format!(
-                "after the end of the tar archive: {e}"
-            )));
-        }
-        Ok(())
+            walk::Stop::Visitor(e) => Stop::Write(e),
+        })
     }
 
     /// One regular file: a nested archive, gzip-compressed text, text, or something dropped.
@@ -201,7 +124,7 @@ impl Copier<'_> {
         (&mut src)
             .take(bundle_manifest::CAP + 1)
             .read_to_end(&mut head)
-            .map_err(|e| src.fail(e))?;
+            .map_err(|e| entry_fail(&src, e))?;
         if head.len() as u64 <= bundle_manifest::CAP {
             if let Some((bytes, stats)) = bundle_manifest::redact(self.redactor, &head) {
                 let h = with(template, EntryType::Regular, bytes.len() as u64);
@@ -231,41 +154,33 @@ impl Copier<'_> {
         data: &mut dyn Read,
         depth: usize,
     ) -> Result<(), EntryFail> {
-        let head = peek(data, PEEK);
-        match head.magic() {
-            Magic::Gzip => {
-                let inner = peek(MultiGzDecoder::new(head), BINARY_SNIFF);
-                if sniff::is_tar_header(inner.prefix()) {
-                    self.nested(out, name, shown, template, inner, true, depth)
-                } else if inner.prefix().contains(&0) {
-                    self.skip(
-                        shown,
-                        "gzip-compressed binary content, not stored (it may hold key material)",
-                    );
-                    Ok(())
-                } else {
-                    self.text(out, name, shown, template, inner, true)
-                }
+        let mut stream = classify(data);
+        let gzip = stream.gzip().cloned();
+        match stream.kind() {
+            Content::Tar => {
+                let data = Capture::new(stream.reader());
+                self.nested(out, name, shown, template, data, gzip.as_ref(), depth)
             }
-            Magic::Tar => self.nested(out, name, shown, template, head, false, depth),
-            Magic::Empty | Magic::Other => {
-                let head = peek(head, BINARY_SNIFF);
-                if let Some(format) = sniff::unsupported_format(head.prefix()) {
-                    self.skip(
-                        shown,
-                        format!("{format}-compressed data cannot be redacted, not stored"),
-                    );
-                    Ok(())
-                } else if head.prefix().contains(&0) {
-                    self.skip(
-                        shown,
-                        "binary content, not stored (it may hold key material)",
-                    );
-                    Ok(())
+            Content::Binary => {
+                let what = if gzip.is_some() {
+                    "gzip-compressed binary"
                 } else {
-                    self.text(out, name, shown, template, head, false)
-                }
+                    "binary"
+                };
+                self.skip(
+                    shown,
+                    format!("{what} content, not stored (it may hold key material)"),
+                );
+                Ok(())
             }
+            Content::Unsupported(format) => {
+                self.skip(
+                    shown,
+                    format!("{format}-compressed data cannot be redacted, not stored"),
+                );
+                Ok(())
+            }
+            Content::Text => self.text(out, name, shown, template, stream, gzip.is_some()),
         }
     }
 
@@ -301,7 +216,7 @@ impl Copier<'_> {
                 .redact_reader_as(kind, &mut src, &mut gated, bundle::MAX_LINE)
                 .map(|stats| (stats, gated.finish().1))
         };
-        let (stats, hit) = result.map_err(|e| src.fail(e))?;
+        let (stats, hit) = result.map_err(|e| entry_fail(&src, e))?;
         if let Some(hit) = hit {
             self.records.push(withheld(shown, hit));
             return Ok(());
@@ -325,45 +240,41 @@ impl Copier<'_> {
         Ok(())
     }
 
-    /// A nested archive: its entries copied into a new archive (same compression) in a spool,
-    /// appended under the same name.
+    /// A nested archive (`src`, decompressed; `gzip` when it was gzip data): its entries
+    /// copied into a new archive (same compression) in a spool, appended under the same name.
     #[allow(clippy::too_many_arguments)]
-    fn nested<W: Write>(
+    fn nested<W: Write, R: Read>(
         &mut self,
         out: &mut Builder<W>,
         name: &[u8],
         shown: String,
         template: &Header,
-        data: impl Read,
-        gzip: bool,
+        mut src: Capture<R>,
+        gzip: Option<&Counter>,
         depth: usize,
     ) -> Result<(), EntryFail> {
-        let depth = depth + 1;
-        if depth > MAX_NESTING {
-            self.skip(
-                shown,
-                format!(
-                    "archive nested {depth} levels deep (the limit is {MAX_NESTING}): not stored"
-                ),
-            );
-            return Ok(());
-        }
+        let depth = match walk::nested(depth) {
+            Ok(depth) => depth,
+            Err(why) => {
+                self.skip(shown, format!("{why}: not stored"));
+                return Ok(());
+            }
+        };
         let first = self.records.len();
         self.records
             .push(FileRecord::new(shown.clone(), Action::Archive));
-        let mut src = Capture::new(data);
         let prefix = format!("{shown}!");
         let mut spool = bundle::spool::new_spool(self.spool_dir);
-        let copied = if gzip {
+        let copied = if gzip.is_some() {
             let mut b = Builder::new(GzEncoder::new(&mut spool, Compression::default()));
-            self.copy_tar(&mut src, &mut b, &prefix, depth)
+            self.copy_tar(&mut src, gzip, &mut b, &prefix, depth)
                 .and_then(|()| {
                     let gz = b.into_inner().map_err(Stop::Write)?;
                     gz.finish().map(|_| ()).map_err(Stop::Write)
                 })
         } else {
             let mut b = Builder::new(&mut spool);
-            self.copy_tar(&mut src, &mut b, &prefix, depth)
+            self.copy_tar(&mut src, None, &mut b, &prefix, depth)
                 .and_then(|()| b.into_inner().map(|_| ()).map_err(Stop::Write))
         };
         if let Err(stop) = copied {
@@ -385,6 +296,70 @@ impl Copier<'_> {
         .map_err(EntryFail::Write)?;
         self.records[first].bytes = Some(src.bytes);
         Ok(())
+    }
+}
+
+/// The copy of one tar stream, as the walker's visitor.
+struct CopyVisit<'c, 'r, W: Write> {
+    copier: &'c mut Copier<'r>,
+    out: &'c mut Builder<W>,
+    prefix: &'c str,
+    depth: usize,
+}
+
+impl<W: Write> Visitor for CopyVisit<'_, '_, W> {
+    /// The entry as shown in records, and how its copy went.
+    type Done = (String, Result<(), EntryFail>);
+    /// Writing the copy failed.
+    type Stop = io::Error;
+
+    fn entry(&mut self, e: Entry<'_>) -> Self::Done {
+        let shown = format!("{}{}", self.prefix, e.shown());
+        let template = template(&e.header);
+        let empty = &mut io::empty();
+        let out = &mut *self.out;
+        let result = match &e.kind {
+            _ if self.depth == 0 && is_old_manifest(&e.name) => {
+                self.copier.skip(
+                    shown.clone(),
+                    "an earlier redaction manifest (this run writes its own)",
+                );
+                Ok(())
+            }
+            Kind::Directory => {
+                let h = with(&template, EntryType::Directory, 0);
+                append(out, h, &e.name, None, empty).map_err(EntryFail::Write)
+            }
+            Kind::Symlink(link) | Kind::HardLink(link) => {
+                let h = with(&template, e.header.entry_type(), 0);
+                append(out, h, &e.name, Some(link), empty).map_err(EntryFail::Write)
+            }
+            Kind::File => {
+                let (name, depth) = (&e.name, self.depth);
+                self.copier
+                    .regular(out, name, shown.clone(), &template, e.data, depth)
+            }
+            Kind::Meta => Ok(()),
+            Kind::Fifo | Kind::Device | Kind::Other(_) => {
+                let why = e.kind.not_read().unwrap_or_default();
+                self.copier
+                    .skip(shown.clone(), format!("{why}: not stored"));
+                Ok(())
+            }
+        };
+        (shown, result)
+    }
+
+    fn settle(&mut self, (shown, result): Self::Done) -> Result<(), io::Error> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(EntryFail::Write(e)) => Err(e),
+            Err(EntryFail::Content(m)) => {
+                self.copier
+                    .skip(shown, format!("unreadable, not stored: {m}"));
+                Ok(())
+            }
+        }
     }
 }
 
@@ -474,7 +449,7 @@ mod tests {
             records: Vec::new(),
         };
         let mut out = Builder::new(Vec::new());
-        c.copy_tar(&mut &input[..], &mut out, "", 0).unwrap();
+        c.copy_tar(&mut &input[..], None, &mut out, "", 0).unwrap();
         let out = out.into_inner().unwrap();
 
         let mut ar = tar::Archive::new(&out[..]);
@@ -535,7 +510,7 @@ mod tests {
             records: Vec::new(),
         };
         let mut out = Builder::new(Vec::new());
-        match c.copy_tar(&mut &bytes[..], &mut out, "", 0) {
+        match c.copy_tar(&mut &bytes[..], None, &mut out, "", 0) {
             Err(Stop::Stream(m)) => assert!(m.contains("truncated"), "{m}"),
             other => panic!("{other:?}"),
         }

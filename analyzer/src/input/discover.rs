@@ -14,17 +14,49 @@
 //!
 //! Problems (missing paths, nothing matching a glob) are returned, not fatal.
 
-use super::gzip::gunzip;
+use super::classify::{classify, Kind};
 use super::naming::has_archive_ext;
-use super::sniff::{self, peek, Magic, PEEK};
-use super::{tree, Input, Problem};
+use super::problem::Problem;
+use super::tree;
 use globset::GlobBuilder;
 use std::collections::HashSet;
+use std::fmt;
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
+
+/// One thing to read, as [`discover`] found it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// A tar stream, plain or gzip-compressed (our bundles, `bosh logs` output), or a single
+    /// gzip-compressed file (read as a loose log).
+    Archive(PathBuf),
+    /// A directory: a VM root (`var/vcap/...`), an extracted bundle (`manifest.json`), or an
+    /// extracted `bosh logs` (job folders).
+    Tree(PathBuf),
+    /// A single log file (or a named pipe), matched against every signature.
+    LogFile(PathBuf),
+    /// Standard input, read like a log file; gzip and tar streams are recognized too.
+    Stdin,
+}
+
+impl Input {
+    /// The name used in messages and [`VmInfo::origin`]: the path as given, or `-`.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Archive(p) | Input::Tree(p) | Input::LogFile(p) => p.display().to_string(),
+            Input::Stdin => "-".to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Input {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
 
 /// Directory levels looked into for archives; deeper ones are part of a tree.
 const MAX_SCAN_DEPTH: usize = 16;
@@ -65,17 +97,6 @@ enum Scan {
     Holds(Vec<Input>),
 }
 
-/// What a file's first bytes say.
-#[derive(Debug, PartialEq, Eq)]
-enum FileKind {
-    Tar,
-    GzipTar,
-    Gzip,
-    /// An archive or compression format that is not read (zip, zstd...): reported by the reader.
-    Unsupported,
-    Other,
-}
-
 impl Discovery {
     fn push(&mut self, input: Input) {
         let key = match &input {
@@ -107,14 +128,15 @@ impl Discovery {
             }
         } else if meta.is_file() {
             let by_name = file_name(path);
+            // gzip data is an archive input too: a broken `.tgz` is then reported as such
             match sniff_file(path) {
-                Ok(FileKind::Tar | FileKind::GzipTar | FileKind::Gzip | FileKind::Unsupported) => {
+                Ok((Kind::Tar | Kind::Unsupported(_), _) | (_, true)) => {
                     self.push(Input::Archive(path.to_path_buf()))
                 }
-                Ok(FileKind::Other) if has_archive_ext(&by_name) || by_name.ends_with(".gz") => {
+                Ok(_) if has_archive_ext(&by_name) || by_name.ends_with(".gz") => {
                     self.push(Input::Archive(path.to_path_buf()));
                 }
-                Ok(FileKind::Other) => self.push(Input::LogFile(path.to_path_buf())),
+                Ok(_) => self.push(Input::LogFile(path.to_path_buf())),
                 Err(e) => self
                     .problems
                     .push(Problem::new(shown, format!("cannot read: {e}"))),
@@ -164,7 +186,7 @@ impl Discovery {
             } else if file_type.is_file() {
                 has_files = true;
                 let archive = match sniff_file(&path) {
-                    Ok(FileKind::Tar | FileKind::GzipTar | FileKind::Unsupported) => true,
+                    Ok((Kind::Tar | Kind::Unsupported(_), _)) => true,
                     _ => has_archive_ext(&file_name(&path)),
                 };
                 holds |= archive;
@@ -255,30 +277,18 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a regular file's first bytes (and, for gzip, its first decompressed bytes). Never
-/// blocks: opened with `O_NONBLOCK`, and only when the file type says regular file.
-fn sniff_file(path: &Path) -> io::Result<FileKind> {
+/// What a regular file is ([`classify`] on its first 64 KiB), and whether it is gzip data.
+/// Never blocks: opened with `O_NONBLOCK`, and only when the file type says regular file.
+fn sniff_file(path: &Path) -> io::Result<(Kind, bool)> {
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)?;
     if !file.metadata()?.is_file() {
-        return Ok(FileKind::Other);
+        return Ok((Kind::Text, false));
     }
-    let mut head = peek(file.take(64 * 1024), PEEK);
-    Ok(match head.magic() {
-        Magic::Tar => FileKind::Tar,
-        Magic::Gzip => {
-            let (decoder, _) = gunzip(&mut head);
-            if sniff::is_tar_header(peek(decoder, PEEK).prefix()) {
-                FileKind::GzipTar
-            } else {
-                FileKind::Gzip
-            }
-        }
-        Magic::Other if sniff::unsupported_format(head.prefix()).is_some() => FileKind::Unsupported,
-        Magic::Empty | Magic::Other => FileKind::Other,
-    })
+    let stream = classify(file.take(64 * 1024));
+    Ok((stream.kind(), stream.gzip().is_some()))
 }
 
 #[cfg(test)]

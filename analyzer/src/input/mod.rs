@@ -1,10 +1,12 @@
 //! The bundle reader: turns what the user named (bundles, `bosh logs` tarballs, directories,
-//! loose log files, stdin) into a stream of VMs and their files, handed to a [`Sink`].
+//! loose log files, stdin) into a stream of VMs and their files, handed to a [`Sink`]. The
+//! one reading layer of every command: `analyze`, `timeline` and `certs` (through the
+//! engine), `scan-secrets`, and `redact` (which copies the tar walker's entries).
 //!
 //! What it is for:
 //! - [`discover`] expands command-line paths (globs, directories of bundles) into [`Input`]s.
 //! - [`read_input`] reads one input and streams every regular file to the sink: straight from
-//!   the tar reader, decompressed on the fly (`.tgz`, `.tar`, concatenated gzip members,
+//!   the tar walker, decompressed on the fly (`.tgz`, `.tar`, concatenated gzip members,
 //!   nested instance tarballs of `bosh logs`, rotated `.gz` logs), never extracted to disk and
 //!   never held whole in memory. Each VM is announced once ([`Sink::vm`]) with its identity and
 //!   its "now" ([`VmInfo::collected_at`]) before its files.
@@ -16,161 +18,81 @@
 //!   and header sizes are capped. The one file held in memory is our `manifest.json` (to name
 //!   the VM), capped at 32 MiB. A truncated or corrupt input yields what was readable plus
 //!   a [`Problem`] with the byte offset; nothing here panics or stops the run.
+//! - [`lines`] splits a file's data into lines, for every consumer alike.
 //!
 //! What it is not: it does not match, parse or judge log content (that is the matcher and the
 //! checks), does not order entries (tree inputs are read in parallel), and does not redact.
 //!
-//! Layout: [`discover`] (arguments -> inputs), `archive` (tar streams, nesting), `tree`
-//! (directories), `loose` (log files, stdin), `naming` (identity, time, VM paths), `content`
-//! (what one file's bytes are: plain, gzip, archive), `sniff` (magic bytes, peeking),
-//! `gzip` (decoding with offsets), `readahead` (decompression on its own thread),
-//! [`Problem`].
+//! # Layers
+//!
+//! Each module uses only modules of the layers below its own (the `layers` test checks it
+//! from the sources, so no import cycle can come back):
+//!
+//! | layer | module | what it is |
+//! |---|---|---|
+//! | 0 | `problem`, `capture`, `sink` | contracts: [`Problem`], a counting reader, [`Sink`] and what it receives |
+//! | 1 | `sniff`, [`lines`] | magic bytes and peeking; splitting data into lines |
+//! | 2 | `gzip`, `readahead` | decoding with offsets; decompression on its own thread |
+//! | 3 | `classify` | what a byte stream is (tar, gzip, unsupported format, binary, text): decided here only |
+//! | 4 | `walk` | the one hardened tar walker (also used by `foreign::tarcopy` for `redact`) |
+//! | 5 | `deliver`, `naming` | the hand-over of a file to the sink; identity, time and VM paths |
+//! | 6 | `archive` | a tar stream as VMs (bundles, `bosh logs`, nested archives) |
+//! | 7 | `tree`, `file` | directories; one-stream inputs (a file named, stdin) |
+//! | 8 | `discover` | command-line arguments to [`Input`]s |
+//!
+//! Adding an input format is one file: a container format is a walker at layer 4 beside
+//! `walk`, handing the same `walk::Entry`s to the same `walk::Visitor`s (so the analysis and
+//! the `redact` copy both read it); `classify` gets its kind (magic bytes in `sniff`) and
+//! `archive::read_archive`, the one dispatch on container formats for inputs, directories
+//! and nested archives alike, one arm for it. The [`Sink`] interface (VMs announced, then
+//! entries with a VM path and a reader) does not change for it: the matcher and the checks
+//! never see where a file came from.
 
 mod archive;
 pub(crate) mod capture;
-mod content;
+pub(crate) mod classify;
+mod deliver;
 mod discover;
-mod gzip;
-mod loose;
+mod file;
+pub(crate) mod gzip;
+#[cfg(test)]
+mod layers;
+pub mod lines;
 mod naming;
 mod problem;
 mod readahead;
-pub(crate) mod sniff;
+mod sink;
+mod sniff;
 mod tree;
+pub(crate) mod walk;
 
-pub use discover::discover;
+pub use discover::{discover, Input};
+pub use naming::REDACT_MANIFEST;
 pub use problem::Problem;
+pub use sink::{EntryMeta, Sink, Skipped, VmInfo};
+pub use walk::MAX_NESTING;
 
-use crate::finding::VmIdentity;
-use serde::Serialize;
-use std::fmt;
-use std::io::Read;
+use file::Named;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
-
-/// How many archives deep the reader goes: the input itself is depth 0, a tarball inside it
-/// depth 1 (as `bosh logs` multi-instance output has), and so on. A nested archive deeper
-/// than this is reported as [`Skipped`], not read.
-pub const MAX_NESTING: usize = 4;
-
-/// One thing to read, as [`discover`] found it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Input {
-    /// A tar stream, plain or gzip-compressed (our bundles, `bosh logs` output), or a single
-    /// gzip-compressed file (read as a loose log).
-    Archive(PathBuf),
-    /// A directory: a VM root (`var/vcap/...`), an extracted bundle (`manifest.json`), or an
-    /// extracted `bosh logs` (job folders).
-    Tree(PathBuf),
-    /// A single log file (or a named pipe), matched against every signature.
-    LogFile(PathBuf),
-    /// Standard input, read like a log file; gzip and tar streams are recognized too.
-    Stdin,
-}
-
-impl Input {
-    /// The name used in messages and [`VmInfo::origin`]: the path as given, or `-`.
-    pub fn name(&self) -> String {
-        match self {
-            Input::Archive(p) | Input::Tree(p) | Input::LogFile(p) => p.display().to_string(),
-            Input::Stdin => "-".to_string(),
-        }
-    }
-}
-
-impl fmt::Display for Input {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name())
-    }
-}
-
-/// One VM (BOSH instance) found in an input, or one loose input standing for a VM.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct VmInfo {
-    /// From `manifest.json` (our bundles), else from a `bosh logs` file name
-    /// (`<deployment>.<group>.<id>-<YYYYMMDD-HHMMSS-nanos>.tgz`,
-    /// `<job>.<uuid>.<Y-m-d-H-M-S>.tgz`), else the input path (`stdin` for stdin).
-    pub identity: VmIdentity,
-    /// The bundle's "now": `collected_at` from the manifest, else the time in the `bosh logs`
-    /// name (taken as UTC), else `None`.
-    pub collected_at: Option<jiff::Timestamp>,
-    /// The input as given (`-` for stdin), plus `!nested/name.tgz` per nested archive.
-    pub origin: String,
-    /// The manifest's `complete`, when there is one.
-    pub bundle_complete: Option<bool>,
-    /// The manifest's `incomplete_reason`, when there is one.
-    pub incomplete_reason: Option<String>,
-    /// A loose input (a log file or stdin): every signature applies, whatever its file globs.
-    pub is_loose: bool,
-}
-
-/// One regular file of a VM, as handed to [`Sink::entry`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EntryMeta {
-    /// The path inside the VM, normalized, without a leading `/`, e.g.
-    /// `var/vcap/sys/log/rep/rep.stdout.log`. Our bundles lose their top directory; `bosh logs`
-    /// job folders (`./rep/rep.stdout.log`) map under `var/vcap/sys/log/`, agent logs
-    /// (`./current`, `./@400...s`) under `var/vcap/bosh/log/`. A rotated `.gz` log keeps its
-    /// name (`...rep.stdout.log.1.gz`) although its data is delivered decompressed. `..`
-    /// components are resolved lexically and never climb above the VM root.
-    pub path: String,
-    /// The name as stored in the archive (or relative to the tree root), for messages. Names
-    /// that are not UTF-8 are converted lossily, here and in `path`.
-    pub archive_name: String,
-    /// Size of the stored data in bytes (for a `.gz` file, its compressed size).
-    pub size: Option<u64>,
-    /// Modification time, seconds since the Unix epoch.
-    pub mtime: Option<i64>,
-}
-
-/// Something deliberately not read: not a regular file (directory entries excepted), a link,
-/// a FIFO or device, an archive nested too deep.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    /// The VM's name ([`VmIdentity::name`]).
-    pub vm: String,
-    /// The path as reported (normalized VM path, or the name relative to a tree root).
-    pub path: String,
-    /// Why, e.g. `symbolic link to ../../etc/passwd (not followed)`.
-    pub reason: String,
-}
-
-/// Receives what [`read_input`] reads. Called from the reading thread for archives and from
-/// several threads at once for [`Input::Tree`] (hence `Sync`).
-pub trait Sink: Sync {
-    /// Announces a VM; called once per VM, before any of its entries.
-    fn vm(&self, vm: &VmInfo);
-    /// One regular file. `data` streams its (decompressed) content and may fail part way
-    /// (truncated input): the reader records that as a [`Problem`] whatever is returned.
-    /// The sink need not read `data` to the end. An `Err` returned here is recorded as a
-    /// problem with this entry and reading goes on with the next one.
-    fn entry(&self, vm: &VmInfo, entry: &EntryMeta, data: &mut dyn Read) -> std::io::Result<()>;
-    /// Something not read, and why.
-    fn skipped(&self, skipped: Skipped);
-}
 
 /// Reads one input, streaming every regular file to `sink`. Problems (unreadable, truncated,
 /// corrupt) are returned, in the order met; what could be read was delivered. Never panics:
 /// a panic while reading is returned as a problem too.
 pub fn read_input(input: &Input, sink: &dyn Sink) -> Vec<Problem> {
     let run = AssertUnwindSafe(|| match input {
-        Input::Archive(path) => archive::read_file(path, sink),
+        Input::Archive(path) => file::read_file(path, Named::Archive, sink),
         Input::Tree(path) => tree::read(path, sink),
-        Input::LogFile(path) => loose::read_file(path, sink),
-        Input::Stdin => loose::read_stdin(sink),
+        Input::LogFile(path) => file::read_file(path, Named::Log, sink),
+        Input::Stdin => file::read_stdin(sink),
     });
     match catch_unwind(run) {
         Ok(problems) => problems,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            vec![Problem::new(
-                input.name(),
-                format!("internal error while reading (panic: {what})"),
-            )]
-        }
+        Err(panic) => vec![Problem::new(
+            input.name(),
+            format!(
+                "internal error while reading (panic: {})",
+                walk::panic_text(&*panic)
+            ),
+        )],
     }
 }

@@ -6,7 +6,7 @@
 //!   (top directory), VM roots, and `bosh logs` (job folders, agent logs) are mapped onto
 //!   `var/vcap/...`.
 
-use super::VmInfo;
+use super::sink::VmInfo;
 use crate::finding::VmIdentity;
 use jiff::civil::DateTime;
 use jiff::tz::Offset;
@@ -381,11 +381,16 @@ pub(crate) fn manifest_top(norm: &str) -> Option<Option<String>> {
     }
 }
 
+/// The entry name of the record `vcap-analyze redact` adds at the root of an archive it
+/// copied (`foreign::manifest::MANIFEST_NAME` is this name): defined here, below both the
+/// reader and the copy.
+pub const REDACT_MANIFEST: &str = "vcap-redact-manifest.json";
+
 /// Whether `norm` is the record `vcap-analyze redact` adds at the root of an archive it
-/// copied ([`MANIFEST_NAME`](crate::foreign::manifest::MANIFEST_NAME)): metadata about the copy,
-/// not a file of any VM, so the readers pass over it.
+/// copied ([`REDACT_MANIFEST`]): metadata about the copy, not a file of any VM, so the
+/// readers pass over it.
 pub(crate) fn is_redact_manifest(norm: &str) -> bool {
-    norm == crate::foreign::manifest::MANIFEST_NAME
+    norm == REDACT_MANIFEST
 }
 
 /// The VM path of a normalized entry name.

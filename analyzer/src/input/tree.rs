@@ -7,10 +7,12 @@
 //! (rayon), so the sink sees them in no particular order. Rotated `.gz` logs are delivered
 //! decompressed; a tarball inside is read as nested VM(s).
 
-use super::archive::{read_tar, Source};
-use super::content;
+use super::archive::{read_archive, Source};
+use super::classify::classify;
+use super::deliver::deliver;
 use super::naming::{self, Layout, NameInfo, MANIFEST_CAP};
-use super::{EntryMeta, Problem, Sink, Skipped, VmInfo};
+use super::problem::Problem;
+use super::sink::{EntryMeta, Sink, Skipped, VmInfo};
 use rayon::prelude::*;
 use std::fs::{self, FileType};
 use std::io::Read;
@@ -156,7 +158,7 @@ impl Tree<'_> {
             return vec![];
         }
         let norm = naming::normalize(rel.as_bytes());
-        let mut content = content::open(&mut file);
+        let mut content = classify(&mut file);
         if content.is_archive() {
             let origin = format!("{}!{}", self.origin, norm);
             let src = Source {
@@ -164,9 +166,8 @@ impl Tree<'_> {
                 fallback: origin.clone(),
                 origin,
                 depth: 1,
-                compressed: content.counter(),
             };
-            return read_tar(content.reader(), &src, self.sink).into_problems();
+            return read_archive(&mut content, &src, self.sink).into_problems();
         }
         let entry = EntryMeta {
             path: naming::vm_path(&norm, &self.layout),
@@ -174,8 +175,8 @@ impl Tree<'_> {
             size: Some(meta.len()),
             mtime: Some(meta.mtime()),
         };
-        let gzip = content.counter();
-        content::deliver(self.sink, &self.vm, &entry, content.reader(), gzip)
+        let gzip = content.gzip().cloned();
+        deliver(self.sink, &self.vm, &entry, content.reader(), gzip)
             .map(|failed| failed.problem(&self.origin).with_path(rel))
             .into_iter()
             .collect()

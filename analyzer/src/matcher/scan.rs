@@ -1,26 +1,25 @@
-//! Scanning one file in one pass: chunked reading, the literal search over whole chunks,
-//! candidate lines, lazy line numbers, and grouping hits per signature.
+//! Scanning one file in one pass: the literal search over whole chunks, candidate lines, lazy
+//! line numbers, and grouping hits per signature.
 //!
-//! A chunk always ends at a line end, except at the end of the stream and when one line is
-//! longer than the buffer: such a line is scanned in pieces that overlap by a few KiB (so
-//! a literal across a piece boundary is still found), never buffered whole; every piece
+//! The chunks are the blocks of [`crate::input::lines`] (the one place streams are split into
+//! lines): a chunk ends at a line end, except at the end of the stream and when one line is
+//! longer than the buffer; such a line is scanned in pieces that overlap by a few KiB (so a
+//! literal across a piece boundary is still found), never buffered whole; every piece
 //! reports the same line number, and a signature counts at most one hit per line.
 
 use super::fields::Parsed;
 use super::literals::Scratch;
 use super::{Matcher, Selection};
+use crate::input::lines::{self, Block, Splitter};
 use crate::timestamp::{self, YearHint};
 use jiff::Timestamp;
 use memchr::{memchr, memchr_iter, memrchr};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
 use std::ops::Range;
 
-/// Size of the read buffer (one per thread, reused across files).
-pub const DEFAULT_BUFFER: usize = 1 << 20;
-/// How much of a long line's piece is carried into the next piece.
-const PIECE_OVERLAP: usize = 4096;
+/// Size of the read buffer (one per thread, reused across files): the line policy's.
+pub const DEFAULT_BUFFER: usize = lines::BUFFER;
 /// Excerpts are cut to about this many bytes.
 const EXCERPT_MAX: usize = 400;
 /// How much of the last hit's line is kept to read its timestamp at the end.
@@ -257,10 +256,6 @@ fn char_floor(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-thread_local! {
-    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
 impl Matcher {
     /// Scans one file as a stream, in one pass, and returns one [`GroupedHit`] per
     /// signature of `sel` that hit, in order of first appearance. An empty selection
@@ -288,15 +283,20 @@ impl Matcher {
         if sel.is_empty() {
             return (Vec::new(), None);
         }
-        BUFFER.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buf) => {
-                if buf.len() != DEFAULT_BUFFER {
-                    *buf = vec![0; DEFAULT_BUFFER];
-                }
-                self.scan_with(sel, reader, hint, &mut buf)
-            }
-            Err(_) => self.scan_with(sel, reader, hint, &mut vec![0; DEFAULT_BUFFER]),
-        })
+        self.scan_observed(sel, reader, hint, &mut |_| {})
+    }
+
+    /// Like [`Matcher::scan_partial`], and `observe` sees every block of the stream as it is
+    /// scanned (the structured checks read the same pass). With an empty selection the
+    /// stream is still read, for `observe`.
+    pub fn scan_observed(
+        &self,
+        sel: &Selection,
+        reader: &mut dyn Read,
+        hint: YearHint,
+        observe: &mut dyn FnMut(Block<'_>),
+    ) -> (Vec<GroupedHit>, Option<io::Error>) {
+        lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, observe))
     }
 
     /// [`Matcher::scan_partial`] with a buffer of `capacity` bytes (raised to a few times
@@ -308,8 +308,8 @@ impl Matcher {
         hint: YearHint,
         capacity: usize,
     ) -> (Vec<GroupedHit>, Option<io::Error>) {
-        let mut buf = vec![0; capacity];
-        self.scan_with(sel, reader, hint, &mut buf)
+        let mut splitter = Splitter::new(capacity);
+        self.scan_with(sel, reader, hint, &mut splitter, &mut |_| {})
     }
 
     /// Scans bytes already in memory (one or more lines) with the same machinery.
@@ -324,52 +324,18 @@ impl Matcher {
         sel: &Selection,
         reader: &mut dyn Read,
         hint: YearHint,
-        buf: &mut Vec<u8>,
+        splitter: &mut Splitter,
+        observe: &mut dyn FnMut(Block<'_>),
     ) -> (Vec<GroupedHit>, Option<io::Error>) {
-        let min = (4 * self.max_literal).max(64);
-        if buf.len() < min {
-            buf.resize(min, 0);
-        }
-        let overlap = (buf.len() / 4).min(PIECE_OVERLAP).max(self.max_literal);
         let mut scan = Scan::new(self, sel, hint);
-        // `buf[..filled]` holds unprocessed bytes (a carried partial line first).
-        let mut filled = 0;
-        let mut error = None;
-        loop {
-            let mut eof = false;
-            while filled < buf.len() {
-                match reader.read(&mut buf[filled..]) {
-                    Ok(0) => {
-                        eof = true;
-                        break;
-                    }
-                    Ok(n) => filled += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        error = Some(e);
-                        eof = true;
-                        break;
-                    }
+        let error = splitter
+            .min_overlap(self.max_literal.max(16))
+            .blocks(reader, |block| {
+                if !sel.is_empty() {
+                    scan.chunk(block.bytes);
                 }
-            }
-            if eof {
-                scan.chunk(&buf[..filled]);
-                break;
-            }
-            match memrchr(b'\n', &buf[..filled]) {
-                Some(nl) => {
-                    scan.chunk(&buf[..=nl]);
-                    buf.copy_within(nl + 1..filled, 0);
-                    filled -= nl + 1;
-                }
-                None => {
-                    // One line longer than the buffer: scan this piece, keep its tail.
-                    scan.chunk(&buf[..filled]);
-                    buf.copy_within(filled - overlap..filled, 0);
-                    filled = overlap;
-                }
-            }
-        }
+                observe(block);
+            });
         (scan.finish(), error)
     }
 }
