@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod model;
 pub mod text;
 pub mod timeline;
+pub mod vm_result;
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
