@@ -37,6 +37,7 @@ mod problem;
 mod readahead;
 pub(crate) mod sniff;
 mod tree;
+pub mod vm_result;
 
 pub use discover::discover;
 pub use problem::Problem;
