@@ -7,14 +7,16 @@
 # wall time and peak RSS (GNU time), at three sizes, 3 runs each, median.
 #
 # Usage: bench/fleet.sh [N...]   (default 1250 2500 5000). Needs python3 and GNU time.
+# VCAP_ANALYZE=PATH runs that binary (e.g. target/release-dist/vcap-analyze-linux-amd64,
+# the portable one) instead of building target/release/vcap-analyze.
 # Writes bench/results/fleet.md. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1250 2500 5000)
 work=bench/out/fleet
-bin=target/release/vcap-analyze
-cargo build -q --release -p vcap-analyze --bin vcap-analyze
+bin=${VCAP_ANALYZE:-target/release/vcap-analyze}
+[ -n "${VCAP_ANALYZE:-}" ] || cargo build -q --release -p vcap-analyze --bin vcap-analyze
 
 mkdir -p "$work/samples"
 for b in samples/*/bundles/*.tgz; do
@@ -56,14 +58,15 @@ for n in "${sizes[@]}"; do
   median=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
   read -r secs kib <<<"$median"
   causes=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["root_causes"]), len(r["findings"]))' "$work/report-$n.json")
-  echo "$n VMs: ${secs}s, $((kib / 1024)) MiB peak RSS, input $((bytes / 1024 / 1024)) MiB, root causes/findings: $causes" >&2
-  results+=("| $n | $((bytes / 1024 / 1024)) MiB | ${secs} s | $((kib / 1024)) MiB | ${causes% *} | ${causes#* } |")
+  mib=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+  echo "$n VMs: ${secs}s, $((kib / 1024)) MiB peak RSS, input $mib MiB, root causes/findings: $causes" >&2
+  results+=("| $n | $mib MiB | ${secs} s | $((kib / 1024)) MiB | ${causes% *} | ${causes#* } |")
 done
 
 {
   echo "# Fleet merge: per-VM results at scale"
   echo
-  echo "\`bench/fleet.sh ${sizes[*]}\` on $(nproc) cores, $(date -u +%Y-%m-%d): \`vcap-analyze analyze\`"
+  echo "\`bench/fleet.sh ${sizes[*]}\` on $(nproc) cores, $(date -u +%Y-%m-%d), binary \`$bin\`: \`vcap-analyze analyze\`"
   echo "over one per-VM result file per VM (copies of the 25 shipped samples' results, each"
   echo "renamed to its own VM), \`--format json\`; median of 3 runs (wall time, peak RSS by GNU time)."
   echo "Goal: 5,000 VMs in <= 10 s with <= 256 MiB peak RSS, growing linearly."

@@ -55,7 +55,7 @@ fn fixture() -> &'static Fixture {
             .enumerate()
             .map(|(i, b)| {
                 let one = engine::collect(
-                    &args(&[b.clone()]),
+                    &args(std::slice::from_ref(b)),
                     &lib.signatures,
                     &matcher,
                     &opts,
@@ -212,7 +212,7 @@ fn bosh_run_errand_json_is_read_as_is_and_a_failed_instance_is_named() {
 
     let opts = Options::default();
     let a = engine::collect(
-        &args(&[file.clone()]),
+        &args(std::slice::from_ref(&file)),
         &f.lib.signatures,
         &f.matcher,
         &opts,

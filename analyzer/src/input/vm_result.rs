@@ -63,7 +63,7 @@ pub fn read(input: &Input) -> Option<ReadBack> {
         ));
     }
     match shape {
-        Shape::Ours => Some(match open(path).and_then(|r| ours(r)) {
+        Shape::Ours => Some(match open(path).and_then(ours) {
             Ok(doc) => ReadBack {
                 docs: vec![doc],
                 problems: Vec::new(),
