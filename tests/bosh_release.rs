@@ -6,6 +6,8 @@
 //! Needs `ruby` and `shellcheck` (installed by `.ci/run`); without them the tests are
 //! skipped with a message, or fail when `CI` is set.
 
+// Only `bundles_in` is used here.
+#[allow(dead_code)]
 mod common;
 
 use assert_cmd::cargo::cargo_bin;
