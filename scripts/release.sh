@@ -33,7 +33,7 @@ cargo zigbuild --locked --quiet --profile dist --target "$target.$glibc" \
 
 mkdir -p "$out"
 for bin in vcap-collect vcap-analyze; do
-  install -m 0755 "target/$target/dist/$bin" "$out/$bin-linux-amd64"
+  install -m 0755 "${CARGO_TARGET_DIR:-target}/$target/dist/$bin" "$out/$bin-linux-amd64"
 done
 (cd "$out" && sha256sum vcap-collect-linux-amd64 vcap-analyze-linux-amd64 > SHA256SUMS)
 cat "$out/SHA256SUMS"
