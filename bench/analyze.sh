@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 vms=${1:-20}; mb=${2:-50}
 work=bench/out/analyze-${vms}x${mb}
-cargo build -q --release -p analyzer --bin vcap-analyze
+cargo build -q --release -p vcap-analyze --bin vcap-analyze
 cargo build -q --release -p testkit --example gen_corpus --example inflate
 if [ ! -d "$work/trees" ]; then
   mkdir -p "$work/trees" "$work/tgz"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-1024}
 work=bench/out/collect-$mb
-cargo build -q --release -p collector --bin vcap-collect
+cargo build -q --release -p vcap-collect --bin vcap-collect
 cargo build -q --release -p testkit --example gen_corpus
 if [ ! -d "$work/vm-000" ]; then
   mkdir -p "$work"

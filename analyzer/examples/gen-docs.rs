@@ -3,7 +3,7 @@
 //! man pages never disagree.
 //!
 //! ```text
-//! cargo run -p analyzer --example gen-docs -- OUTDIR
+//! cargo run -p vcap-analyze --example gen-docs -- OUTDIR
 //! ```
 //!
 //! writes
@@ -26,7 +26,7 @@ use std::{env, fs, io};
 
 fn main() -> ExitCode {
     let Some(out) = env::args_os().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: cargo run -p analyzer --example gen-docs -- OUTDIR");
+        eprintln!("usage: cargo run -p vcap-analyze --example gen-docs -- OUTDIR");
         return ExitCode::from(2);
     };
     match generate(&out) {

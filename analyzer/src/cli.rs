@@ -199,4 +199,7 @@ pub enum FormatArg {
     Json,
     Markdown,
     Html,
+    /// `analyze` only: per-VM results before correlation, to merge later (the BOSH errand's
+    /// output; documented in `report/vm_result.rs`).
+    VmResult,
 }

@@ -23,7 +23,8 @@
 use crate::finding::{Finding, Kind, Severity};
 use crate::report::model::{Candidate, Evidence, Lead, RootCause};
 use jiff::{SignedDuration, Timestamp};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// How far a link reaches from the symptom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,14 +103,41 @@ pub fn correlate(
                     .push(i);
                 m
             });
+    let mut by_vm: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_sig_vm: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_vm.entry(f.vm.as_str()).or_default().push(i);
+        by_sig_vm
+            .entry((f.signature.as_str(), f.vm.as_str()))
+            .or_default()
+            .push(i);
+    }
     let mut explainers: Vec<Vec<(usize, &str)>> = vec![Vec::new(); findings.len()];
     for (i, f) in findings.iter().enumerate() {
         let Some(rule) = rules.get(&f.signature) else {
             continue;
         };
         for link in &rule.links {
+            // A job- or VM-scope link looks at the symptom's VM only (at fleet scale, looking
+            // at every finding for each symptom grew with the square of the fleet).
+            // A symptom with no place (pasted text) may be explained on any VM: see `applies`.
+            let local =
+                link.scope != Scope::Fleet && !(link.cause != ANY && unplaced.contains(&f.vm));
             let candidates: Box<dyn Iterator<Item = usize>> = if link.cause == ANY {
-                Box::new((0..findings.len()).filter(|&c| findings[c].signature != f.signature))
+                let all: Box<dyn Iterator<Item = usize>> = if local {
+                    Box::new(by_vm.get(f.vm.as_str()).into_iter().flatten().copied())
+                } else {
+                    Box::new(0..findings.len())
+                };
+                Box::new(all.filter(|&c| findings[c].signature != f.signature))
+            } else if local {
+                Box::new(
+                    by_sig_vm
+                        .get(&(link.cause.as_str(), f.vm.as_str()))
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                )
             } else {
                 Box::new(
                     by_sig
@@ -127,9 +155,7 @@ pub fn correlate(
         }
     }
     // Roots of each finding: follow explainers until findings nothing explains.
-    let roots: Vec<BTreeSet<usize>> = (0..findings.len())
-        .map(|i| roots_of(i, &explainers))
-        .collect();
+    let roots = all_roots(&explainers);
 
     // Group root findings by signature (fleet grouping), collecting what they explain.
     struct Group {
@@ -139,7 +165,7 @@ pub fn correlate(
     }
     let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for (i, rs) in roots.iter().enumerate() {
-        for &r in rs {
+        for &r in rs.iter() {
             let g = groups
                 .entry(findings[r].signature.as_str())
                 .or_insert_with(|| Group {
@@ -153,15 +179,39 @@ pub fn correlate(
             }
         }
     }
+    // Why each group explains what it explains: the links followed from a finding to an
+    // explainer whose roots (of that group) are also the finding's roots. When the explainer
+    // has roots that nothing explains, they are reachable from the finding too, hence its
+    // roots: only their signatures matter, computed once per explainer (a fleet-scope cause
+    // explains thousands of findings, and has hundreds of roots itself at fleet scale).
+    let mut root_sigs: Vec<Option<BTreeSet<&str>>> = vec![None; findings.len()];
+    let mut whys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (i, ex) in explainers.iter().enumerate() {
-        for &(c, why) in ex {
-            for r in &roots[c] {
-                if let Some(g) = groups.get_mut(findings[*r].signature.as_str()) {
-                    if roots[i].contains(r) && !why.is_empty() {
-                        g.why.insert(why.to_string());
-                    }
+        for &(c, why) in ex.iter().filter(|(_, why)| !why.is_empty()) {
+            let plain = roots[c].first().is_some_and(|&r| explainers[r].is_empty());
+            if plain {
+                let sigs = root_sigs[c].get_or_insert_with(|| {
+                    roots[c]
+                        .iter()
+                        .map(|&r| findings[r].signature.as_str())
+                        .collect()
+                });
+                for sig in sigs.iter() {
+                    whys.entry(sig).or_default().insert(why);
+                }
+            } else {
+                // A cycle with no way out: check each root (rare, and small).
+                for r in roots[c].iter().filter(|r| roots[i].contains(r)) {
+                    whys.entry(findings[*r].signature.as_str())
+                        .or_default()
+                        .insert(why);
                 }
             }
+        }
+    }
+    for (sig, why) in whys {
+        if let Some(g) = groups.get_mut(sig) {
+            g.why.extend(why.into_iter().map(str::to_string));
         }
     }
 
@@ -344,6 +394,79 @@ fn applies(link: &Link, symptom: &Finding, cause: &Finding, unplaced: &BTreeSet<
         _ => true,
     };
     place && captures && time
+}
+
+/// [`roots_of`] every finding, shared: the roots of a finding with explainers are the
+/// union of its explainers' roots, computed once per finding and once per distinct set of
+/// explainers' roots (at fleet scope thousands of findings share the same ones: every
+/// finding of a cause's signature). Walking the chains again for each finding made the work
+/// grow with the square of the fleet. A finding whose chains meet a cycle, or reach only
+/// explained findings, gets [`roots_of`] itself.
+fn all_roots(explainers: &[Vec<(usize, &str)>]) -> Vec<Rc<BTreeSet<usize>>> {
+    let mut memo = Memo {
+        explainers,
+        state: vec![Visit::New; explainers.len()],
+        unions: HashMap::new(),
+    };
+    (0..explainers.len())
+        .map(|i| match memo.roots(i) {
+            Some(r) if !r.is_empty() => r,
+            _ => Rc::new(roots_of(i, explainers)),
+        })
+        .collect()
+}
+
+#[derive(Clone)]
+enum Visit {
+    New,
+    Open,
+    /// `None`: a cycle was met on the way.
+    Done(Option<Rc<BTreeSet<usize>>>),
+}
+
+struct Memo<'a, 'w> {
+    explainers: &'a [Vec<(usize, &'w str)>],
+    state: Vec<Visit>,
+    /// Unions already made, by the addresses of the sets they joined.
+    unions: HashMap<Vec<usize>, Rc<BTreeSet<usize>>>,
+}
+
+impl Memo<'_, '_> {
+    fn roots(&mut self, n: usize) -> Option<Rc<BTreeSet<usize>>> {
+        match &self.state[n] {
+            Visit::Done(r) => return r.clone(),
+            Visit::Open => return None,
+            Visit::New => {}
+        }
+        if self.explainers[n].is_empty() {
+            let r = Some(Rc::new(BTreeSet::from([n])));
+            self.state[n] = Visit::Done(r.clone());
+            return r;
+        }
+        self.state[n] = Visit::Open;
+        let mut parts: Vec<Rc<BTreeSet<usize>>> = Vec::new();
+        let mut cycle = false;
+        for k in 0..self.explainers[n].len() {
+            match self.roots(self.explainers[n][k].0) {
+                Some(r) => parts.push(r),
+                None => cycle = true,
+            }
+        }
+        let result =
+            (!cycle).then(|| {
+                parts.sort_by_key(|p| Rc::as_ptr(p) as usize);
+                parts.dedup_by_key(|p| Rc::as_ptr(p) as usize);
+                if parts.len() == 1 {
+                    return Rc::clone(&parts[0]);
+                }
+                let key: Vec<usize> = parts.iter().map(|p| Rc::as_ptr(p) as usize).collect();
+                Rc::clone(self.unions.entry(key).or_insert_with(|| {
+                    Rc::new(parts.iter().flat_map(|p| p.iter().copied()).collect())
+                }))
+            });
+        self.state[n] = Visit::Done(result.clone());
+        result
+    }
 }
 
 /// The findings at the top of `i`'s explanation chains: every finding reachable from `i`

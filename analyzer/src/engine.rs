@@ -10,11 +10,13 @@ use crate::input::lines::{Block, Lines, Piece};
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use crate::matcher::Matcher;
 use crate::report::model::{Bundle, Certificate, Coverage, Report, SkippedEntry, SCHEMA};
+use crate::report::vm_result::{NewestLine, Summary, VmResult, VmResults};
 use crate::signature::{LinkScope, Signature};
 use crate::timestamp::YearHint;
 use crate::unrecognised::Miner;
 use jiff::Timestamp;
 use rayon::prelude::*;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
@@ -229,6 +231,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// What reading produced before correlation: one [`VmResult`] per VM (read from bundles, or
+/// made elsewhere and read back from a per-VM results document), and what was not read.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub vms: Vec<VmResult>,
+    pub skipped: Vec<SkippedEntry>,
+    /// Inputs or entries that could not be read.
+    pub errors: Vec<String>,
+    /// Inputs named (after expanding globs and directories).
+    pub inputs: u64,
+}
+
 /// Analyzes `args` (paths, globs, `-`) with the signatures `sigs` and returns the report.
 /// Problems reading inputs are in `report.coverage.errors` (and per bundle).
 pub fn analyze(
@@ -238,6 +252,19 @@ pub fn analyze(
     opts: &Options,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Report {
+    merge(collect(args, sigs, matcher, opts, progress), sigs, opts)
+}
+
+/// Reads `args` and analyzes each VM on its own (matcher and structured checks), without
+/// correlating: the per-VM results that [`merge`] correlates, and that `--format vm-result`
+/// prints. Per-VM results among the inputs (`report::read_back`) are taken as they are.
+pub fn collect(
+    args: &[String],
+    sigs: &[Signature],
+    matcher: &Matcher,
+    opts: &Options,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Analysis {
     let (inputs, problems) = input::discover(args);
     let collector = Collector {
         matcher,
@@ -246,12 +273,17 @@ pub fn analyze(
         skipped: Mutex::new(Vec::new()),
     };
     let mut errors: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-    let per_input: Vec<(String, Vec<String>)> = inputs
+    let mut results = Analysis::default();
+    let per_input: Vec<(String, Vec<String>, Vec<VmResults>)> = inputs
         .par_iter()
         .map(|inp: &Input| {
-            let probs = input::read_input(inp, &collector);
+            let (probs, docs) = match crate::report::read_back::read(inp) {
+                Some(back) => (back.problems, back.docs),
+                None => (input::read_input(inp, &collector), Vec::new()),
+            };
             progress(&inp.name());
-            (inp.name(), probs.iter().map(|p| p.to_string()).collect())
+            let probs: Vec<String> = probs.iter().map(|p| p.to_string()).collect();
+            (inp.name(), probs, docs)
         })
         .collect();
     let vms: Vec<VmState> = collector
@@ -266,101 +298,144 @@ pub fn analyze(
         })
         .collect();
     let mut vms = vms;
-    for (name, probs) in &per_input {
-        errors.extend(probs.iter().cloned());
+    let mut read_back = Vec::new();
+    for (name, probs, docs) in per_input {
+        for doc in docs {
+            read_back.extend(doc.vms.into_iter().map(|mut vm| {
+                vm.origin = format!("{name}!{}", vm.origin);
+                vm
+            }));
+            results.skipped.extend(doc.skipped);
+            errors.extend(doc.errors);
+        }
         // Attach each input's problems to its VMs (all VMs read from it).
         for vm in vms
             .iter_mut()
-            .filter(|v| v.info.origin == *name || v.info.origin.starts_with(&format!("{name}!")))
+            .filter(|v| v.info.origin == name || v.info.origin.starts_with(&format!("{name}!")))
         {
             vm.problems.extend(probs.iter().cloned());
         }
+        errors.extend(probs);
     }
-    build_report(
-        vms,
-        sigs,
-        opts,
+    results.vms = vms.into_iter().map(|vm| finish_vm(vm, opts)).collect();
+    results.vms.extend(read_back);
+    results.skipped.extend(
         collector
             .skipped
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
-        errors,
-        inputs.len() as u64,
-    )
+    );
+    results.errors = errors;
+    results.inputs = inputs.len() as u64;
+    results
+}
+/// One VM's analysis, finished at its own "now": the structured checks judged, findings of
+/// the same line said once. Everything [`merge`] needs from this VM, and nothing more.
+fn finish_vm(vm: VmState, opts: &Options) -> VmResult {
+    let newest = vm
+        .findings
+        .iter()
+        .filter_map(|f| f.last_seen.or(f.timestamp))
+        .max();
+    let now = opts.at.or(vm.info.collected_at).or(newest);
+    let newest_line = vm
+        .findings
+        .iter()
+        .filter_map(|f| f.last_seen.or(f.timestamp).map(|t| (t, f.path.clone())))
+        .max()
+        .map(|(at, path)| NewestLine { at, path });
+    let (check_findings, certificates) = vm.checks.finish(now, opts.warn_days);
+    let mut findings = vm.findings;
+    findings.extend(check_findings);
+    // Both work VM by VM: doing it here and again after merging changes nothing.
+    let findings = subsumed_by_checks(dedupe_same_line(findings));
+    VmResult {
+        summary: Summary::of(&findings, &certificates),
+        vm: vm.info.identity,
+        origin: vm.info.origin,
+        collected_at: vm.info.collected_at,
+        now,
+        complete: vm.info.bundle_complete,
+        incomplete_reason: vm.info.incomplete_reason,
+        files: vm.files,
+        bytes: vm.bytes,
+        problems: vm.problems,
+        newest_line,
+        unrecognised: {
+            let mut u = vm.unrecognised.finish();
+            u.truncate(crate::report::vm_result::MAX_UNRECOGNISED);
+            u
+        },
+        loose: vm.info.is_loose,
+        findings,
+        certificates,
+        truncated: None,
+    }
 }
 
-fn build_report(
-    vms: Vec<VmState>,
-    sigs: &[Signature],
-    opts: &Options,
-    skipped: Vec<SkippedEntry>,
-    errors: Vec<String>,
-    inputs: u64,
-) -> Report {
+/// Correlates per-VM results into the report: clock skew across VMs, root causes, grouping.
+/// The same whether the results were just read from bundles or read back from documents
+/// made on the VMs (or on other machines), in any order.
+pub fn merge(analysis: Analysis, sigs: &[Signature], opts: &Options) -> Report {
     let mut findings = Vec::new();
     let mut certificates: Vec<Certificate> = Vec::new();
     let mut bundles = Vec::new();
     let mut clocks = Vec::new();
     let mut coverage = Coverage {
-        inputs,
-        vms: vms.len() as u64,
-        skipped,
-        errors,
+        inputs: analysis.inputs,
+        vms: analysis.vms.len() as u64,
+        skipped: analysis.skipped,
+        errors: analysis.errors,
         ..Coverage::default()
     };
-    let loose_vms: Vec<String> = vms
+    let unplaced: BTreeSet<String> = analysis
+        .vms
         .iter()
-        .filter(|v| v.info.is_loose)
-        .map(|v| v.info.identity.name.clone())
+        .filter(|v| v.loose)
+        .map(|v| v.vm.name.clone())
         .collect();
     let mut unrecognised = Miner::new();
-    for vm in vms {
-        unrecognised.merge(vm.unrecognised);
-        let newest = vm
-            .findings
-            .iter()
-            .filter_map(|f| f.last_seen.or(f.timestamp))
-            .max();
-        let now = opts.at.or(vm.info.collected_at).or(newest);
-        if let Some(at) = vm.info.collected_at {
-            let newest_line = vm
-                .findings
-                .iter()
-                .filter_map(|f| f.last_seen.or(f.timestamp).map(|t| (t, f.path.clone())))
-                .max();
+    for vm in analysis.vms {
+        for u in vm.unrecognised {
+            unrecognised.absorb(u);
+        }
+        if let Some(at) = vm.collected_at {
             clocks.push(VmClock {
-                vm: vm.info.identity.name.clone(),
+                vm: vm.vm.name.clone(),
                 collected_at: at,
-                newest_line,
+                newest_line: vm.newest_line.map(|n| (n.at, n.path)),
             });
         }
-        let (check_findings, certs) = vm.checks.finish(now, opts.warn_days);
         coverage.files += vm.files;
         coverage.bytes += vm.bytes;
+        let truncated = vm.truncated.as_ref().map(|t| {
+            format!(
+                "per-VM result truncated: {} of {} findings and {} of {} certificates kept",
+                t.findings_kept, t.findings_total, t.certificates_kept, t.certificates_total
+            )
+        });
         bundles.push(Bundle {
-            path: vm.info.origin.clone(),
-            vm: vm.info.identity.name.clone(),
-            deployment: vm.info.identity.deployment.clone(),
-            az: vm.info.identity.az.clone(),
-            collected_at: vm.info.collected_at,
-            complete: vm.info.bundle_complete,
+            path: vm.origin,
+            vm: vm.vm.name,
+            deployment: vm.vm.deployment,
+            az: vm.vm.az,
+            collected_at: vm.collected_at,
+            complete: vm.complete,
             files: vm.files,
             bytes: vm.bytes,
             problems: vm
                 .problems
-                .iter()
-                .cloned()
+                .into_iter()
                 .chain(
-                    vm.info
-                        .incomplete_reason
+                    vm.incomplete_reason
                         .iter()
                         .map(|r| format!("bundle incomplete: {r}")),
                 )
+                .chain(truncated)
                 .collect(),
         });
         findings.extend(vm.findings);
-        findings.extend(check_findings);
-        certificates.extend(certs);
+        certificates.extend(vm.certificates);
     }
     findings.extend(checks::skew(&clocks));
     let mut findings = subsumed_by_checks(dedupe_same_line(findings));
@@ -381,7 +456,6 @@ fn build_report(
         (a.not_after, &a.vm, &a.path, a.index).cmp(&(b.not_after, &b.vm, &b.path, b.index))
     });
     let unrecognised = unrecognised.finish();
-    let unplaced: BTreeSet<String> = loose_vms.into_iter().collect();
     let corr = correlate::correlate(&findings, &rules(sigs), &unplaced);
     let now = opts
         .at
@@ -409,7 +483,8 @@ fn build_report(
 
 /// One finding per line and category: a structured check and a signature (or two
 /// signatures) that read the same line as the same kind of failure say it once. The
-/// structured check wins (it knows more), then the more severe, then the first id.
+/// structured check wins (it knows more), then the more severe, then the first id, then
+/// the first excerpt and the larger count.
 fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
     let is_check = |f: &Finding| checks::CHECK_IDS.contains(&f.signature.as_str());
     let mut best: BTreeMap<(String, String, u64, String), Finding> = BTreeMap::new();
@@ -420,10 +495,19 @@ fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
             continue;
         };
         let key = (f.vm.clone(), f.path.clone(), line, f.category.clone());
+        // A total order, so that the outcome does not depend on the order VMs were read in
+        // (two VMs of one name in different deployments meet here).
+        let rank = |f: &Finding| -> (bool, Severity, Reverse<String>, Reverse<String>, u64) {
+            (
+                is_check(f),
+                f.severity,
+                Reverse(f.signature.clone()),
+                Reverse(f.excerpt.clone()),
+                f.count,
+            )
+        };
         match best.get(&key) {
-            Some(b)
-                if (is_check(b), b.severity, std::cmp::Reverse(&b.signature))
-                    >= (is_check(&f), f.severity, std::cmp::Reverse(&f.signature)) => {}
+            Some(b) if rank(b) >= rank(&f) => {}
             _ => {
                 best.insert(key, f);
             }

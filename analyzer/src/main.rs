@@ -6,6 +6,7 @@ use analyzer::cli::{Cli, Command, Common, FormatArg, RedactArgs, SignaturesComma
 use analyzer::engine::{self, Options};
 use analyzer::finding::Severity;
 use analyzer::matcher::Matcher;
+use analyzer::report::vm_result::VmResults;
 use analyzer::report::{self, Format};
 use analyzer::signature::{self, Library};
 use anyhow::{bail, Context, Result};
@@ -39,7 +40,6 @@ fn run(cli: Cli) -> Result<u8> {
                 .map(str::parse)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
-            let report = analyze(&a.common, &lib, &matcher)?;
             let format = match a.format {
                 FormatArg::Text => Format::Text {
                     color: a.common.output.is_none()
@@ -49,7 +49,9 @@ fn run(cli: Cli) -> Result<u8> {
                 FormatArg::Json => Format::Json,
                 FormatArg::Markdown => Format::Markdown,
                 FormatArg::Html => Format::Html,
+                FormatArg::VmResult => return vm_results(&a.common, &lib, &matcher),
             };
+            let report = analyze(&a.common, &lib, &matcher)?;
             write_out(a.common.output.as_deref(), |w| {
                 report::render(&report, format, w)
             })?;
@@ -214,19 +216,39 @@ fn library(dir: Option<&std::path::Path>) -> Result<(Library, Matcher)> {
     Ok((lib, matcher))
 }
 
+fn options(c: &Common) -> Result<Options> {
+    let at = match &c.at {
+        Some(s) => Some(parse_time(s)?),
+        None => None,
+    };
+    Ok(Options {
+        at,
+        warn_days: c.warn_days,
+    })
+}
+
+/// `analyze --format vm-result`: each VM analysed on its own, not correlated (documented in
+/// `report/vm_result.rs`). Exit 2 when an input could not be read, as `analyze`.
+fn vm_results(c: &Common, lib: &Library, matcher: &Matcher) -> Result<u8> {
+    let opts = options(c)?;
+    let analysis = engine::collect(&c.paths, &lib.signatures, matcher, &opts, &|_| {});
+    if !c.quiet {
+        for e in &analysis.errors {
+            eprintln!("vcap-analyze: {e}");
+        }
+    }
+    let failed = !analysis.errors.is_empty();
+    let doc = VmResults::new(analysis.vms, analysis.skipped, analysis.errors);
+    write_out(c.output.as_deref(), |w| report::vm_result::render(&doc, w))?;
+    Ok(if failed { 2 } else { 0 })
+}
+
 fn analyze(
     c: &Common,
     lib: &Library,
     matcher: &Matcher,
 ) -> Result<analyzer::report::model::Report> {
-    let at = match &c.at {
-        Some(s) => Some(parse_time(s)?),
-        None => None,
-    };
-    let opts = Options {
-        at,
-        warn_days: c.warn_days,
-    };
+    let opts = options(c)?;
     let bar = progress(c.quiet);
     let tick = |name: &str| {
         if let Some(b) = &bar {

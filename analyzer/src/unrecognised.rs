@@ -154,6 +154,16 @@ impl Miner {
         }
     }
 
+    /// Adds a template another miner finished (a per-VM result read back).
+    pub fn absorb(&mut self, u: Unrecognised) {
+        let tokens: Vec<String> = u.template.split(' ').map(str::to_string).collect();
+        if tokens.is_empty() || tokens[0].is_empty() {
+            return;
+        }
+        let vms = u.vms.into_iter().collect();
+        self.add_tokens(tokens, u.level, u.count, vms, &u.example, &u.example_at);
+    }
+
     /// The templates, most VMs first, then most lines, then by template.
     pub fn finish(self) -> Vec<Unrecognised> {
         let mut out: Vec<Unrecognised> = self

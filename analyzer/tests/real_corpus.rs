@@ -1,7 +1,7 @@
 //! The real-line corpus (`corpus/`, verbatim lines from public Cloud Foundry and BOSH
 //! threads): the `vcap-analyze` binary must raise nothing above `info` on any normal case,
 //! and must name the expected category for at least `MIN_RECALL` of the failure cases.
-//! The scoring is the same code as `cargo run --release -p analyzer --example score_corpus`
+//! The scoring is the same code as `cargo run --release -p vcap-analyze --example score_corpus`
 //! (`examples/score_corpus/scoring.rs`, included by path), so the test and the command
 //! cannot disagree.
 

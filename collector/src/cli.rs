@@ -1,6 +1,6 @@
 //! The `vcap-collect` command line, defined once (clap derive). In the library rather than
 //! in `main.rs` so that the man page and shell completions can be generated from it
-//! (`cargo run -p analyzer --example gen-docs`) without the collector depending on anything
+//! (`cargo run -p vcap-analyze --example gen-docs`) without the collector depending on anything
 //! more than clap. `main.rs` turns it into a plain [`Config`]; no clap type goes further.
 
 use crate::config::{self, Config, Output};

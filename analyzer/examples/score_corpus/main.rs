@@ -2,10 +2,10 @@
 //! false positives (the corpus and its format: `corpus/README.md`).
 //!
 //! ```text
-//! cargo run --release -p analyzer --example score_corpus [-- [--quiet] [CORPUS_DIR]]
+//! cargo run --release -p vcap-analyze --example score_corpus [-- [--quiet] [CORPUS_DIR]]
 //! ```
 //!
-//! It builds the release binary first (`cargo build --release -p analyzer --bin
+//! It builds the release binary first (`cargo build --release -p vcap-analyze --bin
 //! vcap-analyze`), then runs `vcap-analyze analyze - --format json` once per case with the
 //! case's text on stdin, and prints: one line per case (`hit`, `top1`, `MISS`, `SEEN` (a
 //! miss although a finding of the expected category exists: ranked latent or explained),

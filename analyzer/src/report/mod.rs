@@ -6,8 +6,10 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
+pub mod read_back;
 pub mod text;
 pub mod timeline;
+pub mod vm_result;
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
