@@ -14,6 +14,7 @@ pub mod engine;
 pub mod finding;
 pub mod foreign;
 pub mod input;
+pub mod interrupt;
 pub mod matcher;
 pub mod report;
 pub mod signature;

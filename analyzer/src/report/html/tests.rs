@@ -142,6 +142,9 @@ fn hostile_report() -> Report {
             why: vec![hostile("why")],
             summary: hostile("rcsummary"),
             remediation: hostile("remediation"),
+            groups: Vec::new(),
+            symptom_groups: Vec::new(),
+            odd_ones: Vec::new(),
         }],
         unexplained: vec!["f3".into()],
         latent: vec!["f4".into()],
@@ -159,6 +162,7 @@ fn hostile_report() -> Report {
             }],
             errors: vec![hostile("error")],
         },
+        fleet: Vec::new(),
     }
 }
 
@@ -403,6 +407,7 @@ fn an_empty_report_renders() {
         latent: vec![],
         certificates: vec![],
         coverage: Coverage::default(),
+        fleet: vec![],
     };
     let page = html(&r);
     check_structure(&page);
