@@ -188,6 +188,10 @@ pub fn correlate(findings: &[Finding], rules: &BTreeMap<String, Rule>) -> Correl
                 .get(sig)
                 .map(|r| r.remediation.clone())
                 .unwrap_or_default(),
+            // counted per instance group with the rest of the report (report::fleet)
+            groups: Vec::new(),
+            symptom_groups: Vec::new(),
+            odd_ones: Vec::new(),
         });
     }
     causes.sort_by(|a, b| {

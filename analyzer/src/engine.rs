@@ -249,6 +249,17 @@ pub fn analyze(
     let mut vms = vms;
     for (name, probs) in &per_input {
         errors.extend(probs.iter().cloned());
+        // An input that held nothing to read is an error too: nothing succeeds silently.
+        let files: u64 = vms
+            .iter()
+            .filter(|v| v.info.origin == *name || v.info.origin.starts_with(&format!("{name}!")))
+            .map(|v| v.files)
+            .sum();
+        if files == 0 && probs.is_empty() {
+            errors.push(format!(
+                "{name}: nothing to analyze (no log file, archive or bundle in it)"
+            ));
+        }
         // Attach each input's problems to its VMs (all VMs read from it).
         for vm in vms
             .iter_mut()
@@ -364,7 +375,7 @@ fn build_report(
                 .filter_map(|f| f.last_seen.or(f.timestamp))
                 .max()
         });
-    Report {
+    let mut report = Report {
         schema: SCHEMA,
         generated_by: format!("vcap-analyze {}", env!("CARGO_PKG_VERSION")),
         now,
@@ -375,7 +386,10 @@ fn build_report(
         latent: corr.latent,
         certificates,
         coverage,
-    }
+        fleet: Vec::new(),
+    };
+    crate::report::fleet::annotate(&mut report);
+    report
 }
 
 /// One finding per line and category: a structured check and a signature (or two
