@@ -161,24 +161,47 @@ impl<'a> Fleet<'a> {
         parts.join(", ")
     }
 
-    /// `N of M VMs: <per group>` for `vms`, or their names when few.
+    /// `vms` for a reader: in a fleet of more than `names` VMs, `N of M VMs: <per group>`
+    /// (and the names when there are at most [`NAMED`]); in a small one, `N VM(s): <names>`.
     pub fn describe<'v>(&self, vms: impl IntoIterator<Item = &'v str>, names: usize) -> String {
         let all: Vec<&str> = vms.into_iter().collect();
-        if all.len() <= names {
-            return format!(
-                "{} VM(s): {}",
-                all.len(),
-                super::group::vm_list(all.iter().copied(), names)
-            );
+        let list = |max| super::group::vm_list(all.iter().copied(), max);
+        if self.vms() <= names {
+            return format!("{} VM(s): {}", all.len(), list(names));
         }
         let counts = self.count(all.iter().copied());
+        let named = if all.len() <= NAMED {
+            format!(" ({})", list(NAMED))
+        } else {
+            String::new()
+        };
         format!(
-            "{} of {} VMs: {}",
+            "{} of {} VMs: {}{named}",
             all.len(),
             self.vms(),
             self.summary(&counts, 6)
         )
     }
+}
+
+/// In a fleet, the VMs of a finding are named too when there are at most this many.
+const NAMED: usize = 4;
+
+/// Odd ones for a reader, those with the same reason together:
+/// `a/1, a/2 (2 of 120 a VMs with it); b/0 (the only one of 9 VMs)`.
+pub fn odd_text(odd: &[OddOne]) -> String {
+    let mut by_why: Vec<(&str, Vec<&str>)> = Vec::new();
+    for o in odd {
+        match by_why.iter_mut().find(|(w, _)| *w == o.why) {
+            Some((_, vms)) => vms.push(&o.vm),
+            None => by_why.push((&o.why, vec![&o.vm])),
+        }
+    }
+    by_why
+        .iter()
+        .map(|(why, vms)| format!("{} ({why})", vms.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Adds the fleet counts to `r`: each root cause's groups (where it was seen and where its
@@ -273,8 +296,11 @@ mod tests {
             "{text}"
         );
         let cells: Vec<String> = names("diego_cell_z1", 3);
-        let text = f.describe(cells.iter().map(String::as_str).chain(["api_z1/0"; 0]), 2);
-        assert_eq!(text, "3 of 1000 VMs: diego_cell_z1 3/200");
+        let text = f.describe(cells.iter().map(String::as_str), 6);
+        assert_eq!(
+            text,
+            "3 of 1000 VMs: diego_cell_z1 3/200 (diego_cell_z1/0, diego_cell_z1/1, diego_cell_z1/2)"
+        );
     }
 
     #[test]

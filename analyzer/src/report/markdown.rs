@@ -1,7 +1,7 @@
 //! `--format markdown`: for a ticket (GitHub, GitLab, Jira's markdown). Root causes first,
 //! evidence in code blocks, the long lists in collapsible `<details>`.
 
-use super::fleet::Fleet;
+use super::fleet::{odd_text, Fleet};
 use super::group::{by_signature, location, size, vm_list};
 use super::model::Report;
 use std::io::{self, Write};
@@ -42,12 +42,11 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape(&fleet.describe(rc.vms.iter().map(String::as_str), 8))
         )?;
         if fleet.vms() > 8 && !rc.odd_ones.is_empty() {
-            let odd: Vec<String> = rc
-                .odd_ones
-                .iter()
-                .map(|o| format!("{} ({})", o.vm, o.why))
-                .collect();
-            writeln!(out, "- **Odd one out**: {}", escape(&odd.join(", ")))?;
+            writeln!(
+                out,
+                "- **Odd one out**: {}",
+                escape(&odd_text(&rc.odd_ones))
+            )?;
         }
         if let Some(t) = rc.first_seen {
             writeln!(out, "- **First seen**: {t}")?;

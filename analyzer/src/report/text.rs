@@ -2,7 +2,7 @@
 //! latent risks, certificates and coverage. Colour only when asked (a terminal without
 //! `NO_COLOR`).
 
-use super::fleet::Fleet;
+use super::fleet::{odd_text, Fleet};
 use super::group::{by_signature, location, size, vm_list};
 use super::model::Report;
 use crate::finding::Severity;
@@ -82,12 +82,7 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             first
         )?;
         if fleet.vms() > 6 && !rc.odd_ones.is_empty() {
-            let odd: Vec<String> = rc
-                .odd_ones
-                .iter()
-                .map(|o| format!("{} ({})", o.vm, o.why))
-                .collect();
-            writeln!(out, "     odd one out: {}", t(&odd.join(", ")))?;
+            writeln!(out, "     odd one out: {}", t(&odd_text(&rc.odd_ones)))?;
         }
         if !rc.explains.is_empty() {
             let groups = by_signature(r, &rc.explains);

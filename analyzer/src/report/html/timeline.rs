@@ -33,7 +33,7 @@ const CHAR_W: f64 = 6.2;
 const LABEL_CHARS: usize = 44;
 /// Past this many VMs, lanes are per instance group: a heading lane for each group (how
 /// many of its VMs have findings), then a lane for each of its VMs with findings only.
-pub(super) const GROUP_LANES_OVER: usize = 40;
+const GROUP_LANES_OVER: usize = 40;
 const AXIS_H: f64 = 26.0;
 const LANE_H: f64 = 24.0;
 /// Height of one sub-row of marks inside a lane.
@@ -185,7 +185,10 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
             c.vm_anchor(vm),
             y + 16.0,
             esc(vm),
-            bundle.map_or(String::new(), |b| format!("\n{}", esc(&b.path))),
+            match lane.alike {
+                n if n > 1 => format!("\nand {} more VMs of its group with the same findings", n - 1),
+                _ => bundle.map_or(String::new(), |b| format!("\n{}", esc(&b.path))),
+            },
             collected.map_or(String::new(), |t| format!("\ncollected at {}", esc(&t.to_string()))),
             esc(&lane.label),
         )?;
@@ -380,6 +383,9 @@ struct Lane<'a> {
     vm: &'a str,
     /// A group's heading lane (no marks): its text.
     heading: Option<String>,
+    /// How many VMs the lane stands for: more than one when VMs of a large fleet have the
+    /// same findings, none with a time (the lane shows the first's).
+    alike: usize,
     /// Unique among the lanes.
     label: String,
     /// Findings without a time, drawn in the band (one per sub-row).
@@ -400,46 +406,34 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize, band: bool) -> 
     let mut y = AXIS_H;
     let mut lanes = Vec::with_capacity(c.vms.len());
     let labels = lane_labels(c);
-    let mut rows: Vec<(&'a str, String, Option<String>)> = Vec::new();
-    if c.vms.len() > GROUP_LANES_OVER {
-        let label_of: std::collections::HashMap<&str, &String> =
-            c.vms.iter().copied().zip(labels.iter()).collect();
-        for (deployment, group, members) in c.fleet.groups() {
-            let with: Vec<&str> = members
-                .iter()
-                .copied()
-                .filter(|vm| !c.findings_of(vm).is_empty())
-                .collect();
-            let name = match deployment {
-                Some(d) => format!("{d} / {group}"),
-                None => group.to_string(),
-            };
-            rows.push((
-                "",
-                String::new(),
-                Some(format!(
-                    "{name}: {} of {} VM(s) with findings",
-                    with.len(),
-                    members.len()
-                )),
-            ));
-            rows.extend(with.into_iter().map(|vm| (vm, label_of[vm].clone(), None)));
-        }
+    let rows = if c.vms.len() > GROUP_LANES_OVER {
+        group_rows(c, &labels)
     } else {
-        rows.extend(
-            c.vms
-                .iter()
-                .copied()
-                .zip(labels)
-                .map(|(vm, l)| (vm, l, None)),
-        );
-    }
-    for (vm, label, heading) in rows {
+        c.vms
+            .iter()
+            .copied()
+            .zip(labels)
+            .map(|(vm, label)| Row {
+                vm,
+                label,
+                heading: None,
+                alike: 1,
+            })
+            .collect()
+    };
+    for Row {
+        vm,
+        label,
+        heading,
+        alike,
+    } in rows
+    {
         if heading.is_some() {
             lanes.push(Lane {
                 vm,
                 heading,
                 label,
+                alike,
                 undated: Vec::new(),
                 undated_hidden: 0,
                 y,
@@ -512,6 +506,7 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize, band: bool) -> 
             vm,
             heading: None,
             label,
+            alike,
             undated,
             undated_hidden,
             y,
@@ -522,6 +517,87 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize, band: bool) -> 
         y += height;
     }
     lanes
+}
+
+/// What a lane shows, before it is laid out.
+struct Row<'a> {
+    vm: &'a str,
+    label: String,
+    heading: Option<String>,
+    alike: usize,
+}
+
+/// The lanes of a large fleet: per instance group, a heading, then its VMs with findings;
+/// VMs whose findings are the same signatures, none with a time, share one lane ("197 VMs
+/// of diego_cell_z1 as "diego_cell_z1 ×197"), so a thousand VMs panicking alike are one lane per group
+/// and the odd ones keep theirs.
+fn group_rows<'a>(c: &Ctx<'a>, labels: &[String]) -> Vec<Row<'a>> {
+    let label_of: std::collections::HashMap<&str, &String> =
+        c.vms.iter().copied().zip(labels.iter()).collect();
+    let mut rows = Vec::new();
+    for (deployment, group, members) in c.fleet.groups() {
+        let with: Vec<&str> = members
+            .iter()
+            .copied()
+            .filter(|vm| !c.findings_of(vm).is_empty())
+            .collect();
+        let name = match deployment {
+            Some(d) => format!("{d} / {group}"),
+            None => group.to_string(),
+        };
+        rows.push(Row {
+            vm: "",
+            label: String::new(),
+            heading: Some(format!(
+                "{name}: {} of {} VM(s) with findings",
+                with.len(),
+                members.len()
+            )),
+            alike: 0,
+        });
+        let mut alike: std::collections::BTreeMap<Vec<&str>, Vec<&str>> = Default::default();
+        let mut own: Vec<&str> = Vec::new();
+        for vm in with {
+            let found = c.findings_of(vm);
+            if found.iter().all(|f| f.timestamp.is_none()) {
+                let mut key: Vec<&str> = found.iter().map(|f| f.signature.as_str()).collect();
+                key.sort_unstable();
+                key.dedup();
+                alike.entry(key).or_default().push(vm);
+            } else {
+                own.push(vm);
+            }
+        }
+        let mut shared = Vec::new();
+        for vms in alike.into_values() {
+            if vms.len() >= 3 {
+                shared.push(Row {
+                    vm: vms[0],
+                    label: format!("{} ×{}", clip(group, 24), vms.len()),
+                    heading: None,
+                    alike: vms.len(),
+                });
+            } else {
+                own.extend(vms);
+            }
+        }
+        shared.sort_by(|a, b| b.alike.cmp(&a.alike));
+        // two sets of the same size in one group: told apart by number
+        for i in 1..shared.len() {
+            if shared[..i].iter().any(|r| r.label == shared[i].label) {
+                shared[i].label = format!("{} #{}", shared[i].label, i + 1);
+            }
+        }
+        own.sort_unstable();
+        rows.extend(shared);
+        rows.extend(own.into_iter().map(|vm| Row {
+            vm,
+            label: label_of[vm].clone(),
+            heading: None,
+            alike: 1,
+        }));
+    }
+    rows
 }
 
 /// One label per lane, unique: a long name keeps its group and the first 8 characters of
@@ -537,6 +613,22 @@ fn lane_labels(c: &Ctx) -> Vec<String> {
         }
     };
     let mut labels: Vec<String> = c.vms.iter().map(|vm| short(vm)).collect();
+    // ids that start alike: the end of the id tells them apart
+    let tail = |vm: &str| -> String {
+        match vm.rsplit_once('/') {
+            Some((group, id)) if id.chars().count() > 9 => {
+                let end: String = id.chars().skip(id.chars().count() - 8).collect();
+                format!("{}/…{end}", clip(group, 20))
+            }
+            _ => clip(vm, 30),
+        }
+    };
+    let before = labels.clone();
+    for (i, vm) in c.vms.iter().enumerate() {
+        if before.iter().filter(|l| **l == before[i]).count() > 1 {
+            labels[i] = tail(vm);
+        }
+    }
     let deployment = |i: usize| {
         c.r.bundles
             .iter()
