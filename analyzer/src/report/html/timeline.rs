@@ -581,7 +581,7 @@ fn group_rows<'a>(c: &Ctx<'a>, labels: &[String]) -> Vec<Row<'a>> {
                 own.extend(vms);
             }
         }
-        shared.sort_by(|a, b| b.alike.cmp(&a.alike));
+        shared.sort_by_key(|r| std::cmp::Reverse(r.alike));
         // two sets of the same size in one group: told apart by number
         for i in 1..shared.len() {
             if shared[..i].iter().any(|r| r.label == shared[i].label) {
