@@ -205,7 +205,7 @@ fn a_truncated_bundle_is_exit_2_and_the_other_inputs_are_still_reported() {
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     let log = out.path().join("metron_agent.stderr.log");
     std::fs::write(&log, "panic: No dopplers listening on [udp]\n").unwrap();
-    let (code, r, _) = analyze(&[cut.to_str().unwrap(), log.to_str().unwrap()]);
+    let (code, r, _) = analyze(&[cut.to_str().unwrap(), log.to_str().unwrap(), "--partial"]);
     assert_eq!(code, 2, "an unreadable input is exit 2");
     let errors = r["coverage"]["errors"].as_array().unwrap();
     assert!(

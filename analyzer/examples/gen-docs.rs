@@ -13,11 +13,13 @@
 //! OUTDIR/man/man1/vcap-analyze.1  vcap-analyze-<subcommand>.1 ...  vcap-collect.1
 //! ```
 //!
-//! An example rather than a subcommand: `clap_complete` and `clap_mangen` stay
-//! dev-dependencies, out of both shipped binaries (the collector runs on production VMs and
-//! keeps its dependencies few; it gets its pages from here, through its library, with no
-//! dependency cycle). The README says how to install the files.
+//! `vcap-analyze completions SHELL` and `vcap-analyze man` print the same for
+//! `vcap-analyze` alone; this example also covers `vcap-collect`, whose binary stays
+//! without clap_complete and clap_mangen (it runs on production VMs and keeps its
+//! dependencies few): its pages come through its library (`collector::cli`), with the
+//! same EXAMPLES, EXIT STATUS and ENVIRONMENT sections ([`analyzer::cli::docs`]).
 
+use analyzer::cli::docs;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use std::path::{Path, PathBuf};
@@ -64,25 +66,22 @@ fn generate(out: &Path) -> io::Result<Vec<PathBuf>> {
             )?);
         }
         // one page for the command and one per subcommand (`vcap-analyze-redact.1`, ...)
-        cmd.build();
-        man_pages(&cmd, &man, &mut written)?;
+        let text = if name == "vcap-collect" {
+            &COLLECT_MAN
+        } else {
+            &docs::ANALYZE_MAN
+        };
+        for (file, page) in docs::all_pages(&cmd, text)? {
+            let path = man.join(file);
+            fs::write(&path, page)?;
+            written.push(path);
+        }
     }
     Ok(written)
 }
 
-/// `cmd`'s page and its subcommands' (clap's generated `help` subcommand left out).
-fn man_pages(cmd: &clap::Command, dir: &Path, written: &mut Vec<PathBuf>) -> io::Result<()> {
-    let name = cmd.get_display_name().unwrap_or_else(|| cmd.get_name());
-    let path = dir.join(format!("{name}.1"));
-    let mut page = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
-    fs::write(&path, page)?;
-    written.push(path);
-    for sub in cmd
-        .get_subcommands()
-        .filter(|s| s.get_name() != "help" && !s.is_hide_set())
-    {
-        man_pages(sub, dir, written)?;
-    }
-    Ok(())
-}
+/// `vcap-collect(1)`'s own sections.
+const COLLECT_MAN: docs::ManText = docs::ManText {
+    exit_status: collector::cli::EXIT_STATUS,
+    environment: collector::cli::ENVIRONMENT,
+};

@@ -1,8 +1,13 @@
 //! The command line, defined once. `main.rs` turns it into plain settings; no clap type
-//! goes further.
+//! goes further. The man pages and completions are generated from the same definitions
+//! ([`docs`]); what `main.rs` prints goes through [`output`].
+
+pub mod docs;
+pub mod output;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+pub use term::ColorChoice;
 
 /// Find the root cause in Cloud Foundry / BOSH diagnostics bundles.
 ///
@@ -11,7 +16,12 @@ use std::path::PathBuf;
 /// checks certificates, monit and disks, and ranks root causes.
 #[derive(Parser, Debug)]
 #[command(name = "vcap-analyze", version, propagate_version = true)]
+#[command(after_long_help = docs::ENV_HELP)]
 pub struct Cli {
+    /// When to colour: auto (a terminal, unless NO_COLOR, CLICOLOR=0 or TERM=dumb;
+    /// CLICOLOR_FORCE colours a pipe too), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t, global = true)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -20,17 +30,12 @@ pub struct Cli {
 pub enum Command {
     /// Analyze bundles and report root causes.
     ///
-    /// Examples:
-    ///   vcap-analyze analyze cf.diego_cell.*.tgz
-    ///   vcap-analyze analyze logs_1541529930.tgz --format markdown > ticket.md
-    ///   bosh -d cf logs --all  &&  vcap-analyze analyze *.tgz --fail-on high
-    ///   tail -n 10000 metron_agent.stderr.log | vcap-analyze analyze -
-    #[command(verbatim_doc_comment)]
+    /// Exit 0 done; 1 `--fail-on` reached; 2 an input could not be read or held nothing to
+    /// analyze: then no report is written, unless `--partial` asks for one covering the rest.
+    #[command(after_long_help = docs::ANALYZE_EXAMPLES)]
     Analyze(AnalyzeArgs),
     /// Certificate inventory, soonest expiry first.
-    ///
-    /// Example: vcap-analyze certs bundles/ --warn-days 60
-    #[command(verbatim_doc_comment)]
+    #[command(after_long_help = docs::CERTS_EXAMPLES)]
     Certs(CertsArgs),
     /// The signature library.
     #[command(subcommand)]
@@ -40,15 +45,7 @@ pub enum Command {
     /// Grouped findings give their first and last occurrence; findings whose lines carry no
     /// time are listed after; each VM's collection time is set against the median, so a VM
     /// whose clock is off stands out.
-    ///
-    /// Examples:
-    ///   bosh -d cf logs --all  &&  vcap-analyze timeline logs_1541529930.tgz
-    ///   # `monit summary`: metron_agent "not monitored" on every VM; who broke first? (seed 000)
-    ///   vcap-analyze timeline cf.doppler_z2.*.tgz cf.diego_cell.*.tgz cf.router.*.tgz
-    ///   vcap-analyze timeline bundles/ --format json -o timeline.json
-    ///   # certificates judged as of a time, not by `openssl x509 -noout -dates` per VM (seed 001)
-    ///   vcap-analyze timeline bundles/ --at 2019-07-13T00:00:00Z
-    #[command(verbatim_doc_comment)]
+    #[command(after_long_help = docs::TIMELINE_EXAMPLES)]
     Timeline(TimelineArgs),
     /// Redacted copy of a bundle we did not make (`bosh logs` output is never redacted).
     ///
@@ -58,34 +55,29 @@ pub enum Command {
     /// inside and packed again), mode 0600, plus vcap-redact-manifest.json at its root saying
     /// what was redacted where. Binary files (keystores, DER keys) are left out and listed.
     /// OUT may be a directory: the copy gets IN's name there. Exit 0 done; 2 IN could not be
-    /// read whole (nothing is left at OUT).
-    ///
-    /// The ticket workflow:
-    ///   bosh -d cf logs diego_cell/0                        # cf.diego_cell.<id>-<time>.tgz
-    ///   vcap-analyze redact cf.diego_cell.*.tgz ticket/
-    ///   vcap-analyze scan-secrets ticket/*.tgz  &&  echo safe to attach
-    ///
-    /// More examples:
-    ///   bosh -d cf logs --all  &&  vcap-analyze redact logs_1541529930.tgz logs-redacted.tgz
-    ///   bosh -d cf logs diego_cell/0 --agent   # registry-user:PASS@... in it (seed 004)
-    ///   vcap-analyze redact cf.diego_cell.*.tgz agent-redacted.tgz
-    ///   vcap-analyze redact /mnt/dead-vm/var/vcap/sys/log/ sys-log.tgz    # a directory
-    #[command(verbatim_doc_comment)]
+    /// read whole (nothing is left at OUT); 130 interrupted (nothing is left at OUT).
+    #[command(after_long_help = docs::REDACT_EXAMPLES)]
     Redact(RedactArgs),
     /// Report what still looks like a secret: file, line and kind, never the secret.
     ///
     /// Reads every input kind `analyze` reads. Binary files count too: they cannot be checked
     /// line by line. Exit 0 clean; 1 something looks like a secret; 2 an input could not be
     /// read (what could be read is reported).
-    ///
-    /// Examples:
-    ///   vcap-analyze scan-secrets logs_1541529930.tgz    # exit 1: `bosh logs` is never redacted
-    ///   vcap-analyze scan-secrets ticket/*.tgz  &&  echo safe to attach
-    ///   bosh -d cf ssh diego_cell/0 -c 'sudo cat /var/vcap/bosh/settings.json' \
-    ///     | vcap-analyze scan-secrets -
-    ///   vcap-analyze scan-secrets bundles/ --format json | jq '.files_with_secrets[].path'
-    #[command(verbatim_doc_comment)]
+    #[command(after_long_help = docs::SCAN_SECRETS_EXAMPLES)]
     ScanSecrets(ScanSecretsArgs),
+    /// Shell completions for bash, zsh, fish, powershell or elvish, on stdout.
+    #[command(after_long_help = docs::COMPLETIONS_EXAMPLES)]
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) of vcap-analyze or of one subcommand, on stdout.
+    #[command(after_long_help = docs::MAN_EXAMPLES)]
+    Man {
+        /// A subcommand (`analyze`, `redact`, `signatures list`...); none: vcap-analyze(1).
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Vec<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -105,7 +97,7 @@ pub struct RedactArgs {
     /// Where to write the redacted copy (a file, or a directory to put it in).
     #[arg(value_name = "OUT")]
     pub output: PathBuf,
-    /// Print nothing but errors.
+    /// No summary on stderr (errors are always printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -121,16 +113,24 @@ pub struct ScanSecretsArgs {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// No progress on stderr.
+    /// No progress on stderr (errors are always printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-/// `--format` of the subcommands that print a list.
+/// `--format` of the subcommands that print a list for scripts or a terminal.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TextOrJson {
     Text,
     Json,
+}
+
+/// `--format` of the subcommands that print a table (`certs`, `signatures list`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -138,12 +138,12 @@ pub struct Common {
     /// Bundles, archives, directories, log files, globs; `-` reads stdin.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
-    /// Take this time as "now" (RFC 3339, e.g. 2019-07-13T00:00:00Z) instead of each
-    /// bundle's collection time.
-    #[arg(long, value_name = "TIME")]
+    /// Take this time as "now" (RFC 3339, e.g. 2019-07-13T00:00:00Z, or a date) instead of
+    /// each bundle's collection time.
+    #[arg(long, value_name = "TIME", env = "VCAP_DIAG_AT")]
     pub at: Option<String>,
-    /// Add signatures from DIR (same id overrides the built-in one).
-    #[arg(long, value_name = "DIR")]
+    /// Add signatures from DIR (same id overrides the built-in one). DIR must exist.
+    #[arg(long, value_name = "DIR", env = "VCAP_DIAG_SIGNATURES")]
     pub signatures: Option<PathBuf>,
     /// Certificates expiring within this many days are reported.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
@@ -151,7 +151,11 @@ pub struct Common {
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// No progress on stderr.
+    /// Write the report even when an input could not be read or held nothing to analyze
+    /// (it covers the rest; the exit code is still 2).
+    #[arg(long)]
+    pub partial: bool,
+    /// No progress on stderr (errors are always printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -172,23 +176,26 @@ pub struct AnalyzeArgs {
 pub struct CertsArgs {
     #[command(flatten)]
     pub common: Common,
-    /// text or json.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum SignaturesCommand {
-    /// List the library.
+    /// List the library: signatures and structured checks.
     List {
-        #[arg(long, value_name = "DIR")]
+        /// Add signatures from DIR (same id overrides the built-in one). DIR must exist.
+        #[arg(long, value_name = "DIR", env = "VCAP_DIAG_SIGNATURES")]
         signatures: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-        format: FormatArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
     },
     /// Validate every signature and run every embedded example.
     Check {
-        #[arg(long, value_name = "DIR")]
+        /// Add signatures from DIR (same id overrides the built-in one). DIR must exist.
+        #[arg(long, value_name = "DIR", env = "VCAP_DIAG_SIGNATURES")]
         signatures: Option<PathBuf>,
     },
 }

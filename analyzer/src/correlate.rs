@@ -271,6 +271,10 @@ pub fn correlate(
             remediation: rule.map(|r| r.remediation.clone()).unwrap_or_default(),
             cause_found,
             look_at: (!cause_found).then(|| lead(rule, rules, findings, &members)),
+            // counted per instance group with the rest of the report (report::fleet)
+            groups: Vec::new(),
+            symptom_groups: Vec::new(),
+            odd_ones: Vec::new(),
         });
     }
     causes.sort_by(|a, b| {

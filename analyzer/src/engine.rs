@@ -300,6 +300,7 @@ pub fn collect(
     let mut vms = vms;
     let mut read_back = Vec::new();
     for (name, probs, docs) in per_input {
+        let had_docs = !docs.is_empty();
         for doc in docs {
             read_back.extend(doc.vms.into_iter().map(|mut vm| {
                 vm.origin = format!("{name}!{}", vm.origin);
@@ -307,6 +308,17 @@ pub fn collect(
             }));
             results.skipped.extend(doc.skipped);
             errors.extend(doc.errors);
+        }
+        // An input that held nothing to read is an error too: nothing succeeds silently.
+        let files: u64 = vms
+            .iter()
+            .filter(|v| v.info.origin == name || v.info.origin.starts_with(&format!("{name}!")))
+            .map(|v| v.files)
+            .sum();
+        if files == 0 && probs.is_empty() && !had_docs {
+            errors.push(format!(
+                "{name}: nothing to analyze (no log file, archive or bundle in it)"
+            ));
         }
         // Attach each input's problems to its VMs (all VMs read from it).
         for vm in vms
@@ -466,7 +478,7 @@ pub fn merge(analysis: Analysis, sigs: &[Signature], opts: &Options) -> Report {
                 .filter_map(|f| f.last_seen.or(f.timestamp))
                 .max()
         });
-    Report {
+    let mut report = Report {
         schema: SCHEMA,
         generated_by: format!("vcap-analyze {}", env!("CARGO_PKG_VERSION")),
         now,
@@ -478,7 +490,10 @@ pub fn merge(analysis: Analysis, sigs: &[Signature], opts: &Options) -> Report {
         certificates,
         unrecognised,
         coverage,
-    }
+        fleet: Vec::new(),
+    };
+    crate::report::fleet::annotate(&mut report);
+    report
 }
 
 /// One finding per line and category: a structured check and a signature (or two

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod finding;
 pub mod foreign;
 pub mod input;
+pub mod interrupt;
 pub mod line;
 pub mod matcher;
 pub mod report;

@@ -1,58 +1,80 @@
 //! `vcap-analyze`: parses the command line once, runs the subcommand, maps the outcome to
-//! the exit code (0 done; 1 `--fail-on` reached or `signatures check` failed; 2 an input
-//! could not be read, the report still covering the rest). A closed stdout ends quietly.
+//! the exit code (0 done; 1 `--fail-on` reached, a secret found or a signature broken; 2 an
+//! input could not be read or held nothing to analyze, with no report written unless
+//! `--partial`; 130 interrupted). A closed stdout ends quietly. Everything printed goes
+//! through the terminal sanitiser ([`analyzer::cli::output`]).
 
-use analyzer::cli::{Cli, Command, Common, FormatArg, RedactArgs, SignaturesCommand, TextOrJson};
+use analyzer::cli::output::{error, write_out, Safety};
+use analyzer::cli::{
+    docs, Cli, Command, Common, FormatArg, RedactArgs, SignaturesCommand, TableFormat, TextOrJson,
+};
 use analyzer::engine::{self, Options};
 use analyzer::finding::Severity;
 use analyzer::matcher::Matcher;
 use analyzer::report::vm_result::VmResults;
-use analyzer::report::{self, Format};
+use analyzer::report::{self, model::Report, tables, Format};
 use analyzer::signature::{self, Library};
 use anyhow::{bail, Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = analyzer::interrupt::install("vcap-analyze") {
+        error(&format!("cannot handle interrupts: {e}"));
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if e.downcast_ref::<io::Error>()
-                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
+            let closed = e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            });
+            if !closed {
+                error(&format!("{e:#}"));
             }
-            eprintln!("vcap-analyze: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(if closed { 0 } else { 2 })
         }
     }
 }
 
 fn run(cli: Cli) -> Result<u8> {
+    let color = cli.color;
     match cli.command {
         Command::Analyze(a) => {
-            let (lib, matcher) = library(a.common.signatures.as_deref())?;
             let fail_on: Option<Severity> = a
                 .fail_on
                 .as_deref()
                 .map(str::parse)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
-            let format = match a.format {
-                FormatArg::Text => Format::Text {
-                    color: a.common.output.is_none()
-                        && io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none(),
-                },
-                FormatArg::Json => Format::Json,
-                FormatArg::Markdown => Format::Markdown,
-                FormatArg::Html => Format::Html,
-                FormatArg::VmResult => return vm_results(&a.common, &lib, &matcher),
+            if a.format == FormatArg::VmResult {
+                return vm_results(&a.common);
+            }
+            let Some(report) = analyze(&a.common)? else {
+                return Ok(2);
             };
-            let report = analyze(&a.common, &lib, &matcher)?;
-            write_out(a.common.output.as_deref(), |w| {
+            let (format, safety) = match a.format {
+                FormatArg::Text => {
+                    let color = match &a.common.output {
+                        Some(_) => color.file(),
+                        None => color.stdout(),
+                    };
+                    let safety = if color {
+                        Safety::FieldsEscaped
+                    } else {
+                        Safety::Sanitize
+                    };
+                    (Format::Text { color }, safety)
+                }
+                FormatArg::Json => (Format::Json, Safety::Json),
+                FormatArg::Markdown => (Format::Markdown, Safety::Sanitize),
+                FormatArg::Html => (Format::Html, Safety::Sanitize),
+                FormatArg::VmResult => unreachable!("handled above"),
+            };
+            write_out(a.common.output.as_deref(), safety, |w| {
                 report::render(&report, format, w)
             })?;
             let reached = fail_on.is_some_and(|min| {
@@ -71,88 +93,48 @@ fn run(cli: Cli) -> Result<u8> {
             })
         }
         Command::Certs(c) => {
-            let (lib, matcher) = library(c.common.signatures.as_deref())?;
-            let report = analyze(&c.common, &lib, &matcher)?;
-            write_out(c.common.output.as_deref(), |w| match c.format {
-                FormatArg::Json => {
-                    serde_json::to_writer_pretty(&mut *w, &report.certificates)
-                        .map_err(io::Error::other)?;
-                    writeln!(w)
-                }
-                _ => {
-                    writeln!(
-                        w,
-                        "{:>9}  {:<14} {:<28} {:<60} SUBJECT",
-                        "DAYS LEFT", "STATUS", "VM", "PATH"
-                    )?;
-                    for cert in &report.certificates {
-                        writeln!(
-                            w,
-                            "{:>9}  {:<14} {:<28} {:<60} {}",
-                            cert.days_left, cert.status, cert.vm, cert.path, cert.subject
-                        )?;
-                    }
-                    Ok(())
-                }
+            let Some(report) = analyze(&c.common)? else {
+                return Ok(2);
+            };
+            let safety = match c.format {
+                TableFormat::Json => Safety::Json,
+                _ => Safety::Sanitize,
+            };
+            write_out(c.common.output.as_deref(), safety, |w| match c.format {
+                TableFormat::Json => json(&report.certificates, w),
+                TableFormat::Text => tables::certificates(&report.certificates, false, w),
+                TableFormat::Markdown => tables::certificates(&report.certificates, true, w),
             })?;
-            Ok(if report.coverage.errors.is_empty() {
-                0
-            } else {
-                2
-            })
+            Ok(exit_of(&report))
         }
         Command::Signatures(SignaturesCommand::List { signatures, format }) => {
-            let lib = Library::load(signatures.as_deref());
-            write_out(None, |w| {
-                if format == FormatArg::Json {
-                    let rows: Vec<_> = lib
-                        .signatures
-                        .iter()
-                        .map(|s| serde_json::json!({"id": s.id, "title": s.title, "category": s.category, "kind": s.kind, "severity": s.severity, "component": s.component}))
-                        .collect();
-                    serde_json::to_writer_pretty(&mut *w, &rows).map_err(io::Error::other)?;
-                    return writeln!(w);
-                }
-                for s in &lib.signatures {
-                    writeln!(
-                        w,
-                        "{:<44} {:<8} {:<8} {:<26} {}",
-                        s.id,
-                        kind_str(s.kind),
-                        s.severity.as_str(),
-                        s.category,
-                        s.title
-                    )?;
-                }
-                for id in signature::CHECK_IDS {
-                    writeln!(
-                        w,
-                        "{:<44} {:<8} {:<8} {:<26} (structured check)",
-                        id, "cause", "-", "-"
-                    )?;
-                }
-                writeln!(
-                    w,
-                    "{} signatures, {} structured checks",
-                    lib.signatures.len(),
-                    signature::CHECK_IDS.len()
-                )
+            let lib = load_library(signatures.as_deref())?;
+            let rows = tables::signature_rows(&lib.signatures, signature::CHECK_IDS);
+            let safety = match format {
+                TableFormat::Json => Safety::Json,
+                _ => Safety::Sanitize,
+            };
+            write_out(None, safety, |w| match format {
+                TableFormat::Json => json(&rows.iter().filter(|r| !r.check).collect::<Vec<_>>(), w),
+                TableFormat::Text => tables::signatures(&rows, false, w),
+                TableFormat::Markdown => tables::signatures(&rows, true, w),
             })?;
             Ok(if lib.problems.is_empty() { 0 } else { 1 })
         }
         Command::Timeline(t) => {
-            let (lib, matcher) = library(t.common.signatures.as_deref())?;
-            let report = analyze(&t.common, &lib, &matcher)?;
+            let Some(report) = analyze(&t.common)? else {
+                return Ok(2);
+            };
             let timeline = report::timeline::build(&report);
-            write_out(t.common.output.as_deref(), |w| match t.format {
+            let safety = match t.format {
+                TextOrJson::Json => Safety::Json,
+                TextOrJson::Text => Safety::Sanitize,
+            };
+            write_out(t.common.output.as_deref(), safety, |w| match t.format {
                 TextOrJson::Json => report::timeline::render_json(&timeline, w),
                 TextOrJson::Text => report::timeline::render_text(&timeline, w),
             })?;
-            Ok(if report.coverage.errors.is_empty() {
-                0
-            } else {
-                2
-            })
+            Ok(exit_of(&report))
         }
         Command::Redact(r) => Ok(redact(&r)),
         Command::ScanSecrets(s) => {
@@ -160,18 +142,22 @@ fn run(cli: Cli) -> Result<u8> {
             let tick = |name: &str| {
                 if let Some(b) = &bar {
                     b.inc(1);
-                    b.set_message(name.to_string());
+                    b.set_message(term::escape(name).into_owned());
                 }
             };
             let found = analyzer::foreign::scan::scan(&s.paths, &tick);
             if let Some(b) = bar {
                 b.finish_and_clear();
             }
-            write_out(s.output.as_deref(), |w| match s.format {
-                TextOrJson::Json => {
-                    serde_json::to_writer_pretty(&mut *w, &found).map_err(io::Error::other)?;
-                    writeln!(w)
-                }
+            for e in &found.errors {
+                error(e);
+            }
+            let safety = match s.format {
+                TextOrJson::Json => Safety::Json,
+                TextOrJson::Text => Safety::Sanitize,
+            };
+            write_out(s.output.as_deref(), safety, |w| match s.format {
+                TextOrJson::Json => json(&found, w),
                 TextOrJson::Text => analyzer::foreign::scan::render_text(&found, w),
             })?;
             Ok(if !found.errors.is_empty() {
@@ -183,9 +169,9 @@ fn run(cli: Cli) -> Result<u8> {
             })
         }
         Command::Signatures(SignaturesCommand::Check { signatures }) => {
-            let lib = Library::load(signatures.as_deref());
+            let lib = load_library(signatures.as_deref())?;
             let report = signature::check(&lib, signature::CHECK_IDS);
-            write_out(None, |w| {
+            write_out(None, Safety::Sanitize, |w| {
                 for p in &report.problems {
                     writeln!(w, "{p}")?;
                 }
@@ -199,23 +185,55 @@ fn run(cli: Cli) -> Result<u8> {
             })?;
             Ok(if report.has_errors() { 1 } else { 0 })
         }
+        Command::Completions { shell } => {
+            let mut out = io::stdout().lock();
+            docs::completions(shell, &mut Cli::command(), &mut out);
+            out.flush()?;
+            Ok(0)
+        }
+        Command::Man { subcommand } => {
+            let Some(page) = docs::page_of(&Cli::command(), &subcommand, &docs::ANALYZE_MAN) else {
+                bail!("man: no subcommand {:?}", subcommand.join(" "));
+            };
+            let mut out = io::stdout().lock();
+            out.write_all(&page?)?;
+            out.flush()?;
+            Ok(0)
+        }
     }
 }
 
-/// The library (built-in plus `--signatures DIR`) and its compiled matcher. Broken files are
-/// reported and left out; the rest runs.
-fn library(dir: Option<&std::path::Path>) -> Result<(Library, Matcher)> {
+/// 0, or 2 when an input could not be read or held nothing to analyze.
+fn exit_of(report: &Report) -> u8 {
+    if report.coverage.errors.is_empty() {
+        0
+    } else {
+        2
+    }
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T, w: &mut dyn Write) -> io::Result<()> {
+    report::json::write(value, w)
+}
+
+/// The library: built-in plus `--signatures DIR`, which must be a directory. Broken
+/// signature files are reported and left out; the rest runs.
+fn load_library(dir: Option<&Path>) -> Result<Library> {
+    if let Some(dir) = dir {
+        let meta = std::fs::metadata(dir)
+            .with_context(|| format!("--signatures {}: cannot read", dir.display()))?;
+        if !meta.is_dir() {
+            bail!("--signatures {}: not a directory", dir.display());
+        }
+    }
     let lib = Library::load(dir);
     for p in &lib.problems {
-        eprintln!(
-            "vcap-analyze: signature {}: {} (left out)",
-            p.file, p.problem
-        );
+        error(&format!("signature {}: {} (left out)", p.file, p.problem));
     }
-    let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
-    Ok((lib, matcher))
+    Ok(lib)
 }
 
+/// `--at` and `--warn-days`.
 fn options(c: &Common) -> Result<Options> {
     let at = match &c.at {
         Some(s) => Some(parse_time(s)?),
@@ -228,47 +246,53 @@ fn options(c: &Common) -> Result<Options> {
 }
 
 /// `analyze --format vm-result`: each VM analysed on its own, not correlated (documented in
-/// `report/vm_result.rs`). Exit 2 when an input could not be read, as `analyze`.
-fn vm_results(c: &Common, lib: &Library, matcher: &Matcher) -> Result<u8> {
+/// `report/vm_result.rs`). Input errors go to stderr and into the document; exit 2 when an
+/// input could not be read, as `analyze`.
+fn vm_results(c: &Common) -> Result<u8> {
     let opts = options(c)?;
-    let analysis = engine::collect(&c.paths, &lib.signatures, matcher, &opts, &|_| {});
-    if !c.quiet {
-        for e in &analysis.errors {
-            eprintln!("vcap-analyze: {e}");
-        }
+    let lib = load_library(c.signatures.as_deref())?;
+    let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
+    let analysis = engine::collect(&c.paths, &lib.signatures, &matcher, &opts, &|_| {});
+    for e in &analysis.errors {
+        error(e);
     }
     let failed = !analysis.errors.is_empty();
     let doc = VmResults::new(analysis.vms, analysis.skipped, analysis.errors);
-    write_out(c.output.as_deref(), |w| report::vm_result::render(&doc, w))?;
+    write_out(c.output.as_deref(), Safety::Json, |w| {
+        report::vm_result::render(&doc, w)
+    })?;
     Ok(if failed { 2 } else { 0 })
 }
 
-fn analyze(
-    c: &Common,
-    lib: &Library,
-    matcher: &Matcher,
-) -> Result<analyzer::report::model::Report> {
+/// Runs the analysis of `c.paths` and prints every input error on stderr (whatever `-q`
+/// says). `None` when an input could not be read or held nothing to analyze and
+/// `--partial` was not given: the caller then writes nothing and exits 2.
+fn analyze(c: &Common) -> Result<Option<Report>> {
     let opts = options(c)?;
+    let lib = load_library(c.signatures.as_deref())?;
+    let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
     let bar = progress(c.quiet);
     let tick = |name: &str| {
         if let Some(b) = &bar {
             b.inc(1);
-            b.set_message(name.to_string());
+            b.set_message(term::escape(name).into_owned());
         }
     };
-    let report = engine::analyze(&c.paths, &lib.signatures, matcher, &opts, &tick);
+    let report = engine::analyze(&c.paths, &lib.signatures, &matcher, &opts, &tick);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if !c.quiet {
-        for e in &report.coverage.errors {
-            eprintln!("vcap-analyze: {e}");
-        }
+    for e in &report.coverage.errors {
+        error(e);
     }
-    Ok(report)
+    if !report.coverage.errors.is_empty() && !c.partial {
+        error("no report written (--partial writes one covering the inputs that could be read)");
+        return Ok(None);
+    }
+    Ok(Some(report))
 }
 
-/// A spinner on stderr, only when stderr is a terminal.
+/// A spinner on stderr, only when stderr is a terminal; cleared on interrupt.
 fn progress(quiet: bool) -> Option<indicatif::ProgressBar> {
     if quiet || !io::stderr().is_terminal() {
         return None;
@@ -278,6 +302,7 @@ fn progress(quiet: bool) -> Option<indicatif::ProgressBar> {
         indicatif::ProgressStyle::with_template("{spinner} {pos} input(s) read {wide_msg}").ok()?,
     );
     b.enable_steady_tick(std::time::Duration::from_millis(120));
+    analyzer::interrupt::clear_on_interrupt(&b);
     Some(b)
 }
 
@@ -294,40 +319,11 @@ fn parse_time(s: &str) -> Result<jiff::Timestamp> {
     bail!("--at {s:?}: expected an RFC 3339 time like 2019-07-13T00:00:00Z, or a date")
 }
 
-fn write_out(
-    path: Option<&std::path::Path>,
-    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<()> {
-    match path {
-        Some(p) => {
-            let mut file = io::BufWriter::new(
-                std::fs::File::create(p)
-                    .with_context(|| format!("cannot create {}", p.display()))?,
-            );
-            f(&mut file)?;
-            file.flush()?;
-        }
-        None => {
-            let mut out = io::BufWriter::new(io::stdout().lock());
-            f(&mut out)?;
-            out.flush()?;
-        }
-    }
-    Ok(())
-}
-
-fn kind_str(k: analyzer::finding::Kind) -> &'static str {
-    match k {
-        analyzer::finding::Kind::Symptom => "symptom",
-        analyzer::finding::Kind::Cause => "cause",
-    }
-}
-
 /// `redact IN OUT`: 0 written; 2 nothing written. A summary on stderr unless `-q`.
 fn redact(r: &RedactArgs) -> u8 {
     match analyzer::foreign::redact::redact(&r.input, &r.output) {
         Err(e) => {
-            eprintln!("vcap-analyze: redact: {e}; nothing written");
+            error(&format!("redact: {e}; nothing written"));
             2
         }
         Ok(done) => {
@@ -335,8 +331,8 @@ fn redact(r: &RedactArgs) -> u8 {
                 let t = &done.manifest.totals;
                 let kinds: Vec<String> =
                     t.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
-                eprintln!(
-                    "vcap-analyze: {}: {} files, {} secrets redacted in {} of them{}, {} left out",
+                error(&format!(
+                    "{}: {} files, {} secrets redacted in {} of them{}, {} left out",
                     done.output.display(),
                     t.files,
                     t.redactions + t.leak_scan_hits,
@@ -347,20 +343,20 @@ fn redact(r: &RedactArgs) -> u8 {
                         format!(" ({})", kinds.join(", "))
                     },
                     t.dropped
-                );
+                ));
                 for d in done.manifest.dropped().take(20) {
-                    eprintln!(
-                        "vcap-analyze: left out {}: {}",
+                    error(&format!(
+                        "left out {}: {}",
                         d.path,
                         d.reason.as_deref().unwrap_or("")
-                    );
+                    ));
                 }
                 if t.dropped > 20 {
-                    eprintln!(
-                        "vcap-analyze: ... and {} more (see {})",
+                    error(&format!(
+                        "... and {} more (see {})",
                         t.dropped - 20,
                         analyzer::foreign::manifest::MANIFEST_NAME
-                    );
+                    ));
                 }
             }
             0

@@ -20,11 +20,19 @@ use std::path::PathBuf;
 ///   vcap-collect --root /mnt/dead-vm --no-commands --output /tmp/
 #[derive(Parser, Debug)]
 #[command(name = "vcap-collect", version, verbatim_doc_comment)]
+#[command(
+    after_long_help = "Exit status: 0 complete; 1 written but incomplete or with problems; \
+2 no bundle written; 130 interrupted (an incomplete bundle written)."
+)]
 pub struct Cli {
     /// Collect from this directory as if it were `/` (a mounted disk of a dead VM, tests).
     /// Commands still run on this host.
-    #[arg(long, value_name = "DIR", default_value = "/")]
-    root: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Collect even on a host without /var/vcap (not a BOSH VM): the bundle then holds
+    /// little more than the commands' output.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// A directory (the bundle gets its own name there), a file path, or `-` for stdout.
     #[arg(
         long,
@@ -66,15 +74,57 @@ pub struct Cli {
     /// Compression threads (default: up to 2).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
-    /// Print nothing but errors.
+    /// No summary on stderr (problems and errors are always printed).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The sections of `vcap-collect(1)` that clap does not know: (code, meaning).
+pub const EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "A complete bundle was written."),
+    ("1", "A valid bundle was written, but incomplete (time, size or free-space limit) or with files or commands that could not be read or run: listed on stderr and in its manifest."),
+    ("2", "No bundle written: an invalid option, an output that cannot be written (a closed pipe, a full disk), gzip refused to a terminal, or a host without /var/vcap (not a BOSH VM) with neither --root nor --allow-empty."),
+    ("130", "Interrupted (SIGINT, SIGTERM, SIGHUP): a valid bundle marked incomplete was written, and no partial file is left."),
+];
+
+/// Environment variables `vcap-collect` reads: (name, meaning).
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "PATH",
+        "Where commands are looked up after /var/vcap/bosh/bin.",
+    ),
+    (
+        "TMPDIR",
+        "Spool directory for --output - when /var/vcap/data/tmp does not exist.",
+    ),
+];
+
+impl Cli {
+    /// Why this run must not start, if it must not: a host that is not a BOSH VM (no
+    /// `/var/vcap`) when neither `--root` nor `--allow-empty` says that is meant.
+    pub fn refusal(&self) -> Option<String> {
+        if self.root.is_none() && !self.allow_empty && !std::path::Path::new("/var/vcap").is_dir() {
+            return Some(
+                "/var/vcap does not exist: this host is not a BOSH VM. Use --root DIR to collect \
+                 from a mounted VM disk, or --allow-empty to collect what there is"
+                    .into(),
+            );
+        }
+        if self.output == "-" && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return Some(
+                "refusing to write a gzip bundle to a terminal: redirect it (--output - > bundle.tgz) \
+                 or give a file or directory"
+                    .into(),
+            );
+        }
+        None
+    }
 }
 
 impl Cli {
     /// The plain settings the collection runs with.
     pub fn into_config(self) -> Config {
-        let mut c = Config::new(self.root);
+        let mut c = Config::new(self.root.unwrap_or_else(|| PathBuf::from("/")));
         c.output = match self.output.as_str() {
             "-" => Output::Stdout,
             o if o.ends_with('/') || std::path::Path::new(o).is_dir() => {

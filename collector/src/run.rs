@@ -26,6 +26,8 @@ pub enum CollectError {
     Options(String),
     #[error("cannot write the bundle in {dir}: {source}")]
     Output { dir: PathBuf, source: io::Error },
+    #[error("cannot write the bundle to standard output: {0}")]
+    Stdout(io::Error),
 }
 
 /// A written bundle.
@@ -42,31 +44,43 @@ impl Outcome {
         if let Some(r) = &self.manifest.incomplete_reason {
             out.push(format!("incomplete: {r}"));
         }
+        // Files left out because the run stopped early are one line: the reason says why.
+        let stopped = self
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::TimedOut)
+            .count();
+        if stopped > 0 {
+            out.push(format!(
+                "{stopped} file(s) not collected: the run stopped early"
+            ));
+        }
         for f in &self.manifest.files {
-            if matches!(
-                f.status,
-                FileStatus::Unreadable
-                    | FileStatus::OverBudget
-                    | FileStatus::TimedOut
-                    | FileStatus::Withheld
-            ) {
-                out.push(format!(
-                    "/{}: {:?}: {}",
-                    f.path,
-                    f.status,
-                    f.detail.as_deref().unwrap_or("")
-                ));
-            }
+            let what = match f.status {
+                FileStatus::Unreadable => "unreadable",
+                FileStatus::OverBudget => "left out, over budget",
+                FileStatus::Withheld => "withheld by the leak gate",
+                _ => continue,
+            };
+            out.push(format!(
+                "/{}: {what}: {}",
+                f.path,
+                f.detail.as_deref().unwrap_or("")
+            ));
         }
         for c in &self.manifest.commands {
             if matches!(
                 c.status,
                 manifest::CommandStatus::TimedOut | manifest::CommandStatus::Failed
             ) {
+                let what = match c.status {
+                    manifest::CommandStatus::TimedOut => "timed out",
+                    _ => "failed",
+                };
                 out.push(format!(
-                    "command {}: {:?}: {}",
+                    "command {}: {what}: {}",
                     c.name,
-                    c.status,
                     c.detail.as_deref().unwrap_or("")
                 ));
             }
@@ -194,9 +208,9 @@ pub fn run(cfg: &Config, signal: &AtomicBool) -> Result<Outcome, CollectError> {
         body.seek(SeekFrom::Start(0)).map_err(out_err)?;
         let Some(path) = &final_path else {
             let mut out = io::stdout().lock();
-            io::copy(&mut head.data, &mut out).map_err(out_err)?;
-            io::copy(&mut body, &mut out).map_err(out_err)?;
-            out.flush().map_err(out_err)?;
+            io::copy(&mut head.data, &mut out).map_err(CollectError::Stdout)?;
+            io::copy(&mut body, &mut out).map_err(CollectError::Stdout)?;
+            out.flush().map_err(CollectError::Stdout)?;
             return Ok(Outcome {
                 path: None,
                 manifest,

@@ -501,12 +501,10 @@ exec sleep 600\n",
     std::thread::sleep(std::time::Duration::from_millis(700));
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let o = child.wait_with_output().unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(!stderr.contains("TimedOut"), "a plain message: {stderr}");
     let b = Bundle::open(&only_bundle(out.path()));
     assert!(!b.manifest.complete);
     assert!(

@@ -116,6 +116,8 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(&out_err)?;
+    // Ctrl-C must not leave the hidden partial file behind (removed on drop otherwise).
+    let _on_interrupt = crate::interrupt::remove_on_interrupt(tmp.path());
     tmp.as_file()
         .set_permissions(Permissions::from_mode(0o600))
         .map_err(&out_err)?;

@@ -312,7 +312,8 @@ impl LineHits<'_, '_> {
     }
 }
 
-/// The text report: where, how many, which kinds; never the text.
+/// The text report: where, how many, which kinds; never the text. Errors are the
+/// caller's to print (on stderr).
 pub fn render_text(r: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
     let mut current: Option<&str> = None;
     for f in &r.files_with_secrets {
@@ -344,9 +345,7 @@ pub fn render_text(r: &ScanReport, out: &mut dyn Write) -> io::Result<()> {
             lines.join(", ")
         )?;
     }
-    for e in &r.errors {
-        writeln!(out, "error: {e}")?;
-    }
+    // errors go to stderr (the caller prints them), the verdict counts them
     let verdict = if r.hits > 0 {
         format!(
             "NOT SAFE to attach: {} hit(s) in {} file(s); make a redacted copy with `vcap-analyze redact IN OUT`",

@@ -1,11 +1,13 @@
 //! `--format markdown`: for a ticket (GitHub, GitLab, Jira's markdown). Root causes first,
 //! evidence in code blocks, the long lists in collapsible `<details>`.
 
+use super::fleet::{odd_text, Fleet};
 use super::group::{by_signature, lead_lines, location, size, vm_list};
 use super::model::Report;
 use std::io::{self, Write};
 
 pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let fleet = Fleet::new(r);
     let now = r.now.map_or("unknown".to_string(), |t| t.to_string());
     writeln!(
         out,
@@ -48,17 +50,30 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         )?;
         writeln!(
             out,
-            "- **Seen on**: {} VM(s): {}",
-            rc.vms.len(),
-            escape(&vm_list(rc.vms.iter().map(String::as_str), 8))
+            "- **Seen on**: {}",
+            escape(&fleet.describe(rc.vms.iter().map(String::as_str), 8))
         )?;
+        if fleet.vms() > 8 && !rc.odd_ones.is_empty() {
+            writeln!(
+                out,
+                "- **Odd one out**: {}",
+                escape(&odd_text(&rc.odd_ones))
+            )?;
+        }
         if let Some(t) = rc.first_seen {
             writeln!(out, "- **First seen**: {t}")?;
         }
         if !rc.explains.is_empty() {
             let what: Vec<String> = by_signature(r, &rc.explains)
                 .iter()
-                .map(|g| format!("`{}` on {} VM(s)", g.signature, g.vms.len()))
+                .map(|g| match g.vms.len() {
+                    n if n <= 8 => format!("`{}` on {n} VM(s)", g.signature),
+                    _ => format!(
+                        "`{}` on {}",
+                        g.signature,
+                        escape(&fleet.describe(g.vms.iter().copied(), 8))
+                    ),
+                })
                 .collect();
             writeln!(out, "- **Explains**: {}", what.join(", "))?;
         }
@@ -84,14 +99,22 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "### Symptoms nothing explains\n")?;
         for g in &unexplained {
             let f = g.findings[0];
+            let on = if g.vms.len() <= 8 {
+                format!(
+                    "{} of {} VM(s): {}",
+                    g.vms.len(),
+                    r.bundles.len(),
+                    vm_list(g.vms.iter().copied(), 8)
+                )
+            } else {
+                fleet.describe(g.vms.iter().copied(), 8)
+            };
             writeln!(
                 out,
-                "- `{}` {} on {} of {} VM(s): {}",
+                "- `{}` {} on {}",
                 g.severity.as_str(),
                 escape(&f.title),
-                g.vms.len(),
-                r.bundles.len(),
-                escape(&vm_list(g.vms.iter().copied(), 8))
+                escape(&on)
             )?;
         }
         writeln!(out)?;
@@ -100,12 +123,16 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !latent.is_empty() {
         writeln!(out, "### Latent risks\n")?;
         for g in &latent {
+            let on = match g.vms.len() {
+                n if n <= 8 => format!("{n} VM(s)"),
+                _ => fleet.describe(g.vms.iter().copied(), 8),
+            };
             writeln!(
                 out,
-                "- `{}` {} on {} VM(s)",
+                "- `{}` {} on {}",
                 g.severity.as_str(),
                 escape(&g.findings[0].summary),
-                g.vms.len()
+                escape(&on)
             )?;
         }
         writeln!(out)?;
@@ -154,6 +181,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "\n</details>\n")?;
     }
+    writeln!(out, "_{}_\n", super::RANKING)?;
     if !r.coverage.errors.is_empty() || !r.coverage.skipped.is_empty() {
         writeln!(
             out,
@@ -190,7 +218,7 @@ fn escape(s: &str) -> String {
                 o.push('\\');
                 o.push(c);
             }
-            c if c.is_control() => o.push(' '),
+            c if term::is_unsafe(c) => o.push_str(&term::escape(c.encode_utf8(&mut [0; 4]))),
             c => o.push(c),
         }
     }

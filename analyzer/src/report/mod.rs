@@ -1,15 +1,24 @@
 //! Rendering a [`model::Report`]: one module per format. The renderers never read inputs
 //! and never decide anything: they print what the model says.
 
+pub mod fleet;
 pub mod group;
 pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod read_back;
+pub mod tables;
 pub mod text;
 pub mod timeline;
 pub mod vm_result;
+
+/// How root causes are ranked (`correlate`), said in the HTML and Markdown reports'
+/// footers and in the README.
+pub const RANKING: &str = "Ranking: root causes are ordered by how many symptoms they explain, \
+then by how many VMs they touch (their own and their symptoms'), then by severity, then by \
+how early they were first seen. A cause that explains more ranks above a more severe one \
+that explains less: it is the better place to start.";
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

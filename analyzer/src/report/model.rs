@@ -20,8 +20,16 @@
 //!   "unrecognised": [ Unrecognised ],        // errors no signature knows, as templates:
 //!                                            // { "template", "level", "count", "vms",
 //!                                            //   "example", "example_at" }
-//!   "coverage":     Coverage }
+//!   "coverage":     Coverage,
+//!   "fleet":        [ GroupCount ] }        // every instance group: `vms` with findings, `of` in all
 //! ```
+//!
+//! Fleet fields (added within schema 1): a VM's instance group is its name up to the last
+//! `/`, its deployment its bundle's. Each root cause carries `groups` (where the cause was
+//! seen), `symptom_groups` (where the symptoms it explains were seen), both as
+//! `[{ "deployment", "instance_group", "vms", "of" }]`, largest first, and `odd_ones`:
+//! `[{ "vm", "why" }]`, the VMs that differ from their group ("the only one of 4 VMs",
+//! "2 of 120 diego_cell_z1 VMs with it", "1 of 200 api_z1 VMs without it").
 
 use crate::finding::{Finding, Severity};
 pub use crate::unrecognised::Unrecognised;
@@ -51,6 +59,26 @@ pub struct Report {
     #[serde(default)]
     pub unrecognised: Vec<Unrecognised>,
     pub coverage: Coverage,
+    /// Every (deployment, instance group): how many of its VMs have findings (`vms`), of
+    /// how many (`of`).
+    #[serde(default)]
+    pub fleet: Vec<GroupCount>,
+}
+
+/// VMs of one instance group: `vms` of its `of` VMs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupCount {
+    pub deployment: Option<String>,
+    pub instance_group: String,
+    pub vms: u64,
+    pub of: u64,
+}
+
+/// A VM that differs from its group, and how.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OddOne {
+    pub vm: String,
+    pub why: String,
 }
 
 /// One VM's input.
@@ -104,6 +132,15 @@ pub struct RootCause {
     /// Where to look when the cause was not found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub look_at: Option<Lead>,
+    /// Where the cause was seen, per instance group, largest first.
+    #[serde(default)]
+    pub groups: Vec<GroupCount>,
+    /// Where the symptoms it explains were seen, per instance group, largest first.
+    #[serde(default)]
+    pub symptom_groups: Vec<GroupCount>,
+    /// The VMs that differ from their group (at most 10).
+    #[serde(default)]
+    pub odd_ones: Vec<OddOne>,
 }
 
 fn yes() -> bool {

@@ -2,41 +2,51 @@
 //! latent risks, certificates and coverage. Colour only when asked (a terminal without
 //! `NO_COLOR`).
 
+use super::fleet::{odd_text, Fleet};
 use super::group::{by_signature, lead_lines, location, size, vm_list};
 use super::model::Report;
 use crate::finding::Severity;
+use anstyle::{AnsiColor, Effects, Style};
 use std::io::{self, Write};
 
+/// Colours through `anstyle`, only when asked (`--color`, a terminal without `NO_COLOR`...).
 struct Paint(bool);
 
 impl Paint {
     fn sev(&self, s: Severity) -> String {
-        let code = match s {
-            Severity::Critical => "1;31",
-            Severity::High => "31",
-            Severity::Medium => "33",
-            Severity::Low => "36",
-            Severity::Info => "2",
+        let style = match s {
+            Severity::Critical => AnsiColor::Red.on_default().effects(Effects::BOLD),
+            Severity::High => AnsiColor::Red.on_default(),
+            Severity::Medium => AnsiColor::Yellow.on_default(),
+            Severity::Low => AnsiColor::Cyan.on_default(),
+            Severity::Info => Style::new().effects(Effects::DIMMED),
         };
-        self.wrap(code, &format!("[{}]", s.as_str()))
+        self.wrap(style, &format!("[{}]", s.as_str()))
     }
     fn bold(&self, s: &str) -> String {
-        self.wrap("1", s)
+        self.wrap(Style::new().bold(), s)
     }
     fn dim(&self, s: &str) -> String {
-        self.wrap("2", s)
+        self.wrap(Style::new().dimmed(), s)
     }
-    fn wrap(&self, code: &str, s: &str) -> String {
+    fn wrap(&self, style: Style, s: &str) -> String {
         if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
 }
 
+/// Every field from an input (or a `--signatures` file) goes through this: with colour on,
+/// nothing below the renderer escapes the stream.
+fn t(s: &str) -> std::borrow::Cow<'_, str> {
+    term::escape(s)
+}
+
 pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let p = Paint(color);
+    let fleet = Fleet::new(r);
     let now = r.now.map_or("unknown".to_string(), |t| t.to_string());
     writeln!(
         out,
@@ -68,39 +78,48 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             rc.rank,
             p.sev(rc.severity),
             not_found,
-            p.bold(&rc.title),
-            p.dim(&format!("({}, {})", rc.signature, rc.category))
+            p.bold(&t(&rc.title)),
+            p.dim(&t(&format!("({}, {})", rc.signature, rc.category)))
         )?;
         for l in lead_lines(rc) {
-            writeln!(out, "     look at: {l}")?;
+            writeln!(out, "     look at: {}", t(&l))?;
         }
-        writeln!(out, "     {}", rc.summary)?;
+        writeln!(out, "     {}", t(&rc.summary))?;
         let first = rc
             .first_seen
             .map_or(String::new(), |t| format!(", first seen {t}"));
         writeln!(
             out,
-            "     on {} VM(s): {}{}",
-            rc.vms.len(),
-            vm_list(rc.vms.iter().map(String::as_str), 6),
+            "     on {}{}",
+            t(&fleet.describe(rc.vms.iter().map(String::as_str), 6)),
             first
         )?;
+        if fleet.vms() > 6 && !rc.odd_ones.is_empty() {
+            writeln!(out, "     odd one out: {}", t(&odd_text(&rc.odd_ones)))?;
+        }
         if !rc.explains.is_empty() {
             let groups = by_signature(r, &rc.explains);
             let what: Vec<String> = groups
                 .iter()
-                .map(|g| format!("{} on {} VM(s)", g.signature, g.vms.len()))
+                .map(|g| match g.vms.len() {
+                    n if n <= 6 => format!("{} on {n} VM(s)", g.signature),
+                    _ => format!(
+                        "{} on {}",
+                        g.signature,
+                        fleet.describe(g.vms.iter().copied(), 6)
+                    ),
+                })
                 .collect();
             writeln!(
                 out,
                 "     explains {} finding(s) on {} VM(s): {}",
                 rc.explains.len(),
                 rc.symptom_vms.len(),
-                what.join("; ")
+                t(&what.join("; "))
             )?;
         }
         for why in &rc.why {
-            writeln!(out, "     why: {why}")?;
+            writeln!(out, "     why: {}", t(why))?;
         }
         writeln!(out, "     evidence:")?;
         for e in rc.evidence.iter().take(5) {
@@ -110,14 +129,14 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             } else {
                 String::new()
             };
-            writeln!(out, "       {} {}{}{}", e.vm, e.path, line, count)?;
+            writeln!(out, "       {} {}{}{}", t(&e.vm), t(&e.path), line, count)?;
             writeln!(out, "         {}", p.dim(&shorten(&e.excerpt, 160)))?;
         }
         if rc.evidence.len() > 5 {
             writeln!(out, "       ... {} more", rc.evidence.len() - 5)?;
         }
         if !rc.remediation.is_empty() {
-            writeln!(out, "     do: {}", rc.remediation)?;
+            writeln!(out, "     do: {}", t(&rc.remediation))?;
         }
     }
 
@@ -129,19 +148,21 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     }
     for g in unexplained {
         let f = g.findings[0];
-        writeln!(
-            out,
-            "  {} {} on {} of {} VMs: {}",
-            p.sev(g.severity),
-            f.title,
-            g.vms.len(),
-            total_vms,
-            vm_list(g.vms.iter().copied(), 6)
-        )?;
+        let on = if g.vms.len() <= 6 {
+            format!(
+                "{} of {} VMs: {}",
+                g.vms.len(),
+                total_vms,
+                vm_list(g.vms.iter().copied(), 6)
+            )
+        } else {
+            fleet.describe(g.vms.iter().copied(), 6)
+        };
+        writeln!(out, "  {} {} on {}", p.sev(g.severity), t(&f.title), t(&on))?;
         writeln!(
             out,
             "     {}  {}",
-            location(f),
+            t(&location(f)),
             p.dim(&shorten(&f.excerpt, 160))
         )?;
     }
@@ -153,11 +174,10 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
             let f = g.findings[0];
             writeln!(
                 out,
-                "  {} {} on {} VM(s): {}",
+                "  {} {} on {}",
                 p.sev(g.severity),
-                f.summary,
-                g.vms.len(),
-                vm_list(g.vms.iter().copied(), 6)
+                t(&f.summary),
+                t(&fleet.describe(g.vms.iter().copied(), 6))
             )?;
         }
     }
@@ -191,9 +211,9 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
                 "  {:>6} days  {:<14} {} {}  {}",
                 c.days_left,
                 c.status,
-                c.vm,
-                c.path,
-                p.dim(&c.subject)
+                t(&c.vm),
+                t(&c.path),
+                p.dim(&t(&c.subject))
             )?;
         }
     }
@@ -210,11 +230,11 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     )?;
     for b in r.bundles.iter().filter(|b| !b.problems.is_empty()) {
         for pr in &b.problems {
-            writeln!(out, "  {}: {}", b.vm, pr)?;
+            writeln!(out, "  {}: {}", t(&b.vm), t(pr))?;
         }
     }
     for e in &r.coverage.errors {
-        writeln!(out, "  error: {e}")?;
+        writeln!(out, "  error: {}", t(e))?;
     }
     Ok(())
 }
@@ -243,7 +263,7 @@ fn unrecognised(r: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
         writeln!(
             out,
             "     e.g. {}  {}",
-            u.example_at,
+            t(&u.example_at),
             p.dim(&shorten(&u.example, 160))
         )?;
     }
@@ -257,15 +277,17 @@ fn unrecognised(r: &Report, out: &mut dyn Write, p: &Paint) -> io::Result<()> {
     Ok(())
 }
 
-/// One line, at most `max` characters.
+/// One line, at most `max` characters, control characters shown escaped.
 pub fn shorten(s: &str, max: usize) -> String {
-    let one: String = s
+    let cut: String = s
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max)
+        .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
-    if one.chars().count() <= max {
-        one
+    let more = if s.chars().nth(max).is_some() {
+        "…"
     } else {
-        format!("{}…", one.chars().take(max).collect::<String>())
-    }
+        ""
+    };
+    format!("{}{more}", term::escape(&cut))
 }

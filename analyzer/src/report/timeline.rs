@@ -265,8 +265,7 @@ fn clocks(report: &Report) -> (Option<Timestamp>, Vec<Clock>) {
 
 /// `--format json`.
 pub fn render_json(t: &Timeline, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, t).map_err(io::Error::other)?;
-    writeln!(out)
+    super::json::write(t, out)
 }
 
 /// Characters of an excerpt shown in text.
@@ -444,6 +443,7 @@ mod tests {
             latent: Vec::new(),
             certificates: Vec::new(),
             unrecognised: Vec::new(),
+            fleet: Vec::new(),
         }
     }
 

@@ -3,6 +3,9 @@
 (function () {
   var d = document;
   d.documentElement.setAttribute("data-js", "on");
+  // Whether the page fits its window without a sideways scroll (the browser test reads it).
+  var root = d.documentElement;
+  root.setAttribute("data-fits", root.scrollWidth <= root.clientWidth ? "yes" : "no");
   var tools = d.getElementById("vm-tools");
   if (!tools) return;
   tools.hidden = false;

@@ -29,7 +29,7 @@ pub(super) fn root_causes(c: &Ctx, h: &mut String) -> Out {
             "<article class=\"rc {sev}\" id=\"rc-{}\">\n<h3><span class=\"rank\">{}.</span>{} {}</h3>\n\
              <p class=\"summary\">{}</p>\n<dl>\n\
              <dt>Signature</dt><dd><code>{}</code> &middot; category <code>{}</code></dd>\n\
-             <dt>Seen on</dt><dd>{} VM(s): {}</dd>\n<dt>First seen</dt><dd>{}</dd>",
+             <dt>Seen on</dt><dd>{} VM(s): {}</dd>\n{}<dt>First seen</dt><dd>{}</dd>",
             rc.rank,
             rc.rank,
             badge(rc.severity),
@@ -39,6 +39,7 @@ pub(super) fn root_causes(c: &Ctx, h: &mut String) -> Out {
             esc(&rc.category),
             rc.vms.len(),
             vm_links(c, rc.vms.iter().map(String::as_str)),
+            odd_ones(c, rc),
             rc.first_seen.map_or("no timestamp in the evidence".to_string(), time_el),
         )?;
         if !rc.cause_found {
@@ -146,10 +147,41 @@ pub(super) fn group_item(c: &Ctx, g: &Group, h: &mut String) -> Out {
     )
 }
 
-/// VM names as links to their sections, `and N more` past the cap.
+/// The VMs that differ from their group, in a large fleet (a small one lists every VM).
+fn odd_ones(c: &Ctx, rc: &crate::report::model::RootCause) -> String {
+    if c.vms.len() <= MAX_VMS_INLINE || rc.odd_ones.is_empty() {
+        return String::new();
+    }
+    let odd: Vec<String> = rc
+        .odd_ones
+        .iter()
+        .map(|o| {
+            format!(
+                "<a href=\"#{}\">{}</a> ({})",
+                c.vm_anchor(&o.vm),
+                esc(&o.vm),
+                esc(&o.why)
+            )
+        })
+        .collect();
+    format!("<dt>Odd one out</dt><dd>{}</dd>\n", odd.join(", "))
+}
+
+/// VM names as links to their sections, `and N more` past the cap; past it, the count per
+/// instance group first (`api_z1 200/200, diego_cell_z1 3/120`).
 fn vm_links<'a>(c: &Ctx, vms: impl IntoIterator<Item = &'a str>) -> String {
     let all: Vec<&str> = vms.into_iter().collect();
-    let mut s = all
+    let groups = if all.len() > MAX_VMS_INLINE {
+        let counts = c.fleet.count(all.iter().copied());
+        format!(
+            "<span class=\"groups\">{}</span>; ",
+            esc(&c.fleet.summary(&counts, 8))
+        )
+    } else {
+        String::new()
+    };
+    let mut s = groups;
+    s += &all
         .iter()
         .take(MAX_VMS_INLINE)
         .map(|vm| format!("<a href=\"#{}\">{}</a>", c.vm_anchor(vm), esc(vm)))

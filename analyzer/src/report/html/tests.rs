@@ -145,6 +145,9 @@ fn hostile_report() -> Report {
             remediation: hostile("remediation"),
             cause_found: true,
             look_at: None,
+            groups: Vec::new(),
+            symptom_groups: Vec::new(),
+            odd_ones: Vec::new(),
         }],
         unexplained: vec!["f3".into()],
         latent: vec!["f4".into()],
@@ -170,6 +173,7 @@ fn hostile_report() -> Report {
             }],
             errors: vec![hostile("error")],
         },
+        fleet: Vec::new(),
     }
 }
 
@@ -418,6 +422,7 @@ fn an_empty_report_renders() {
         certificates: vec![],
         unrecognised: vec![],
         coverage: Coverage::default(),
+        fleet: vec![],
     };
     let page = html(&r);
     check_structure(&page);

@@ -1,7 +1,14 @@
 //! The timeline: inline SVG, one lane per VM (every VM, even one with no finding), each
-//! dated finding a dot at its first hit and a bar to its last, coloured by severity, with
-//! a `<title>` tooltip and a link to its row. A triangle marks each bundle's collection
-//! time. Findings without a timestamp are listed under the chart, grouped by signature.
+//! dated finding a dot at its first hit and a bar to its last, coloured by severity and
+//! labelled with its title and hit count, with a `<title>` tooltip and a link to its row.
+//! A triangle marks each bundle's collection time. Findings whose lines carry no time
+//! (a Go panic, `monit summary`, a structured check) cannot be placed on the axis: they
+//! are drawn in a band of their own at the right of each lane, headed "no time in the
+//! line", and listed under the chart, grouped by signature.
+//!
+//! Lane labels are unique: a long name keeps its group and the start of its id
+//! (`diego_cell/6f1c3e2a…`); two VMs with the same name are told apart by deployment, then
+//! by number.
 //!
 //! The chart covers at most [`WINDOW_MS`] ending at the newest event no later than a day
 //! past "now": a certificate that expired years ago, or a VM whose clock is far off, would
@@ -18,6 +25,15 @@ use std::fmt::Write as _;
 const WIDTH: f64 = 1300.0;
 const LABEL_W: f64 = 250.0;
 const RIGHT_PAD: f64 = 40.0;
+/// Width of the band of findings without a time (when there are any).
+const UNDATED_W: f64 = 330.0;
+/// Approximate width of one character of a mark's label (11 px sans-serif).
+const CHAR_W: f64 = 6.2;
+/// Characters of a mark's label.
+const LABEL_CHARS: usize = 44;
+/// Past this many VMs, lanes are per instance group: a heading lane for each group (how
+/// many of its VMs have findings), then a lane for each of its VMs with findings only.
+const GROUP_LANES_OVER: usize = 40;
 const AXIS_H: f64 = 26.0;
 const LANE_H: f64 = 24.0;
 /// Height of one sub-row of marks inside a lane.
@@ -60,10 +76,16 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
     let r = c.r;
     let (dated, undated): (Vec<&Finding>, Vec<&Finding>) =
         r.findings.iter().partition(|f| f.timestamp.is_some());
+    let plot_end = if undated.is_empty() {
+        WIDTH - RIGHT_PAD
+    } else {
+        WIDTH - RIGHT_PAD - UNDATED_W
+    };
     let axis = Axis::new(
         &dated,
         r.bundles.iter().filter_map(|b| b.collected_at),
         r.now,
+        plot_end,
     );
     let pinned = axis.as_ref().map_or(0, |a| {
         dated
@@ -73,8 +95,10 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
     });
     writeln!(
         h,
-        "<section id=\"timeline\">\n<h2>Timeline <span class=\"count\">({} dated finding(s) on {} VM lane(s))</span></h2>",
+        "<section id=\"timeline\">\n<h2>Timeline <span class=\"count\">({} finding(s) with a time, \
+         {} without, on {} VM(s))</span></h2>",
         dated.len(),
+        undated.len(),
         c.vms.len()
     )?;
     match &axis {
@@ -96,15 +120,26 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
         }
         None => h.push_str("<p class=\"none\">No finding carries a timestamp and no bundle a collection time.</p>\n"),
     }
+    if !undated.is_empty() {
+        writeln!(
+            h,
+            "<p class=\"muted\">The band on the right, <b>no time in the line</b>, holds the {} \
+             finding(s) whose lines carry no timestamp (Go panics, <code>monit summary</code>, \
+             structured checks such as certificates and disks): they happened before the \
+             bundle was collected, but when cannot be told.</p>",
+            undated.len()
+        )?;
+    }
     legend(h);
     let per_lane =
         (MAX_MARKS_TOTAL / c.vms.len().max(1)).clamp(MIN_MARKS_PER_LANE, MAX_MARKS_PER_LANE);
-    let lanes = layout(c, axis.as_ref(), per_lane);
+    let lanes = layout(c, axis.as_ref(), per_lane, !undated.is_empty());
     let height = lanes.last().map_or(AXIS_H, |l| l.y + l.height) + 8.0;
     writeln!(
         h,
         "<svg class=\"chart timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" \
-         width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-labelledby=\"timeline-title\">\n\
+         width=\"{WIDTH}\" height=\"{height}\" role=\"img\" \
+         aria-labelledby=\"timeline-title\">\n\
          <title id=\"timeline-title\">Findings over time, one lane per VM</title>"
     )?;
     for (i, lane) in lanes.iter().enumerate() {
@@ -119,22 +154,61 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
     if let Some(a) = &axis {
         a.ticks(h, height)?;
     }
-    for (i, lane) in lanes.iter().enumerate() {
-        let (vm, y) = (lane.vm, lane.y);
-        let collected = r
-            .bundles
-            .iter()
-            .find(|b| b.vm == vm)
-            .and_then(|b| b.collected_at);
+    if !undated.is_empty() {
+        let x = plot_end + RIGHT_PAD / 2.0;
         writeln!(
             h,
-            "<g class=\"lane\" data-vm=\"{}\">\n<a href=\"#vm-{i}\"><text class=\"lbl\" x=\"8\" y=\"{:.1}\"><title>{}{}</title>{}</text></a>",
+            "<rect class=\"undated-bg\" x=\"{x:.1}\" y=\"0\" width=\"{:.1}\" height=\"{height:.1}\"/>\
+             <text class=\"undated-head\" x=\"{:.1}\" y=\"16\"><title>These lines carry no timestamp: \
+             they cannot be placed on the time axis</title>no time in the line</text>",
+            WIDTH - x,
+            x + 8.0
+        )?;
+    }
+    for lane in &lanes {
+        let (vm, y) = (lane.vm, lane.y);
+        if let Some(head) = &lane.heading {
+            writeln!(
+                h,
+                "<g class=\"group-lane\"><text class=\"lbl group\" x=\"8\" y=\"{:.1}\">{}</text></g>",
+                y + 16.0,
+                esc(head)
+            )?;
+            continue;
+        }
+        let bundle = r.bundles.iter().find(|b| b.vm == vm);
+        let collected = bundle.and_then(|b| b.collected_at);
+        writeln!(
+            h,
+            "<g class=\"lane\" data-vm=\"{}\">\n<a href=\"#{}\"><text class=\"lbl\" x=\"8\" y=\"{:.1}\"><title>{}{}{}</title>{}</text></a>",
             esc(vm),
+            c.vm_anchor(vm),
             y + 16.0,
             esc(vm),
+            match lane.alike {
+                n if n > 1 => format!("\nand {} more VMs of its group with the same findings", n - 1),
+                _ => bundle.map_or(String::new(), |b| format!("\n{}", esc(&b.path))),
+            },
             collected.map_or(String::new(), |t| format!("\ncollected at {}", esc(&t.to_string()))),
-            esc(&clip(vm, 34)),
+            esc(&lane.label),
         )?;
+        for (row, f) in lane.undated.iter().enumerate() {
+            chip(
+                h,
+                f,
+                plot_end + RIGHT_PAD / 2.0 + 8.0,
+                y + 4.0 + SUBROW_H * row as f64,
+            )?;
+        }
+        if lane.undated_hidden > 0 {
+            writeln!(
+                h,
+                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">+{}</text>",
+                WIDTH - 6.0,
+                y + 4.0 + SUBROW_H * (lane.undated.len() as f64 - 0.5) + 4.0,
+                lane.undated_hidden
+            )?;
+        }
         let Some(a) = &axis else {
             h.push_str("</g>\n");
             continue;
@@ -157,7 +231,7 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
             writeln!(
                 h,
                 "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\"><title>{} more finding(s) on this VM, the least severe, not drawn</title>+{}</text>",
-                WIDTH - RIGHT_PAD + 4.0,
+                plot_end + 4.0,
                 y + 16.0,
                 lane.hidden,
                 lane.hidden
@@ -186,6 +260,47 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
     }
     h.push_str("</section>\n");
     Ok(())
+}
+
+/// A mark's label: its title and, past one hit, how many.
+fn label(f: &Finding) -> String {
+    let title = clip(&f.title, LABEL_CHARS);
+    if f.count > 1 {
+        format!("{title} ×{}", f.count)
+    } else {
+        title
+    }
+}
+
+fn label_w(f: &Finding) -> f64 {
+    label(f).chars().count() as f64 * CHAR_W
+}
+
+/// A finding without a time, in the band: a square of its severity and its label.
+fn chip(h: &mut String, f: &Finding, x: f64, top: f64) -> Out {
+    let sev = f.severity.as_str();
+    let line = f.line.map_or(String::new(), |l| format!(":{l}"));
+    let tip = format!(
+        "[{sev}] {} ({})\n{} {}{line}\nno time in the line\n{} hit(s)\n{}",
+        f.title,
+        f.signature,
+        f.vm,
+        f.path,
+        f.count,
+        clip(&f.excerpt, 160)
+    );
+    writeln!(
+        h,
+        "<a href=\"#finding-{}\"><g class=\"mark undated\"><title>{}</title>\
+         <rect class=\"dot {sev}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" rx=\"2\"/>\
+         <text class=\"mlbl\" x=\"{:.1}\" y=\"{:.1}\">{}</text></g></a>",
+        esc(&f.id),
+        esc(&tip),
+        top + 3.0,
+        x + 15.0,
+        top + 12.0,
+        esc(&label(f))
+    )
 }
 
 /// One finding: a dot at its first hit, a bar to its last when later, a tooltip, a link.
@@ -231,6 +346,18 @@ fn mark(h: &mut String, a: &Axis, f: &Finding, cy: f64) -> Out {
             x1 - x0
         )?;
     }
+    // the label after the bar, or before the dot where the plot ends
+    let (lx, anchor) = if x1 + 10.0 + label_w(f) <= a.right {
+        (x1 + 10.0, "start")
+    } else {
+        (x0 - 10.0, "end")
+    };
+    write!(
+        h,
+        "<text class=\"mlbl\" x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+        cy + 4.0,
+        esc(&label(f))
+    )?;
     if first < a.start {
         writeln!(
             h,
@@ -254,6 +381,17 @@ fn mark(h: &mut String, a: &Axis, f: &Finding, cy: f64) -> Out {
 /// One lane: its VM, where it sits, and its marks with the sub-row each is drawn in.
 struct Lane<'a> {
     vm: &'a str,
+    /// A group's heading lane (no marks): its text.
+    heading: Option<String>,
+    /// How many VMs the lane stands for: more than one when VMs of a large fleet have the
+    /// same findings, none with a time (the lane shows the first's).
+    alike: usize,
+    /// Unique among the lanes.
+    label: String,
+    /// Findings without a time, drawn in the band (one per sub-row).
+    undated: Vec<&'a Finding>,
+    /// Findings without a time not drawn (more than [`MAX_SUBROWS`]).
+    undated_hidden: usize,
     y: f64,
     height: f64,
     marks: Vec<(&'a Finding, usize)>,
@@ -264,10 +402,60 @@ struct Lane<'a> {
 /// Lays the lanes out. Within a lane, marks that would overlap go to the next sub-row (up
 /// to [`MAX_SUBROWS`], then they share the last), so a symptom is not hidden under its
 /// cause; the lane grows to fit. Over the cap, the least severe marks are left out.
-fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize) -> Vec<Lane<'a>> {
+fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize, band: bool) -> Vec<Lane<'a>> {
     let mut y = AXIS_H;
     let mut lanes = Vec::with_capacity(c.vms.len());
-    for vm in &c.vms {
+    let labels = lane_labels(c);
+    let rows = if c.vms.len() > GROUP_LANES_OVER {
+        group_rows(c, &labels)
+    } else {
+        c.vms
+            .iter()
+            .copied()
+            .zip(labels)
+            .map(|(vm, label)| Row {
+                vm,
+                label,
+                heading: None,
+                alike: 1,
+            })
+            .collect()
+    };
+    for Row {
+        vm,
+        label,
+        heading,
+        alike,
+    } in rows
+    {
+        if heading.is_some() {
+            lanes.push(Lane {
+                vm,
+                heading,
+                label,
+                alike,
+                undated: Vec::new(),
+                undated_hidden: 0,
+                y,
+                height: LANE_H,
+                marks: Vec::new(),
+                hidden: 0,
+            });
+            y += LANE_H;
+            continue;
+        }
+        let mut undated: Vec<&Finding> = if band {
+            c.findings_of(vm)
+                .iter()
+                .copied()
+                .filter(|f| f.timestamp.is_none())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        undated.sort_by(|x, y| y.severity.cmp(&x.severity).then(y.count.cmp(&x.count)));
+        let undated_hidden = undated.len().saturating_sub(MAX_SUBROWS);
+        undated.truncate(MAX_SUBROWS);
         let mut marks: Vec<&Finding> = match axis {
             Some(_) => c
                 .findings_of(vm)
@@ -291,7 +479,13 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize) -> Vec<Lane<'a>
             for f in marks {
                 let first = f.timestamp.map(ms).unwrap_or(a.start);
                 let last = f.last_seen.map(ms).unwrap_or(first).max(first);
-                let (from, to) = (a.x(first) - 12.0, a.x(last) + 12.0);
+                let (x0, x1) = (a.x(first), a.x(last));
+                let w = label_w(f) + 10.0;
+                let (from, to) = if x1 + w <= a.right {
+                    (x0 - 12.0, x1 + 12.0 + w)
+                } else {
+                    (x0 - 12.0 - w, x1 + 12.0)
+                };
                 let row = match row_ends.iter().position(|end| *end <= from) {
                     Some(r) => r,
                     None if row_ends.len() < MAX_SUBROWS => {
@@ -306,9 +500,15 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize) -> Vec<Lane<'a>
             // Least severe first, so the worst is drawn on top where marks still overlap.
             placed.sort_by_key(|x| x.0.severity);
         }
-        let height = (8.0 + SUBROW_H * row_ends.len() as f64).max(LANE_H);
+        let rows = row_ends.len().max(undated.len());
+        let height = (8.0 + SUBROW_H * rows as f64).max(LANE_H);
         lanes.push(Lane {
             vm,
+            heading: None,
+            label,
+            alike,
+            undated,
+            undated_hidden,
             y,
             height,
             marks: placed,
@@ -319,14 +519,149 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize) -> Vec<Lane<'a>
     lanes
 }
 
+/// What a lane shows, before it is laid out.
+struct Row<'a> {
+    vm: &'a str,
+    label: String,
+    heading: Option<String>,
+    alike: usize,
+}
+
+/// The lanes of a large fleet: per instance group, a heading, then its VMs with findings;
+/// VMs whose findings are the same signatures, none with a time, share one lane ("197 VMs
+/// of diego_cell_z1 as "diego_cell_z1 ×197"), so a thousand VMs panicking alike are one lane per group
+/// and the odd ones keep theirs.
+fn group_rows<'a>(c: &Ctx<'a>, labels: &[String]) -> Vec<Row<'a>> {
+    let label_of: std::collections::HashMap<&str, &String> =
+        c.vms.iter().copied().zip(labels.iter()).collect();
+    let mut rows = Vec::new();
+    for (deployment, group, members) in c.fleet.groups() {
+        let with: Vec<&str> = members
+            .iter()
+            .copied()
+            .filter(|vm| !c.findings_of(vm).is_empty())
+            .collect();
+        let name = match deployment {
+            Some(d) => format!("{d} / {group}"),
+            None => group.to_string(),
+        };
+        rows.push(Row {
+            vm: "",
+            label: String::new(),
+            heading: Some(format!(
+                "{name}: {} of {} VM(s) with findings",
+                with.len(),
+                members.len()
+            )),
+            alike: 0,
+        });
+        let mut alike: std::collections::BTreeMap<Vec<&str>, Vec<&str>> = Default::default();
+        let mut own: Vec<&str> = Vec::new();
+        for vm in with {
+            let found = c.findings_of(vm);
+            if found.iter().all(|f| f.timestamp.is_none()) {
+                let mut key: Vec<&str> = found.iter().map(|f| f.signature.as_str()).collect();
+                key.sort_unstable();
+                key.dedup();
+                alike.entry(key).or_default().push(vm);
+            } else {
+                own.push(vm);
+            }
+        }
+        let mut shared = Vec::new();
+        for vms in alike.into_values() {
+            if vms.len() >= 3 {
+                shared.push(Row {
+                    vm: vms[0],
+                    label: format!("{} ×{}", clip(group, 24), vms.len()),
+                    heading: None,
+                    alike: vms.len(),
+                });
+            } else {
+                own.extend(vms);
+            }
+        }
+        shared.sort_by_key(|r| std::cmp::Reverse(r.alike));
+        // two sets of the same size in one group: told apart by number
+        for i in 1..shared.len() {
+            if shared[..i].iter().any(|r| r.label == shared[i].label) {
+                shared[i].label = format!("{} #{}", shared[i].label, i + 1);
+            }
+        }
+        own.sort_unstable();
+        rows.extend(shared);
+        rows.extend(own.into_iter().map(|vm| Row {
+            vm,
+            label: label_of[vm].clone(),
+            heading: None,
+            alike: 1,
+        }));
+    }
+    rows
+}
+
+/// One label per lane, unique: a long name keeps its group and the first 8 characters of
+/// its id; equal labels get the VM's deployment, then a number.
+fn lane_labels(c: &Ctx) -> Vec<String> {
+    let short = |vm: &str| -> String {
+        if vm.chars().count() <= 30 {
+            return vm.to_string();
+        }
+        match vm.rsplit_once('/') {
+            Some((group, id)) => format!("{}/{}", clip(group, 20), clip(id, 9)),
+            None => clip(vm, 30),
+        }
+    };
+    let mut labels: Vec<String> = c.vms.iter().map(|vm| short(vm)).collect();
+    // ids that start alike: the end of the id tells them apart
+    let tail = |vm: &str| -> String {
+        match vm.rsplit_once('/') {
+            Some((group, id)) if id.chars().count() > 9 => {
+                let end: String = id.chars().skip(id.chars().count() - 8).collect();
+                format!("{}/…{end}", clip(group, 20))
+            }
+            _ => clip(vm, 30),
+        }
+    };
+    let before = labels.clone();
+    for (i, vm) in c.vms.iter().enumerate() {
+        if before.iter().filter(|l| **l == before[i]).count() > 1 {
+            labels[i] = tail(vm);
+        }
+    }
+    let deployment = |i: usize| {
+        c.r.bundles
+            .iter()
+            .filter(|b| b.vm == c.vms[i])
+            .nth(c.vms[..i].iter().filter(|v| **v == c.vms[i]).count())
+            .and_then(|b| b.deployment.clone())
+    };
+    let dup = |labels: &[String], i: usize| labels.iter().filter(|l| **l == labels[i]).count() > 1;
+    let with_deployment: Vec<String> = (0..labels.len())
+        .map(|i| match deployment(i) {
+            Some(d) if dup(&labels, i) => format!("{} ({})", labels[i], clip(&d, 12)),
+            _ => labels[i].clone(),
+        })
+        .collect();
+    labels = with_deployment;
+    for i in 0..labels.len() {
+        let n = labels[..i].iter().filter(|l| **l == labels[i]).count();
+        if n > 0 {
+            labels[i] = format!("{} #{}", labels[i], n + 1);
+        }
+    }
+    labels
+}
+
 fn legend(h: &mut String) {
     h.push_str("<div class=\"legend\">severity:");
     for s in ["critical", "high", "medium", "low", "info"] {
         let _ = write!(h, "<span class=\"sw {s}\"></span>{s}");
     }
     h.push_str(
-        " &middot; dot = first seen, bar = until last seen, &#9664; &#9654; = outside the window, \
-        &#9660; = bundle collected; \
+        " &middot; dot = first seen, bar = until last seen (labelled with the title and ×hits), \
+        &#9664; &#9654; = outside the window, &#9660; = bundle collected, \
+        square = no time in the line; \
         hover for details, click to jump to the finding</div>\n",
     );
 }
@@ -356,6 +691,8 @@ fn ts(ms: i64) -> Timestamp {
 struct Axis {
     start: i64,
     end: i64,
+    /// Where the plot ends on the page (the band of undated findings follows).
+    right: f64,
 }
 
 impl Axis {
@@ -366,6 +703,7 @@ impl Axis {
         dated: &[&Finding],
         collected: impl Iterator<Item = Timestamp>,
         now: Option<Timestamp>,
+        right: f64,
     ) -> Option<Axis> {
         let mut times: Vec<i64> = collected.map(ms).collect();
         for f in dated {
@@ -396,6 +734,7 @@ impl Axis {
         Some(Axis {
             start: start - pad,
             end: end + pad,
+            right,
         })
     }
 
@@ -404,7 +743,7 @@ impl Axis {
     }
 
     fn x(&self, t: i64) -> f64 {
-        let plot = WIDTH - LABEL_W - RIGHT_PAD;
+        let plot = self.right - LABEL_W;
         let f = (t - self.start) as f64 / (self.end - self.start).max(1) as f64;
         LABEL_W + plot * f.clamp(0.0, 1.0)
     }
@@ -429,7 +768,7 @@ impl Axis {
         writeln!(
             h,
             "<line class=\"axis\" x1=\"{LABEL_W}\" y1=\"{AXIS_H}\" x2=\"{:.1}\" y2=\"{AXIS_H}\"/>",
-            WIDTH - RIGHT_PAD
+            self.right
         )?;
         let mut t = self.start.div_euclid(step) * step + step;
         while t < self.end {
