@@ -71,6 +71,7 @@ mod keyname;
 mod keyvalue;
 mod kind;
 mod logline;
+pub mod mask;
 mod pem;
 mod prefilter;
 mod reader;
