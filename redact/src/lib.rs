@@ -70,6 +70,7 @@ pub mod gate;
 mod keyname;
 mod keyvalue;
 mod kind;
+mod literal;
 mod logline;
 pub mod mask;
 mod pem;

@@ -220,10 +220,10 @@ pub(crate) fn find(line: &[u8], triggered: bool, edits: &mut Vec<Edit>) {
 fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&line[from..], b"-----BEGIN ") {
+    while let Some(i) = crate::literal::find!(&line[from..], b"-----BEGIN ") {
         let at = from + i;
         let end =
-            memchr::memmem::find(&line[at..], b"-----END ").map_or(line.len(), |e| at + e + 9);
+            crate::literal::find!(&line[at..], b"-----END ").map_or(line.len(), |e| at + e + 9);
         if super::shape::is_public_pem(&line[at..end.min(line.len())])
             || (end == line.len() && public_header(&line[at..]))
         {

@@ -31,6 +31,10 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
     let mut out = Vec::with_capacity(IO_CHUNK * 2);
     // `folded[i]` is `buf[i]` folded for the prefilter, kept in step with `buf`.
     let mut folded = vec![0u8; buf.len()];
+    // The last trigger search: how far it looked (absolute in `buf`) and what it found.
+    // Searching again from every line would rescan the rest of the buffer once per line
+    // (quadratic when lines reach the slow path one after another).
+    let mut trigger_seen: Option<(usize, Option<usize>)> = None;
     loop {
         loop {
             let avail = &buf[start..filled];
@@ -40,7 +44,16 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
                     let region = &avail[..=last_nl];
                     // Up to the first trigger word or the first token the entropy rule
                     // would look at, whichever comes first.
-                    let trigger = r.prefilter.first_trigger(&folded[start..=start + last_nl]);
+                    let end = start + last_nl + 1;
+                    let trigger = match trigger_seen {
+                        Some((_, Some(t))) if t >= start && t < end => Some(t - start),
+                        Some((seen, None)) if seen == end => None,
+                        _ => {
+                            let t = r.prefilter.first_trigger(&folded[start..end]);
+                            trigger_seen = Some((end, t.map(|t| t + start)));
+                            t
+                        }
+                    };
                     let candidate = super::logline::first_candidate(region);
                     let clean = match trigger.into_iter().chain(candidate).min() {
                         None => region.len(),
@@ -75,6 +88,7 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
         if eof {
             break;
         }
+        trigger_seen = None;
         buf.copy_within(start..filled, 0);
         folded.copy_within(start..filled, 0);
         filled -= start;
