@@ -70,6 +70,8 @@ pub enum Command {
     ///   bosh -d cf logs diego_cell/0 --agent   # registry-user:PASS@... in it (seed 004)
     ///   vcap-analyze redact cf.diego_cell.*.tgz agent-redacted.tgz
     ///   vcap-analyze redact /mnt/dead-vm/var/vcap/sys/log/ sys-log.tgz    # a directory
+    ///   # no host names, IPs or user names either, same tokens across the bundles:
+    ///   vcap-analyze redact --mask hosts,ips,users --mask-map ~/acme.map cf.*.tgz ticket/
     #[command(verbatim_doc_comment)]
     Redact(RedactArgs),
     /// Report what still looks like a secret: file, line and kind, never the secret.
@@ -99,12 +101,21 @@ pub struct TimelineArgs {
 
 #[derive(Args, Debug)]
 pub struct RedactArgs {
-    /// The bundle, tarball, directory or log file to redact.
-    #[arg(value_name = "IN")]
-    pub input: PathBuf,
-    /// Where to write the redacted copy (a file, or a directory to put it in).
+    /// The bundles, tarballs, directories or log files to redact.
+    #[arg(value_name = "IN", required = true, num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the redacted copy (a file, or a directory to put it in; a directory
+    /// when there are several IN).
     #[arg(value_name = "OUT")]
     pub output: PathBuf,
+    /// Also replace host names, IP addresses and user names by tokens (host-0007,
+    /// 240.0.0.7, user-0002), the same in every IN of the run: any of hosts,ips,users, or all.
+    #[arg(long, value_name = "CLASSES")]
+    pub mask: Option<redact::mask::MaskSpec>,
+    /// The name -> token map of --mask: read when it exists (same tokens as that earlier
+    /// run), written back mode 0600. Never put it with the copies. [default: ./vcap-mask-map.json]
+    #[arg(long, value_name = "FILE", requires = "mask")]
+    pub mask_map: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -11,6 +11,7 @@ use analyzer::signature::{self, Library};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -301,9 +302,51 @@ fn kind_str(k: analyzer::finding::Kind) -> &'static str {
     }
 }
 
-/// `redact IN OUT`: 0 written; 2 nothing written. A summary on stderr unless `-q`.
+/// `redact IN... OUT`: 0 all written; 2 something not written. A summary on stderr unless
+/// `-q`. With `--mask`, one map for every IN (`foreign::masking`).
 fn redact(r: &RedactArgs) -> u8 {
-    match analyzer::foreign::redact::redact(&r.input, &r.output) {
+    if r.inputs.len() > 1 && !r.output.is_dir() {
+        eprintln!("vcap-analyze: redact: {}: several inputs need an existing directory as OUT; nothing written", r.output.display());
+        return 2;
+    }
+    let run = r.mask.map(|spec| {
+        analyzer::foreign::masking::MaskRun::start(
+            spec,
+            r.mask_map.as_deref(),
+            &r.inputs,
+            &r.output,
+        )
+    });
+    let run = match run.transpose() {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("vcap-analyze: redact: {e}; nothing written");
+            return 2;
+        }
+    };
+    let masker = run.as_ref().map(|m| &m.masker);
+    let mut code = 0;
+    for input in &r.inputs {
+        code = code.max(redact_one(input, r, masker));
+    }
+    if let Some(run) = run {
+        match run.finish() {
+            Ok(n) if !r.quiet => eprintln!(
+                "vcap-analyze: mask map {} ({n} names): keep it, never attach it",
+                run.map_path.display()
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("vcap-analyze: redact: {e}");
+                code = 2;
+            }
+        }
+    }
+    code
+}
+
+fn redact_one(input: &Path, r: &RedactArgs, mask: Option<&redact::mask::Masker>) -> u8 {
+    match analyzer::foreign::redact::redact_masked(input, &r.output, mask) {
         Err(e) => {
             eprintln!("vcap-analyze: redact: {e}; nothing written");
             2

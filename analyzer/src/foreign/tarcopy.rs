@@ -28,6 +28,7 @@ use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use redact::gate::{GateHit, GateWriter};
+use redact::mask::{MaskWriter, Masker};
 use redact::{FileKind, RedactStats, Redactor};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -62,9 +63,19 @@ pub(crate) struct Copier<'a> {
     /// Where spools spill (the output's directory).
     pub spool_dir: &'a Path,
     pub records: Vec<FileRecord>,
+    /// `--mask`: names, content and links rewritten with the run's tokens.
+    pub mask: Option<&'a Masker>,
 }
 
 impl Copier<'_> {
+    /// `text` with the run's mask applied (unchanged without `--mask`).
+    pub(crate) fn masked(&self, text: Vec<u8>) -> Vec<u8> {
+        match self.mask {
+            Some(m) => m.mask_bytes(&text),
+            None => text,
+        }
+    }
+
     /// Copies the tar stream `input` into `out` (without its end-of-archive marker: the caller
     /// finishes `out`). `prefix` names the stream in records (`outer.tgz!` when nested);
     /// `depth` is 0 for the input itself.
@@ -92,10 +103,10 @@ impl Copier<'_> {
                 Some(Err(e)) => return Err(Stop::Stream(state.message(&e))),
                 Some(Ok(entry)) => entry,
             };
-            let name = entry.path_bytes().into_owned();
+            let name = self.masked(entry.path_bytes().into_owned());
             let shown = format!("{prefix}{}", String::from_utf8_lossy(&name));
             let kind = entry.header().entry_type();
-            let link = entry.link_name_bytes().map(|l| l.into_owned());
+            let link = entry.link_name_bytes().map(|l| self.masked(l.into_owned()));
             let template = template(entry.header());
             let want = entry.size();
             let mut data = EntryData {
@@ -204,6 +215,7 @@ impl Copier<'_> {
             .map_err(|e| src.fail(e))?;
         if head.len() as u64 <= bundle_manifest::CAP {
             if let Some((bytes, stats)) = bundle_manifest::redact(self.redactor, &head) {
+                let bytes = self.masked(bytes);
                 let h = with(template, EntryType::Regular, bytes.len() as u64);
                 append(out, h, name, None, &mut &bytes[..]).map_err(EntryFail::Write)?;
                 self.records
@@ -287,19 +299,21 @@ impl Copier<'_> {
         let mut src = Capture::new(data);
         let mut spool = bundle::spool::new_spool(self.spool_dir);
         let kind = FileKind::detect(&shown, b"");
+        // redactor -> mask (when asked) -> leak gate -> spool
         let result = if gzip {
-            let mut gz = GateWriter::new(GzEncoder::new(&mut spool, Compression::default()));
+            let gz = GateWriter::new(GzEncoder::new(&mut spool, Compression::default()));
+            let mut w = MaskWriter::new(self.mask, gz);
             self.redactor
-                .redact_reader_as(kind, &mut src, &mut gz, bundle::MAX_LINE)
+                .redact_reader_as(kind, &mut src, &mut w, bundle::MAX_LINE)
                 .and_then(|stats| {
-                    let (gz, hit, _) = gz.finish();
+                    let (gz, hit, _) = w.finish()?.finish();
                     gz.finish().map(|_| (stats, hit))
                 })
         } else {
-            let mut gated = GateWriter::new(&mut spool);
+            let mut w = MaskWriter::new(self.mask, GateWriter::new(&mut spool));
             self.redactor
-                .redact_reader_as(kind, &mut src, &mut gated, bundle::MAX_LINE)
-                .map(|stats| (stats, gated.finish().1))
+                .redact_reader_as(kind, &mut src, &mut w, bundle::MAX_LINE)
+                .and_then(|stats| Ok((stats, w.finish()?.finish().1)))
         };
         let (stats, hit) = result.map_err(|e| src.fail(e))?;
         if let Some(hit) = hit {
@@ -472,6 +486,7 @@ mod tests {
             redactor: &redactor,
             spool_dir: dir.path(),
             records: Vec::new(),
+            mask: None,
         };
         let mut out = Builder::new(Vec::new());
         c.copy_tar(&mut &input[..], &mut out, "", 0).unwrap();
@@ -533,6 +548,7 @@ mod tests {
             redactor: &redactor,
             spool_dir: dir.path(),
             records: Vec::new(),
+            mask: None,
         };
         let mut out = Builder::new(Vec::new());
         match c.copy_tar(&mut &bytes[..], &mut out, "", 0) {
