@@ -107,30 +107,41 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
         }
         from = at;
     }
-    let mut p = 0;
-    while p < line.len() {
-        if !is_token_byte(line[p]) {
-            p += 1;
-            continue;
-        }
-        let s = p;
-        while p < line.len() && is_token_byte(line[p]) {
-            p += 1;
-        }
-        if p - s >= MIN_TOKEN
-            && !public.iter().any(|&(a, b)| a <= s && p <= b)
+    // Runs of token bytes, by table (one load and branch per byte: this loop sees every
+    // byte stored).
+    let judge = |s: usize, p: usize| {
+        !public.iter().any(|&(a, b)| a <= s && p <= b)
             && !line[..s].ends_with(b"SHA256:")
             && random_token(&line[s..p])
-        {
-            return Some("high_entropy");
+    };
+    let mut run = 0;
+    for (p, &b) in line.iter().enumerate() {
+        if TOKEN[b as usize] {
+            run += 1;
+        } else {
+            if run >= MIN_TOKEN && judge(p - run, p) {
+                return Some("high_entropy");
+            }
+            run = 0;
         }
+    }
+    if run >= MIN_TOKEN && judge(line.len() - run, line.len()) {
+        return Some("high_entropy");
     }
     None
 }
 
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
-}
+/// Token bytes: letters, digits, `+` and `/`.
+static TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        b += 1;
+    }
+    t
+};
 
 /// Shannon entropy and character mix of one token.
 fn random_token(t: &[u8]) -> bool {
