@@ -91,12 +91,21 @@ pub struct TimelineArgs {
 
 #[derive(Args, Debug)]
 pub struct RedactArgs {
-    /// The bundle, tarball, directory or log file to redact.
-    #[arg(value_name = "IN")]
-    pub input: PathBuf,
-    /// Where to write the redacted copy (a file, or a directory to put it in).
+    /// The bundles, tarballs, directories or log files to redact.
+    #[arg(value_name = "IN", required = true, num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the redacted copy (a file, or a directory to put it in; a directory
+    /// when there are several IN).
     #[arg(value_name = "OUT")]
     pub output: PathBuf,
+    /// Also replace host names, IP addresses and user names by tokens (host-0007,
+    /// 240.0.0.7, user-0002), the same in every IN of the run: any of hosts,ips,users, or all.
+    #[arg(long, value_name = "CLASSES")]
+    pub mask: Option<redact::mask::MaskSpec>,
+    /// The name -> token map of --mask: read when it exists (same tokens as that earlier
+    /// run), written back mode 0600. Never put it with the copies. [default: ./vcap-mask-map.json]
+    #[arg(long, value_name = "FILE", requires = "mask")]
+    pub mask_map: Option<PathBuf>,
     /// No summary on stderr (errors are always printed).
     #[arg(long, short)]
     pub quiet: bool,

@@ -319,9 +319,55 @@ fn parse_time(s: &str) -> Result<jiff::Timestamp> {
     bail!("--at {s:?}: expected an RFC 3339 time like 2019-07-13T00:00:00Z, or a date")
 }
 
-/// `redact IN OUT`: 0 written; 2 nothing written. A summary on stderr unless `-q`.
+/// `redact IN... OUT`: 0 all written; 2 something not written; 130 interrupted (nothing is
+/// left at OUT). A summary on stderr unless `-q`. With `--mask`, one map for every IN
+/// (`foreign::masking`).
 fn redact(r: &RedactArgs) -> u8 {
-    match analyzer::foreign::redact::redact(&r.input, &r.output) {
+    if r.inputs.len() > 1 && !r.output.is_dir() {
+        error(&format!(
+            "redact: {}: several inputs need an existing directory as OUT; nothing written",
+            r.output.display()
+        ));
+        return 2;
+    }
+    let run = r.mask.map(|spec| {
+        analyzer::foreign::masking::MaskRun::start(
+            spec,
+            r.mask_map.as_deref(),
+            &r.inputs,
+            &r.output,
+        )
+    });
+    let run = match run.transpose() {
+        Ok(run) => run,
+        Err(e) => {
+            error(&format!("redact: {e}; nothing written"));
+            return 2;
+        }
+    };
+    let masker = run.as_ref().map(|m| &m.masker);
+    let mut code = 0;
+    for input in &r.inputs {
+        code = code.max(redact_one(input, r, masker));
+    }
+    if let Some(run) = run {
+        match run.finish() {
+            Ok(n) if !r.quiet => error(&format!(
+                "mask map {} ({n} names): keep it, never attach it",
+                run.map_path.display()
+            )),
+            Ok(_) => {}
+            Err(e) => {
+                error(&format!("redact: {e}"));
+                code = 2;
+            }
+        }
+    }
+    code
+}
+
+fn redact_one(input: &Path, r: &RedactArgs, mask: Option<&redact::mask::Masker>) -> u8 {
+    match analyzer::foreign::redact::redact_masked(input, &r.output, mask) {
         Err(e) => {
             error(&format!("redact: {e}; nothing written"));
             2

@@ -6,6 +6,7 @@ use bundle::manifest::{FileRecord, FileStatus};
 use bundle::spool::{new_spool, rewind, HashingWriter};
 use bundle::MAX_LINE;
 use flate2::read::MultiGzDecoder;
+use redact::gate::GateWriter;
 use redact::{FileKind, RedactStats, Redactor};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
@@ -79,7 +80,9 @@ fn copy(
     head.truncate(n);
     file.seek(SeekFrom::Start(0))?;
 
-    let mut spool = HashingWriter::new(new_spool(spool_dir));
+    // The independent leak gate judges every line on its way into the spool (one pass,
+    // not a second read of the stored entry).
+    let mut spool = gated_spool(spool_dir);
     let stats;
     if head.starts_with(&[0x1f, 0x8b]) {
         let stored = c.rel.strip_suffix(".gz").unwrap_or(&c.rel).to_string();
@@ -104,11 +107,9 @@ fn copy(
         let kind = FileKind::detect(&c.rel, &head);
         stats = copy_plain(&mut file, len, max, record, &mut spool, redactor, kind)?;
     }
-    let (mut data, size, sha) = spool.finish();
-    rewind(&mut data)?;
-    // The independent leak gate on what is about to be stored: an entry it flags is
-    // withheld whole and listed, never stored.
-    if let (Some(hit), lines) = redact::gate::check_reader(&mut data)? {
+    // An entry the leak gate flagged is withheld whole and listed, never stored.
+    let (spool, hit, lines) = spool.finish();
+    if let Some(hit) = hit {
         record.status = FileStatus::Withheld;
         record.detail = Some(format!(
             "leak gate: {} at line {} ({lines} line(s) flagged); not stored",
@@ -116,6 +117,7 @@ fn copy(
         ));
         return Ok(None);
     }
+    let (mut data, size, sha) = spool.finish();
     rewind(&mut data)?;
     record.size = size;
     record.sha256 = Some(sha);
@@ -129,6 +131,13 @@ fn copy(
     Ok(Some(data))
 }
 
+/// A spool (hashed as written) behind the leak gate.
+type Gated = GateWriter<HashingWriter<SpooledTempFile>>;
+
+fn gated_spool(spool_dir: &Path) -> Gated {
+    GateWriter::new(HashingWriter::new(new_spool(spool_dir)))
+}
+
 /// A plain file: the first `len` bytes as opened (a growing log is cut where it was), or its
 /// tail from the first line start after `len - max`.
 fn copy_plain(
@@ -136,7 +145,7 @@ fn copy_plain(
     len: u64,
     max: u64,
     record: &mut FileRecord,
-    out: &mut HashingWriter<SpooledTempFile>,
+    out: &mut Gated,
     redactor: &Redactor,
     kind: FileKind,
 ) -> io::Result<RedactStats> {
@@ -172,7 +181,7 @@ fn copy_gzip(
     len: u64,
     max: u64,
     record: &mut FileRecord,
-    out: &mut HashingWriter<SpooledTempFile>,
+    out: &mut Gated,
     spool_dir: &Path,
     redactor: &Redactor,
     kind: FileKind,
@@ -191,7 +200,7 @@ fn copy_gzip(
         let (rest, _) = copy_lossy(&mut reader, &mut io::sink());
         let total = max + rest;
         record.truncated = Some(total);
-        *out = HashingWriter::new(new_spool(spool_dir));
+        *out = gated_spool(spool_dir);
         let mut reader = gz(file)?;
         io::copy(&mut (&mut reader).take(total - max), &mut io::sink())?;
         skip_partial_line(&mut reader)?;

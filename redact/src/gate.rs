@@ -17,6 +17,7 @@
 //! (status `withheld`); `vcap-analyze scan-secrets` reports it.
 
 use super::kind::markers_len;
+use super::literal::{find, rfind};
 use std::io::{self, Write};
 
 /// The shortest token the entropy test judges.
@@ -38,7 +39,7 @@ pub struct GateHit {
 /// Judges one line: the first hit's kind, if any.
 pub fn scan_line(line: &[u8]) -> Option<&'static str> {
     let public = public_ranges(line);
-    if let Some(i) = memchr::memmem::find(line, b"PRIVATE KEY-----") {
+    if let Some(i) = find!(line, b"PRIVATE KEY-----") {
         let body = &line[i + 16..];
         let body = body.trim_ascii_start();
         let body = body
@@ -55,7 +56,7 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
             }
         }
     }
-    if let Some(i) = memchr::memmem::find(line, b"eyJ") {
+    if let Some(i) = find!(line, b"eyJ") {
         let rest = &line[i..];
         let seg = |s: &[u8]| {
             s.iter()
@@ -67,9 +68,11 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
             return Some("jwt");
         }
     }
-    for pre in [&b"AKIA"[..], b"ASIA"] {
+    let akia = |hay: &[u8]| find!(hay, b"AKIA");
+    let asia = |hay: &[u8]| find!(hay, b"ASIA");
+    for pre in [akia, asia] {
         let mut from = 0;
-        while let Some(i) = memchr::memmem::find(&line[from..], pre) {
+        while let Some(i) = pre(&line[from..]) {
             let at = from + i;
             let id = &line[at..];
             let n = id
@@ -84,7 +87,7 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
         }
     }
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&line[from..], b"://") {
+    while let Some(i) = find!(&line[from..], b"://") {
         let at = from + i + 3;
         let auth: &[u8] = {
             let rest = &line[at..];
@@ -104,30 +107,41 @@ pub fn scan_line(line: &[u8]) -> Option<&'static str> {
         }
         from = at;
     }
-    let mut p = 0;
-    while p < line.len() {
-        if !is_token_byte(line[p]) {
-            p += 1;
-            continue;
-        }
-        let s = p;
-        while p < line.len() && is_token_byte(line[p]) {
-            p += 1;
-        }
-        if p - s >= MIN_TOKEN
-            && !public.iter().any(|&(a, b)| a <= s && p <= b)
+    // Runs of token bytes, by table (one load and branch per byte: this loop sees every
+    // byte stored).
+    let judge = |s: usize, p: usize| {
+        !public.iter().any(|&(a, b)| a <= s && p <= b)
             && !line[..s].ends_with(b"SHA256:")
             && random_token(&line[s..p])
-        {
-            return Some("high_entropy");
+    };
+    let mut run = 0;
+    for (p, &b) in line.iter().enumerate() {
+        if TOKEN[b as usize] {
+            run += 1;
+        } else {
+            if run >= MIN_TOKEN && judge(p - run, p) {
+                return Some("high_entropy");
+            }
+            run = 0;
         }
+    }
+    if run >= MIN_TOKEN && judge(line.len() - run, line.len()) {
+        return Some("high_entropy");
     }
     None
 }
 
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
-}
+/// Token bytes: letters, digits, `+` and `/`.
+static TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        b += 1;
+    }
+    t
+};
 
 /// Shannon entropy and character mix of one token.
 fn random_token(t: &[u8]) -> bool {
@@ -177,20 +191,23 @@ fn random_token(t: &[u8]) -> bool {
 fn public_ranges(line: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&line[from..], b"-----BEGIN ") {
+    while let Some(i) = find!(&line[from..], b"-----BEGIN ") {
         let at = from + i;
-        let end = memchr::memmem::find(&line[at..], b"-----END ").map_or(line.len(), |e| at + e);
-        if memchr::memmem::find(&line[at..end.min(at + 40)], b"PRIVATE").is_none() {
+        let end = find!(&line[at..], b"-----END ").map_or(line.len(), |e| at + e);
+        if find!(&line[at..end.min(at + 40)], b"PRIVATE").is_none() {
             out.push((at, end));
         }
         from = end.max(at + 1);
     }
-    for kind in [&b"ssh-rsa AAAA"[..], b"ssh-ed25519 AAAA", b"ecdsa-sha2-"] {
-        if let Some(i) = memchr::memmem::find(line, kind) {
+    let rsa = |hay: &[u8]| find!(hay, b"ssh-rsa AAAA").map(|i| (i, 12));
+    let ed = |hay: &[u8]| find!(hay, b"ssh-ed25519 AAAA").map(|i| (i, 16));
+    let ecdsa = |hay: &[u8]| find!(hay, b"ecdsa-sha2-").map(|i| (i, 11));
+    for kind in [rsa, ed, ecdsa] {
+        if let Some((i, kind_len)) = kind(line) {
             let end = line[i..]
                 .iter()
                 .enumerate()
-                .skip(kind.len())
+                .skip(kind_len)
                 .find(|(_, b)| b.is_ascii_whitespace() || **b == b'"')
                 .map_or(line.len(), |(j, _)| i + j);
             out.push((i, end));
@@ -278,12 +295,12 @@ impl LineGate {
         let t = line.trim_ascii();
         let was_public = self.public_block;
         let was_private = self.private_block;
-        if let Some(b) = memchr::memmem::rfind(t, b"-----BEGIN ") {
-            let closed = memchr::memmem::find(&t[b..], b"-----END ").is_some();
-            let private = memchr::memmem::find(&t[b..(b + 40).min(t.len())], b"PRIVATE").is_some();
+        if let Some(b) = rfind!(t, b"-----BEGIN ") {
+            let closed = find!(&t[b..], b"-----END ").is_some();
+            let private = find!(&t[b..(b + 40).min(t.len())], b"PRIVATE").is_some();
             self.public_block = !private && !closed;
             self.private_block = (private && !closed).then_some(false);
-        } else if memchr::memmem::find(t, b"-----END ").is_some() {
+        } else if find!(t, b"-----END ").is_some() {
             self.public_block = false;
             self.private_block = None;
         }

@@ -122,6 +122,35 @@ pub(crate) fn first_candidate(text: &[u8]) -> Option<usize> {
     None
 }
 
+/// Longest line [`first_candidate_to_judge`] judges in the fast path; a longer one goes to
+/// the stream as it is.
+const MAX_FAST_LINE: usize = 4096;
+
+/// Where the first line of `text` (whole lines) starts that the rules must see: the
+/// first candidate of [`first_candidate`] whose line the rules without a trigger word
+/// ([`find`] with `triggered` false: the entropy rule and hex audit arguments) would
+/// change, or that is longer than [`MAX_FAST_LINE`]. A line whose candidates are all kept
+/// (a trace id beside its name, a short hex id) is passed over, so a log with an id on
+/// every line still takes the fast path. The caller looks for trigger words separately.
+pub(crate) fn first_candidate_to_judge(text: &[u8], edits: &mut Vec<Edit>) -> Option<usize> {
+    let mut from = 0;
+    while from < text.len() {
+        let at = from + first_candidate(&text[from..])?;
+        let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i + 1);
+        if end - start > MAX_FAST_LINE {
+            return Some(at);
+        }
+        edits.clear();
+        find(&text[start..end], false, edits);
+        if !edits.is_empty() {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
 /// [`is_piece_byte`] as a table (the fast path of clean text runs it on every byte).
 static PIECE: [bool; 256] = {
     let mut t = [false; 256];
@@ -220,10 +249,10 @@ pub(crate) fn find(line: &[u8], triggered: bool, edits: &mut Vec<Edit>) {
 fn public_spans(line: &[u8]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&line[from..], b"-----BEGIN ") {
+    while let Some(i) = crate::literal::find!(&line[from..], b"-----BEGIN ") {
         let at = from + i;
         let end =
-            memchr::memmem::find(&line[at..], b"-----END ").map_or(line.len(), |e| at + e + 9);
+            crate::literal::find!(&line[at..], b"-----END ").map_or(line.len(), |e| at + e + 9);
         if super::shape::is_public_pem(&line[at..end.min(line.len())])
             || (end == line.len() && public_header(&line[at..]))
         {

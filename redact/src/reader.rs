@@ -31,6 +31,11 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
     let mut out = Vec::with_capacity(IO_CHUNK * 2);
     // `folded[i]` is `buf[i]` folded for the prefilter, kept in step with `buf`.
     let mut folded = vec![0u8; buf.len()];
+    // The last trigger search: how far it looked (absolute in `buf`) and what it found.
+    // Searching again from every line would rescan the rest of the buffer once per line
+    // (quadratic when lines reach the slow path one after another).
+    let mut trigger_seen: Option<(usize, Option<usize>)> = None;
+    let mut scratch = Vec::new();
     loop {
         loop {
             let avail = &buf[start..filled];
@@ -40,8 +45,20 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
                     let region = &avail[..=last_nl];
                     // Up to the first trigger word or the first token the entropy rule
                     // would look at, whichever comes first.
-                    let trigger = r.prefilter.first_trigger(&folded[start..=start + last_nl]);
-                    let candidate = super::logline::first_candidate(region);
+                    let end = start + last_nl + 1;
+                    let trigger = match trigger_seen {
+                        Some((_, Some(t))) if t >= start && t < end => Some(t - start),
+                        Some((seen, None)) if seen == end => None,
+                        _ => {
+                            let t = r.prefilter.first_trigger(&folded[start..end]);
+                            trigger_seen = Some((end, t.map(|t| t + start)));
+                            t
+                        }
+                    };
+                    // (only up to the trigger: the lines after it are judged on a later turn)
+                    let upto = trigger.unwrap_or(region.len());
+                    let candidate =
+                        super::logline::first_candidate_to_judge(&region[..upto], &mut scratch);
                     let clean = match trigger.into_iter().chain(candidate).min() {
                         None => region.len(),
                         Some(at) => memchr::memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1),
@@ -75,6 +92,7 @@ pub(crate) fn redact_reader<R: Read, W: Write>(
         if eof {
             break;
         }
+        trigger_seen = None;
         buf.copy_within(start..filled, 0);
         folded.copy_within(start..filled, 0);
         filled -= start;
@@ -128,6 +146,38 @@ mod tests {
         t.push(b' ');
         t.extend_from_slice(&[b'y'; 100]);
         assert_eq!(piece_cut(&t, 300), 251);
+    }
+
+    proptest::proptest! {
+        /// The fast path (runs of lines copied whole, lines whose candidates the rules
+        /// keep passed over) gives what the stream gives line by line.
+        #[test]
+        fn fast_path_matches_the_stream_line_by_line(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    // Illustrative lines: ids the rules keep, and secrets they do not.
+                    r#"app.example.com - "GET / HTTP/1.1" 200 x_b3_traceid:"a230f8a81757add2" x_b3_spanid:"a230f8a81757add2""#,
+                    r#"{"timestamp":"1795000092.02","source":"rep","data":{"session":"8.454.1.1"}}"#,
+                    "token issued Xk3j9qLmP0aZ2bNc8dVe7 ok",
+                    "cmd=2F7573722F62696E2F6375726C202D75206A646F653A533363726574",
+                    "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "url='http://127.0.0.1:2822/_status2?format=xml' body=''",
+                    "password: hunter2-secret",
+                    "plain words only",
+                    "\\nMIIEpAIBAAKCAQEAx7Kq9ZfakefakeAbCdEf0123456789",
+                ]),
+                0..60,
+            ),
+            cut in 256usize..2048,
+        ) {
+            let text = lines.join("\n");
+            let r = Redactor::new();
+            let (want, want_stats) = r.redact_bytes(text.as_bytes());
+            let mut got = Vec::new();
+            let stats = redact_reader(&r, FileKind::Text, text.as_bytes(), &mut got, cut).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+            proptest::prop_assert_eq!(stats, want_stats);
+        }
     }
 
     #[test]

@@ -211,10 +211,10 @@ impl<'r> RedactStream<'r> {
     /// a body line of one (its text is public, the entropy rule leaves it).
     fn public_pem_line(&mut self, seg: &[u8]) -> bool {
         let body = self.public_pem;
-        if let Some(b) = memchr::memmem::rfind(seg, pem::BEGIN) {
-            let closed = memchr::memmem::find(&seg[b..], pem::END).is_some();
+        if let Some(b) = crate::literal::rfind!(seg, pem::BEGIN) {
+            let closed = crate::literal::find!(&seg[b..], pem::END).is_some();
             self.public_pem = logline::public_header(&seg[b..]) && !closed;
-        } else if self.public_pem && memchr::memmem::find(seg, pem::END).is_some() {
+        } else if self.public_pem && crate::literal::find!(seg, pem::END).is_some() {
             self.public_pem = false;
         }
         body
@@ -299,7 +299,7 @@ impl<'r> RedactStream<'r> {
         out: &mut Vec<u8>,
     ) -> Option<usize> {
         let mut st = self.pem.expect("called inside a PEM block");
-        if let Some(end_at) = memchr::memmem::find(seg, pem::END) {
+        if let Some(end_at) = crate::literal::find!(seg, pem::END) {
             let lead = if line_start { leading_ws(seg) } else { 0 };
             let body_end = pem::trim_seps_end(seg, lead, end_at);
             let body = &seg[lead..body_end];

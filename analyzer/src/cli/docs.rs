@@ -53,7 +53,9 @@ Examples:
   bosh -d cf logs --all  &&  vcap-analyze redact logs_1541529930.tgz logs-redacted.tgz
   bosh -d cf logs diego_cell/0 --agent   # registry-user:PASS@... in it (seed 004)
   vcap-analyze redact cf.diego_cell.*.tgz agent-redacted.tgz
-  vcap-analyze redact /mnt/dead-vm/var/vcap/sys/log/ sys-log.tgz    # a directory";
+  vcap-analyze redact /mnt/dead-vm/var/vcap/sys/log/ sys-log.tgz    # a directory
+  # no host names, IPs or user names either, the same tokens across the bundles:
+  vcap-analyze redact --mask hosts,ips,users --mask-map ~/acme.map cf.*.tgz ticket/";
 
 pub const SCAN_SECRETS_EXAMPLES: &str = "\
 Examples:

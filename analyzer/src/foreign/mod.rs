@@ -23,6 +23,7 @@
 
 mod bundle_manifest;
 pub mod manifest;
+pub mod masking;
 pub mod redact;
 pub mod scan;
 mod tarcopy;

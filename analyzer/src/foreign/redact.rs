@@ -38,6 +38,7 @@ use crate::input::classify::{classify, Kind};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use redact::gate::GateWriter;
+use redact::mask::{MaskWriter, Masker};
 use redact::{FileKind, Redactor};
 use std::fs::{self, File, Permissions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -91,6 +92,17 @@ pub struct Redacted {
 
 /// Writes a redacted copy of `input` to `output` (see the module docs).
 pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
+    redact_masked(input, output, None)
+}
+
+/// [`redact`], with host names, addresses and user names also replaced by the tokens of
+/// `mask` (`--mask`; see [`redact::mask`]): in every entry's content, name and link target,
+/// in the input's name as recorded, and in our bundle's `manifest.json`.
+pub fn redact_masked(
+    input: &Path,
+    output: &Path,
+    mask: Option<&Masker>,
+) -> Result<Redacted, RedactError> {
     let shown = input.display().to_string();
     let unreadable = |message: String| RedactError::Unreadable {
         input: shown.clone(),
@@ -127,8 +139,9 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
         redactor: &redactor,
         spool_dir: dir,
         records: Vec::new(),
+        mask,
     };
-    let name = file_name(input);
+    let name = String::from_utf8_lossy(&copier.masked(file_name(input).into_bytes())).into_owned();
     let stop = |s: Stop| match s {
         Stop::Stream(m) => unreadable(m),
         Stop::Write(e) => out_err(e),
@@ -140,7 +153,7 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
         let top = fs::canonicalize(input)
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_os_string()));
-        let top = top.map_or_else(|| b"bundle".to_vec(), |n| n.as_bytes().to_vec());
+        let top = copier.masked(top.map_or_else(|| b"bundle".to_vec(), |n| n.as_bytes().to_vec()));
         stored = Some(
             write_archive(tmp.as_file(), gzip, &mut copier, &name, |b, c| {
                 tree(input, &top, b, c)
@@ -178,7 +191,7 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
             }
             Kind::Text => {
                 copier.records.push(
-                    log_file(&redactor, data, tmp.as_file(), gzip, &name)
+                    log_file(&redactor, mask, data, tmp.as_file(), gzip, &name)
                         .map_err(|f| fail(f, &unreadable, &out_err))?,
                 );
                 InputKind::LogFile { gzip }
@@ -316,18 +329,19 @@ fn write_archive(
 /// One log file, redacted (and compressed again when it was).
 fn log_file(
     redactor: &Redactor,
+    mask: Option<&Masker>,
     data: impl Read,
     file: &File,
     gzip: bool,
     name: &str,
 ) -> Result<FileRecord, EntryFail> {
     let mut src = Capture::new(data);
-    let mut out = GateWriter::new(OutStream::new(file, gzip));
+    let mut out = MaskWriter::new(mask, GateWriter::new(OutStream::new(file, gzip)));
     let kind = FileKind::detect(name, b"");
     let (stats, hit) = redactor
         .redact_reader_as(kind, &mut src, &mut out, bundle::MAX_LINE)
         .and_then(|stats| {
-            let (out, hit, _) = out.finish();
+            let (out, hit, _) = out.finish()?.finish();
             out.finish().map(|()| (stats, hit))
         })
         .map_err(|e| entry_fail(&src, e))?;

@@ -28,6 +28,7 @@ use crate::input::walk::{self, Entry, Kind, Visitor, Walk};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use redact::gate::{GateHit, GateWriter};
+use redact::mask::{MaskWriter, Masker};
 use redact::{FileKind, RedactStats, Redactor};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -65,9 +66,19 @@ pub(crate) struct Copier<'a> {
     /// Where spools spill (the output's directory).
     pub spool_dir: &'a Path,
     pub records: Vec<FileRecord>,
+    /// `--mask`: names, content and links rewritten with the run's tokens.
+    pub mask: Option<&'a Masker>,
 }
 
 impl Copier<'_> {
+    /// `text` with the run's mask applied (unchanged without `--mask`).
+    pub(crate) fn masked(&self, text: Vec<u8>) -> Vec<u8> {
+        match self.mask {
+            Some(m) => m.mask_bytes(&text),
+            None => text,
+        }
+    }
+
     /// Copies the tar stream `input` into `out` (without its end-of-archive marker: the caller
     /// finishes `out`). `prefix` names the stream in records (`outer.tgz!` when nested);
     /// `depth` is 0 for the input itself; `gzip` counts the compressed bytes when the stream
@@ -127,6 +138,7 @@ impl Copier<'_> {
             .map_err(|e| entry_fail(&src, e))?;
         if head.len() as u64 <= bundle_manifest::CAP {
             if let Some((bytes, stats)) = bundle_manifest::redact(self.redactor, &head) {
+                let bytes = self.masked(bytes);
                 let h = with(template, EntryType::Regular, bytes.len() as u64);
                 append(out, h, name, None, &mut &bytes[..]).map_err(EntryFail::Write)?;
                 self.records
@@ -202,19 +214,21 @@ impl Copier<'_> {
         let mut src = Capture::new(data);
         let mut spool = bundle::spool::new_spool(self.spool_dir);
         let kind = FileKind::detect(&shown, b"");
+        // redactor -> mask (when asked) -> leak gate -> spool
         let result = if gzip {
-            let mut gz = GateWriter::new(GzEncoder::new(&mut spool, Compression::default()));
+            let gz = GateWriter::new(GzEncoder::new(&mut spool, Compression::default()));
+            let mut w = MaskWriter::new(self.mask, gz);
             self.redactor
-                .redact_reader_as(kind, &mut src, &mut gz, bundle::MAX_LINE)
+                .redact_reader_as(kind, &mut src, &mut w, bundle::MAX_LINE)
                 .and_then(|stats| {
-                    let (gz, hit, _) = gz.finish();
+                    let (gz, hit, _) = w.finish()?.finish();
                     gz.finish().map(|_| (stats, hit))
                 })
         } else {
-            let mut gated = GateWriter::new(&mut spool);
+            let mut w = MaskWriter::new(self.mask, GateWriter::new(&mut spool));
             self.redactor
-                .redact_reader_as(kind, &mut src, &mut gated, bundle::MAX_LINE)
-                .map(|stats| (stats, gated.finish().1))
+                .redact_reader_as(kind, &mut src, &mut w, bundle::MAX_LINE)
+                .and_then(|stats| Ok((stats, w.finish()?.finish().1)))
         };
         let (stats, hit) = result.map_err(|e| entry_fail(&src, e))?;
         if let Some(hit) = hit {
@@ -313,7 +327,12 @@ impl<W: Write> Visitor for CopyVisit<'_, '_, W> {
     /// Writing the copy failed.
     type Stop = io::Error;
 
-    fn entry(&mut self, e: Entry<'_>) -> Self::Done {
+    fn entry(&mut self, mut e: Entry<'_>) -> Self::Done {
+        // With `--mask`, names and link targets are masked like the content.
+        e.name = self.copier.masked(std::mem::take(&mut e.name));
+        if let Kind::Symlink(link) | Kind::HardLink(link) = &mut e.kind {
+            *link = self.copier.masked(std::mem::take(link));
+        }
         let shown = format!("{}{}", self.prefix, e.shown());
         let template = template(&e.header);
         let empty = &mut io::empty();
@@ -447,6 +466,7 @@ mod tests {
             redactor: &redactor,
             spool_dir: dir.path(),
             records: Vec::new(),
+            mask: None,
         };
         let mut out = Builder::new(Vec::new());
         c.copy_tar(&mut &input[..], None, &mut out, "", 0).unwrap();
@@ -508,6 +528,7 @@ mod tests {
             redactor: &redactor,
             spool_dir: dir.path(),
             records: Vec::new(),
+            mask: None,
         };
         let mut out = Builder::new(Vec::new());
         match c.copy_tar(&mut &bytes[..], None, &mut out, "", 0) {
