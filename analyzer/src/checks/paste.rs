@@ -13,7 +13,9 @@
 //!   ([`super::openssl`]); a paste shows no trust store, so an issuer missing from it says
 //!   nothing;
 //! - `bosh instances --ps` process rows (`~  rep  failing`) under their instance row, as
-//!   monit process states of that instance.
+//!   monit process states of that instance;
+//! - `bosh vms --vitals` disk cells (`31% (100i%)`) of each instance row
+//!   ([`vitals_table`]).
 //!
 //! Findings name the VM the text names. `unresponsive agent` rows and the instances' own
 //! states are lines any signature can match (the line model gives them their VM).
@@ -106,6 +108,7 @@ impl Pastes {
                     let found = disk::findings(vm, path, block.as_bytes(), usage);
                     findings.extend(t.renumbered(found, offset));
                 }
+                findings.extend(t.renumbered(vitals_table::findings(path, text), 0));
                 let certs: Vec<CertFacts> = certs::extract(path, text.as_bytes())
                     .into_iter()
                     .chain(openssl::dumps(path, text))
@@ -185,6 +188,8 @@ fn process_rows(text: &str) -> Vec<(String, monit::Summary)> {
     out.retain(|(_, s)| !s.services.is_empty());
     out
 }
+
+mod vitals_table;
 
 #[cfg(test)]
 mod tests;
