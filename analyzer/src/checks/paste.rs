@@ -15,7 +15,9 @@
 //! - `bosh instances --ps` process rows (`~  rep  failing`) under their instance row, as
 //!   monit process states of that instance;
 //! - `bosh vms --vitals` disk cells (`31% (100i%)`) of each instance row
-//!   ([`vitals_table`]).
+//!   ([`vitals_table`]);
+//! - two `date` outputs pasted a few lines apart that disagree by minutes: clock skew
+//!   ([`date_pair`]).
 //!
 //! Findings name the VM the text names. `unresponsive agent` rows and the instances' own
 //! states are lines any signature can match (the line model gives them their VM).
@@ -109,6 +111,7 @@ impl Pastes {
                     findings.extend(t.renumbered(found, offset));
                 }
                 findings.extend(t.renumbered(vitals_table::findings(path, text), 0));
+                findings.extend(t.renumbered(date_pair::findings(vm, path, text), 0));
                 let certs: Vec<CertFacts> = certs::extract(path, text.as_bytes())
                     .into_iter()
                     .chain(openssl::dumps(path, text))
@@ -189,6 +192,7 @@ fn process_rows(text: &str) -> Vec<(String, monit::Summary)> {
     out
 }
 
+mod date_pair;
 mod vitals_table;
 
 #[cfg(test)]
