@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// Recall floor in percent: a ratchet. It is set to the recall measured when the corpus or
 /// the library last changed; raise it whenever the library improves (never lower it to make
 /// a change pass: a drop means a signature or the reading layer lost something).
-const MIN_RECALL: f64 = 88.0;
+const MIN_RECALL: f64 = 99.0;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")

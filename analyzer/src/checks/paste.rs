@@ -13,7 +13,11 @@
 //!   ([`super::openssl`]); a paste shows no trust store, so an issuer missing from it says
 //!   nothing;
 //! - `bosh instances --ps` process rows (`~  rep  failing`) under their instance row, as
-//!   monit process states of that instance.
+//!   monit process states of that instance;
+//! - `bosh vms --vitals` disk cells (`31% (100i%)`) of each instance row
+//!   ([`vitals_table`]);
+//! - two `date` outputs pasted a few lines apart that disagree by minutes: clock skew
+//!   ([`date_pair`]).
 //!
 //! Findings name the VM the text names. `unresponsive agent` rows and the instances' own
 //! states are lines any signature can match (the line model gives them their VM).
@@ -106,6 +110,8 @@ impl Pastes {
                     let found = disk::findings(vm, path, block.as_bytes(), usage);
                     findings.extend(t.renumbered(found, offset));
                 }
+                findings.extend(t.renumbered(vitals_table::findings(path, text), 0));
+                findings.extend(t.renumbered(date_pair::findings(vm, path, text), 0));
                 let certs: Vec<CertFacts> = certs::extract(path, text.as_bytes())
                     .into_iter()
                     .chain(openssl::dumps(path, text))
@@ -185,6 +191,9 @@ fn process_rows(text: &str) -> Vec<(String, monit::Summary)> {
     out.retain(|(_, s)| !s.services.is_empty());
     out
 }
+
+mod date_pair;
+mod vitals_table;
 
 #[cfg(test)]
 mod tests;
