@@ -89,7 +89,7 @@ fn build_binary() -> Result<PathBuf, String> {
             "build",
             "--release",
             "-p",
-            "analyzer",
+            "vcap-analyze",
             "--bin",
             "vcap-analyze",
         ])
