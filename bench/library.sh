@@ -37,7 +37,7 @@ while made < n:
         text = f.read_text()
         sfx = f"~c{made}"
         # New id (= file stem), literals and regexes that only the clone's own suffix satisfies.
-        text = re.sub(r'^id = "([^"]+)"', lambda m: f'id = "{m.group(1)}-clone{made}"', text, count=1, flags=re.M)
+        text = re.sub(r'^id = (["\'])([^"\']+)["\']', lambda m: f'id = "{m.group(2)}-clone{made}"', text, count=1, flags=re.M)
         data = tomllib.loads(text)
         lits = data.get("match", {}).get("literals", [])
         for l in lits:
@@ -63,7 +63,7 @@ for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o "$work/t" $va analyze $trees --signatures "$work/lib/$k" --format json -q -o /dev/null >/dev/null 2>&1 || true
     tail -1 "$work/t" >> "$work/l.$k"
     # Start-up: load + compile the library, analyze an empty file.
-    : > "$work/empty.log"
+    echo "2026-12-03T00:00:00Z healthy line" > "$work/empty.log"
     python3 - "$va" "$work/lib/$k" "$work/empty.log" >> "$work/s.$k" <<'EOF'
 import subprocess, sys, time
 va, lib, empty = sys.argv[1:]

@@ -118,6 +118,7 @@ impl Sink for Collector<'_> {
         }
         // Hits found before a read error (a truncated gzip) are kept; the error is then
         // returned so the reader records the problem.
+        let mut errors = Vec::new();
         let (hits, err) = if source.is_some_and(|s| !s.line_based()) {
             let mut buf = Vec::new();
             (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
@@ -141,9 +142,10 @@ impl Sink for Collector<'_> {
                 });
             };
             self.matcher
-                .scan_observed(&sel, &mut counted, hint, &mut observe)
+                .scan_observed(&sel, &mut counted, hint, &mut observe, &mut errors)
         } else {
-            self.matcher.scan_partial(&sel, &mut counted, hint)
+            self.matcher
+                .scan_observed(&sel, &mut counted, hint, &mut |_| {}, &mut errors)
         };
         let findings =
             crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
@@ -152,6 +154,12 @@ impl Sink for Collector<'_> {
         s.files += 1;
         s.bytes += counted.n;
         s.findings.extend(findings);
+        for e in errors {
+            let vm_name = e.vm.as_deref().unwrap_or(&vm.identity.name);
+            let at = format!("{vm_name} {}", entry.path);
+            s.unrecognised
+                .add(vm_name, &at, e.level, &e.message, &e.example);
+        }
         if let Some(a) = activity {
             s.checks.activity(&entry.path, a);
         }

@@ -18,6 +18,7 @@
 
 mod fields;
 mod findings;
+pub mod levels;
 mod literals;
 mod scan;
 mod selection;
@@ -111,6 +112,8 @@ pub struct Matcher {
     all: AhoCorasick,
     /// Literal index -> indices of the signatures that own it.
     owners: Vec<Vec<usize>>,
+    /// Literal index -> whether it is a level marker ([`levels::MARKERS`]).
+    marker: Vec<bool>,
     /// The longest literal, in bytes.
     max_literal: usize,
     sigs: Vec<CompiledSig>,
@@ -222,6 +225,18 @@ impl Matcher {
             });
         }
 
+        // Level markers: lines no signature owns a literal of are still looked at when they
+        // say error or fatal, for the unrecognised errors.
+        let mut marker = vec![false; literals.len()];
+        for &m in levels::MARKERS {
+            let k = *literal_index.entry(m).or_insert_with(|| {
+                literals.push(m);
+                owners.push(Vec::new());
+                literals.len() - 1
+            });
+            marker.resize(literals.len(), false);
+            marker[k] = true;
+        }
         let automaton = |e: aho_corasick::BuildError| MatcherError::Automaton(e.to_string());
         Ok(Matcher {
             finder: LineFinder::new(&literals).map_err(automaton)?,
@@ -231,6 +246,7 @@ impl Matcher {
                 .map_err(automaton)?,
             max_literal: literals.iter().map(|l| l.len()).max().unwrap_or(0),
             owners,
+            marker,
             sigs: compiled,
             scopes: scopes
                 .build()

@@ -157,10 +157,11 @@ fn hostile_file_names_are_escaped_in_reports_and_messages() {
 fn a_hostile_signature_title_is_escaped_in_the_list() {
     let dir = tempfile::tempdir().unwrap();
     let sig = std::fs::read_to_string(signature_example()).unwrap();
-    let title = regex::Regex::new(r#"(?m)^title = ".*"$"#).unwrap();
+    // Either TOML string quoting: the library uses both.
+    let title = regex::Regex::new(r#"(?m)^title = (".*"|'.*')$"#).unwrap();
     let hostile = title.replace(&sig, r#"title = "ok\u001b]0;pwned\u0007 \u009b2J""#);
     assert_ne!(hostile, sig, "the example has a title");
-    let id = regex::Regex::new(r#"(?m)^id = "(.*)"$"#).unwrap();
+    let id = regex::Regex::new(r#"(?m)^id = ["'](.*)["']$"#).unwrap();
     let id = id.captures(&sig).unwrap()[1].to_string();
     std::fs::write(dir.path().join(format!("{id}.toml")), hostile.as_bytes()).unwrap();
     for format in ["text", "markdown"] {

@@ -8,6 +8,7 @@
 //! reports the same line number, and a signature counts at most one hit per line.
 
 use super::fields::Parsed;
+use super::levels::{self, ErrorLine};
 use super::literals::Scratch;
 use super::{Matcher, Selection};
 use crate::input::lines::{self, Block, Splitter};
@@ -67,6 +68,9 @@ struct Scan<'a> {
     /// Where the literal search found candidate lines in the current chunk.
     candidate_lines: Vec<usize>,
     scratch: Scratch,
+    /// Whether error-level lines no signature hits are wanted (`errors` collects them).
+    want_errors: bool,
+    errors: Vec<ErrorLine>,
 }
 
 impl<'a> Scan<'a> {
@@ -81,6 +85,8 @@ impl<'a> Scan<'a> {
             candidates: Vec::new(),
             candidate_lines: Vec::new(),
             scratch: Scratch::default(),
+            want_errors: false,
+            errors: Vec::new(),
         }
     }
 
@@ -113,14 +119,18 @@ impl<'a> Scan<'a> {
     fn line(&mut self, line: &[u8]) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         self.candidates.clear();
+        let mut marked = false;
         for found in self.m.all.find_overlapping_iter(line) {
-            for &s in &self.m.owners[found.pattern().as_usize()] {
+            let p = found.pattern().as_usize();
+            marked |= self.m.marker[p];
+            for &s in &self.m.owners[p] {
                 if self.sel.contains(s) && !self.candidates.contains(&s) {
                     self.candidates.push(s);
                 }
             }
         }
-        if self.candidates.is_empty() {
+        let marked = marked && self.want_errors;
+        if self.candidates.is_empty() && !marked {
             return;
         }
         let (prefix_vm, body) = crate::line::prefix::split_vm(line);
@@ -128,11 +138,13 @@ impl<'a> Scan<'a> {
         // The VM a hit line names, decided at its first hit (most candidates are not hits).
         let mut vm: Option<Option<String>> = None;
         let line_no = self.line_no;
+        let mut recognised = false;
         for k in 0..self.candidates.len() {
             let s = self.candidates[k];
             if self.m.hit(s, body, &mut parsed, false).is_none() {
                 continue;
             }
+            recognised = true;
             let vm = vm.get_or_insert_with(|| {
                 prefix_vm
                     .map(str::to_string)
@@ -152,6 +164,33 @@ impl<'a> Scan<'a> {
                 }
             }
         }
+        if marked && !recognised {
+            self.unrecognised(&mut parsed, prefix_vm, body);
+        }
+    }
+
+    /// A marked line no signature hit: kept when the line model says error or fatal.
+    fn unrecognised(&mut self, parsed: &mut Parsed<'_>, prefix_vm: Option<&str>, body: &[u8]) {
+        if self.errors.len() >= levels::MAX_PER_FILE {
+            return;
+        }
+        let l = parsed.get();
+        let Some(level) = levels::as_error(l.level) else {
+            return;
+        };
+        let message = match (&l.message, &l.error) {
+            (Some(m), Some(e)) => format!("{m}: {e}"),
+            (Some(m), None) => m.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => String::from_utf8_lossy(body).into_owned(),
+        };
+        let vm = prefix_vm.map(str::to_string).or_else(|| l.vm.clone());
+        self.errors.push(ErrorLine {
+            level,
+            message,
+            example: excerpt(body, 0..0),
+            vm,
+        });
     }
 
     /// The grouped hits, in order of first appearance.
@@ -283,20 +322,22 @@ impl Matcher {
         if sel.is_empty() {
             return (Vec::new(), None);
         }
-        self.scan_observed(sel, reader, hint, &mut |_| {})
+        lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, &mut |_| {}, None))
     }
 
     /// Like [`Matcher::scan_partial`], and `observe` sees every block of the stream as it is
-    /// scanned (the structured checks read the same pass). With an empty selection the
-    /// stream is still read, for `observe`.
+    /// scanned (the structured checks read the same pass), and error- or fatal-level lines
+    /// no signature hit go to `errors` (at most [`levels::MAX_PER_FILE`]; see
+    /// [`levels`]). With an empty selection the stream is still read, for both.
     pub fn scan_observed(
         &self,
         sel: &Selection,
         reader: &mut dyn Read,
         hint: YearHint,
         observe: &mut dyn FnMut(Block<'_>),
+        errors: &mut Vec<ErrorLine>,
     ) -> (Vec<GroupedHit>, Option<io::Error>) {
-        lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, observe))
+        lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, observe, Some(errors)))
     }
 
     /// [`Matcher::scan_partial`] with a buffer of `capacity` bytes (raised to a few times
@@ -309,7 +350,7 @@ impl Matcher {
         capacity: usize,
     ) -> (Vec<GroupedHit>, Option<io::Error>) {
         let mut splitter = Splitter::new(capacity);
-        self.scan_with(sel, reader, hint, &mut splitter, &mut |_| {})
+        self.scan_with(sel, reader, hint, &mut splitter, &mut |_| {}, None)
     }
 
     /// Scans bytes already in memory (one or more lines) with the same machinery.
@@ -326,16 +367,21 @@ impl Matcher {
         hint: YearHint,
         splitter: &mut Splitter,
         observe: &mut dyn FnMut(Block<'_>),
+        errors: Option<&mut Vec<ErrorLine>>,
     ) -> (Vec<GroupedHit>, Option<io::Error>) {
         let mut scan = Scan::new(self, sel, hint);
+        scan.want_errors = errors.is_some();
         let error = splitter
             .min_overlap(self.max_literal.max(16))
             .blocks(reader, |block| {
-                if !sel.is_empty() {
+                if !sel.is_empty() || scan.want_errors {
                     scan.chunk(block.bytes);
                 }
                 observe(block);
             });
+        if let Some(errors) = errors {
+            errors.append(&mut scan.errors);
+        }
         (scan.finish(), error)
     }
 }
