@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 vms=${1:-10}; mb=${2:-50}
 work=bench/out/analyze-${vms}x${mb}
-cargo build -q --release -p vcap-analyze --bin vcap-analyze
+cargo build -q --release -p vcap-analyze --bin vcap-analyze --example startup
 cargo build -q --release -p testkit --example gen_corpus
 if [ ! -d "$work/trees" ]; then
   mkdir -p "$work/trees"
@@ -98,5 +98,8 @@ mbps = int(sys.argv[4]) / 1048576 / wall if wall else 0
 print(f"| {sys.argv[3]} | {wall:.2f} | {mbps:.0f} | {rss:.0f} | {min(start):.1f} |")
 EOF
   done
+  echo
+  echo "Start-up of the built-in library by phase, in process (\`cargo run --release -p"
+  echo "vcap-analyze --example startup\`): $(./target/release/examples/startup)."
 } > bench/results/library.md
 cat bench/results/library.md

@@ -18,6 +18,7 @@
 
 mod fields;
 mod findings;
+mod lazy;
 pub mod levels;
 mod literals;
 mod scan;
@@ -31,6 +32,7 @@ pub use selection::Selection;
 use crate::signature::Signature;
 use aho_corasick::{AhoCorasick, MatchKind};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use lazy::LazyRegex;
 use literals::LineFinder;
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::{BTreeMap, HashMap};
@@ -90,8 +92,8 @@ pub fn literal_problem(literal: &str) -> Option<&'static str> {
 #[derive(Debug, Clone)]
 struct CompiledSig {
     id: String,
-    regexes: Vec<Regex>,
-    nots: Vec<Regex>,
+    regexes: Vec<LazyRegex<Regex>>,
+    nots: Vec<LazyRegex<Regex>>,
     fields: Option<fields::Fields>,
 }
 
@@ -163,10 +165,10 @@ impl Matcher {
                 }
             }
             let regex = |p: &String| {
-                compile_regex(p).map_err(|e| MatcherError::Regex {
+                LazyRegex::new(p, compile_regex).map_err(|message| MatcherError::Regex {
                     id: sig.id.clone(),
                     pattern: p.clone(),
-                    message: e.to_string(),
+                    message,
                 })
             };
             let regexes = sig
@@ -186,10 +188,10 @@ impl Matcher {
                 .error
                 .iter()
                 .map(|p| {
-                    regex::Regex::new(p).map_err(|e| MatcherError::Regex {
+                    LazyRegex::new(p, regex::Regex::new).map_err(|message| MatcherError::Regex {
                         id: sig.id.clone(),
                         pattern: p.clone(),
-                        message: e.to_string(),
+                        message,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -311,12 +313,20 @@ impl Matcher {
         detail: bool,
     ) -> Option<LineHit> {
         let s = &self.sigs[sig];
-        let regex = s.regexes.iter().find(|r| r.is_match(body));
+        let regex = s
+            .regexes
+            .iter()
+            .filter_map(LazyRegex::get)
+            .find(|r| r.is_match(body));
         let by_fields = match regex {
             Some(_) => None,
             None => Some(s.fields.as_ref()?.hit(parsed.get())?),
         };
-        if s.nots.iter().any(|r| r.is_match(body)) {
+        if s.nots
+            .iter()
+            .filter_map(LazyRegex::get)
+            .any(|r| r.is_match(body))
+        {
             return None;
         }
         let Some(regex) = regex else {

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fields {
     pub names: Vec<String>,
-    pub errors: Vec<Regex>,
+    pub errors: Vec<super::lazy::LazyRegex<Regex>>,
     /// The [`IMPLICIT`] captures this signature's summary or a `when` of the library uses
     /// (only those are taken, so findings carry no capture nobody reads).
     pub implicit: Vec<&'static str>,
@@ -60,6 +60,7 @@ impl Fields {
             let (re, caps) = line.error_texts().find_map(|text| {
                 self.errors
                     .iter()
+                    .filter_map(super::lazy::LazyRegex::get)
                     .find_map(|re| re.captures(text).map(|c| (re, c)))
             })?;
             for name in re.capture_names().flatten() {
