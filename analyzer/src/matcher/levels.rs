@@ -13,8 +13,11 @@ use crate::line::Level;
 
 /// The markers, by envelope (sources: lager's `log_level` numbers 2 error, 3 fatal and
 /// `level` strings; gorouter's zap numbers 3 error, 4 fatal; steno's `log_level` strings;
-/// Ruby's `Logger` format `E, [time #pid] ERROR -- prog:`; Java/Spring and Go loggers'
-/// upper-case words; logrus/zap text `level=error`; monit's `error    :`).
+/// Ruby's `Logger` format `E, [time #pid] ERROR -- prog:`; Spring Boot's `ERROR <pid> ---`
+/// (CredHub, UAA); log4j/logback's `[thread] ERROR`; the bosh-agent logger's `ERROR - `;
+/// logrus/zap text `level=error`; monit's `error    :`). Each is at least
+/// [`WM_MIN_LEN`](super::literals::WM_MIN_LEN) bytes long, so the markers join the one
+/// multi-literal pass instead of adding a pass of short literals over every chunk.
 pub const MARKERS: &[&str] = &[
     r#""log_level":2,"#,
     r#""log_level":3,"#,
@@ -23,12 +26,13 @@ pub const MARKERS: &[&str] = &[
     r#""level":"fatal""#,
     r#""log_level":"error""#,
     r#""log_level":"fatal""#,
-    "E, [",
-    "F, [",
-    " ERROR ",
-    " FATAL ",
-    "[ERROR]",
-    "[FATAL]",
+    " ERROR -- ",
+    " FATAL -- ",
+    " ERROR --- ",
+    "] ERROR ",
+    " ERROR - ",
+    "[ERROR] ",
+    "[FATAL] ",
     "level=error",
     "level=fatal",
     "level=panic",
@@ -57,5 +61,15 @@ pub fn as_error(level: Option<Level>) -> Option<crate::unrecognised::Level> {
         Level::Error => Some(crate::unrecognised::Level::Error),
         Level::Fatal => Some(crate::unrecognised::Level::Fatal),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_marker_joins_the_long_literal_pass() {
+        for m in super::MARKERS {
+            assert!(m.len() >= super::super::literals::WM_MIN_LEN, "{m:?}");
+        }
     }
 }
