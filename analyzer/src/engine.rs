@@ -317,22 +317,18 @@ pub fn collect(
             results.skipped.extend(doc.skipped);
             errors.extend(doc.errors);
         }
+        // The VMs read from this input: itself, or an archive nested in it.
+        let nested = format!("{name}!");
+        let of_input = |v: &VmState| v.info.origin == name || v.info.origin.starts_with(&nested);
         // An input that held nothing to read is an error too: nothing succeeds silently.
-        let files: u64 = vms
-            .iter()
-            .filter(|v| v.info.origin == name || v.info.origin.starts_with(&format!("{name}!")))
-            .map(|v| v.files)
-            .sum();
+        let files: u64 = vms.iter().filter(|v| of_input(v)).map(|v| v.files).sum();
         if files == 0 && probs.is_empty() && !had_docs {
             errors.push(format!(
                 "{name}: nothing to analyze (no log file, archive or bundle in it)"
             ));
         }
         // Attach each input's problems to its VMs (all VMs read from it).
-        for vm in vms
-            .iter_mut()
-            .filter(|v| v.info.origin == name || v.info.origin.starts_with(&format!("{name}!")))
-        {
+        for vm in vms.iter_mut().filter(|v| of_input(v)) {
             vm.problems.extend(probs.iter().cloned());
         }
         errors.extend(probs);

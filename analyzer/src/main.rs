@@ -233,25 +233,26 @@ fn load_library(dir: Option<&Path>) -> Result<Library> {
     Ok(lib)
 }
 
-/// `--at` and `--warn-days`.
-fn options(c: &Common) -> Result<Options> {
+/// What every analysis of `c` needs: `--at` and `--warn-days`, the library and its matcher.
+fn prepare(c: &Common) -> Result<(Options, Library, Matcher)> {
     let at = match &c.at {
         Some(s) => Some(parse_time(s)?),
         None => None,
     };
-    Ok(Options {
+    let opts = Options {
         at,
         warn_days: c.warn_days,
-    })
+    };
+    let lib = load_library(c.signatures.as_deref())?;
+    let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
+    Ok((opts, lib, matcher))
 }
 
 /// `analyze --format vm-result`: each VM analysed on its own, not correlated (documented in
 /// `report/vm_result.rs`). Input errors go to stderr and into the document; exit 2 when an
 /// input could not be read, as `analyze`.
 fn vm_results(c: &Common) -> Result<u8> {
-    let opts = options(c)?;
-    let lib = load_library(c.signatures.as_deref())?;
-    let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
+    let (opts, lib, matcher) = prepare(c)?;
     let analysis = engine::collect(&c.paths, &lib.signatures, &matcher, &opts, &|_| {});
     for e in &analysis.errors {
         error(e);
@@ -268,9 +269,7 @@ fn vm_results(c: &Common) -> Result<u8> {
 /// says). `None` when an input could not be read or held nothing to analyze and
 /// `--partial` was not given: the caller then writes nothing and exits 2.
 fn analyze(c: &Common) -> Result<Option<Report>> {
-    let opts = options(c)?;
-    let lib = load_library(c.signatures.as_deref())?;
-    let matcher = Matcher::new(&lib.signatures).context("compiling the signature library")?;
+    let (opts, lib, matcher) = prepare(c)?;
     let bar = progress(c.quiet);
     let tick = |name: &str| {
         if let Some(b) = &bar {

@@ -164,13 +164,15 @@ impl Matcher {
                     owners[k].push(i);
                 }
             }
-            let regex = |p: &String| {
-                LazyRegex::new(p, compile_regex).map_err(|message| MatcherError::Regex {
-                    id: sig.id.clone(),
-                    pattern: p.clone(),
+            let bad_regex = |p: &String| {
+                let (id, pattern) = (sig.id.clone(), p.clone());
+                move |message| MatcherError::Regex {
+                    id,
+                    pattern,
                     message,
-                })
+                }
             };
+            let regex = |p: &String| LazyRegex::bytes(p).map_err(bad_regex(p));
             let regexes = sig
                 .matching
                 .regex
@@ -187,13 +189,7 @@ impl Matcher {
                 .matching
                 .error
                 .iter()
-                .map(|p| {
-                    LazyRegex::new(p, regex::Regex::new).map_err(|message| MatcherError::Regex {
-                        id: sig.id.clone(),
-                        pattern: p.clone(),
-                        message,
-                    })
-                })
+                .map(|p| LazyRegex::text(p).map_err(bad_regex(p)))
                 .collect::<Result<Vec<_>, _>>()?;
             let used = placeholders(&sig.report.summary);
             let implicit = fields::IMPLICIT

@@ -261,7 +261,7 @@ pub(crate) fn looks_like_key_material(v: &[u8]) -> bool {
     if v.starts_with(b"-----BEGIN") {
         return memchr::memmem::find(v, b"PRIVATE KEY").is_some();
     }
-    if v.len() < 16 || is_uuid(v) {
+    if v.len() < 16 || crate::shape::is_uuid(v) {
         return false;
     }
     if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/")
@@ -276,17 +276,6 @@ pub(crate) fn looks_like_key_material(v: &[u8]) -> bool {
         .iter()
         .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'));
     charset_ok && v.iter().any(u8::is_ascii_digit) && v.iter().any(u8::is_ascii_alphabetic)
-}
-
-fn is_uuid(v: &[u8]) -> bool {
-    v.len() == 36
-        && v.iter().enumerate().all(|(i, &b)| {
-            if matches!(i, 8 | 13 | 18 | 23) {
-                b == b'-'
-            } else {
-                b.is_ascii_hexdigit()
-            }
-        })
 }
 
 /// A value that reads like a word of a sentence (`invalid token: expired`): lower-case

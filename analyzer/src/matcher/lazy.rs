@@ -17,13 +17,32 @@ pub(crate) struct LazyRegex<R> {
     compiled: OnceLock<Option<R>>,
 }
 
+impl LazyRegex<regex::bytes::Regex> {
+    /// A pattern over raw line bytes (a signature's `regex` and `not`), built as
+    /// [`super::compile_regex`] builds it.
+    pub(crate) fn bytes(pattern: &str) -> Result<Self, String> {
+        // `regex::bytes` may match invalid UTF-8 (`(?-u:\xFF)`): so may its syntax check.
+        Self::new(pattern, false, super::compile_regex)
+    }
+}
+
+impl LazyRegex<regex::Regex> {
+    /// A pattern over text (a schema-2 signature's `error`).
+    pub(crate) fn text(pattern: &str) -> Result<Self, String> {
+        Self::new(pattern, true, regex::Regex::new)
+    }
+}
+
 impl<R> LazyRegex<R> {
-    /// `pattern`, checked now (syntax), compiled by `build` on first use.
-    pub(crate) fn new(
+    /// `pattern`, its syntax checked now as the regex kind parses it (`utf8`: whether it
+    /// must match valid UTF-8 only), compiled by `build` on first use.
+    fn new(
         pattern: &str,
+        utf8: bool,
         build: fn(&str) -> Result<R, regex::Error>,
     ) -> Result<Self, String> {
         regex_syntax::ParserBuilder::new()
+            .utf8(utf8)
             .build()
             .parse(pattern)
             .map_err(|e| e.to_string())?;
@@ -47,5 +66,19 @@ impl<R> LazyRegex<R> {
 impl<R> fmt::Debug for LazyRegex<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("LazyRegex").field(&self.pattern).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LazyRegex;
+
+    #[test]
+    fn syntax_is_checked_as_the_regex_kind_reads_it() {
+        // a raw-byte class: valid for a line's bytes, not for text
+        let raw = LazyRegex::bytes(r"(?-u:\xFF)").expect("bytes regexes may match any byte");
+        assert!(raw.get().is_some_and(|r| r.is_match(b"a\xFFb")));
+        assert!(LazyRegex::text(r"(?-u:\xFF)").is_err());
+        assert!(LazyRegex::bytes("(unclosed").is_err());
     }
 }

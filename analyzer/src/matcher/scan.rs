@@ -165,12 +165,12 @@ impl<'a> Scan<'a> {
             }
         }
         if marked && !recognised {
-            self.unrecognised(&mut parsed, prefix_vm, body);
+            self.unrecognised(&mut parsed, body);
         }
     }
 
     /// A marked line no signature hit: kept when the line model says error or fatal.
-    fn unrecognised(&mut self, parsed: &mut Parsed<'_>, prefix_vm: Option<&str>, body: &[u8]) {
+    fn unrecognised(&mut self, parsed: &mut Parsed<'_>, body: &[u8]) {
         if self.errors.len() >= levels::MAX_PER_FILE {
             return;
         }
@@ -184,12 +184,12 @@ impl<'a> Scan<'a> {
             (None, Some(e)) => e.clone(),
             (None, None) => String::from_utf8_lossy(body).into_owned(),
         };
-        let vm = prefix_vm.map(str::to_string).or_else(|| l.vm.clone());
+        // The line model's VM: a `bosh ssh -c` prefix first, else the one the text names.
         self.errors.push(ErrorLine {
             level,
             message,
             example: excerpt(body, 0..0),
-            vm,
+            vm: l.vm.clone(),
         });
     }
 
