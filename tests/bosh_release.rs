@@ -76,8 +76,18 @@ struct Run {
 }
 
 impl Errand {
-    fn new(dir: &Path, properties: Value) -> Errand {
+    /// The errand rendered with `properties`, plus a free-space floor of 16 MiB and no
+    /// percentage where they leave the limits unset: the spec's default (5% of the
+    /// filesystem) would make the test depend on how full this machine's disk is.
+    fn new(dir: &Path, mut properties: Value) -> Errand {
         fs::create_dir_all(dir).unwrap();
+        let limits = properties["vcap_diag"]["limits"]
+            .as_object_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let mut any_disk = serde_json::json!({"min_free": "16MiB", "min_free_percent": 0});
+        any_disk.as_object_mut().unwrap().extend(limits);
+        properties["vcap_diag"]["limits"] = any_disk;
         let script = dir.join("bin-run");
         render(&properties, &script);
         Errand {

@@ -19,7 +19,12 @@ use std::path::PathBuf;
 ///   bosh -d cf ssh diego_cell/0 -c 'sudo vcap-collect --output -' > cell0.tgz
 ///   vcap-collect --root /mnt/dead-vm --no-commands --output /tmp/
 #[derive(Parser, Debug)]
-#[command(name = "vcap-collect", version, verbatim_doc_comment)]
+#[command(
+    name = "vcap-collect",
+    version,
+    verbatim_doc_comment,
+    args_override_self = true
+)]
 #[command(
     after_long_help = "Exit status: 0 complete; 1 written but incomplete or with problems; \
 2 no bundle written; 130 interrupted (an incomplete bundle written)."

@@ -30,7 +30,9 @@ impl FreeSpace {
             .max((total as f64 * self.min_percent / 100.0) as u64);
         if avail.saturating_sub(more) < floor {
             return Err(format!(
-                "output filesystem of {} nearly full: {} MiB free, keeping at least {} MiB",
+                "output filesystem of {} nearly full: {} MiB free, keeping at least {} MiB \
+                 (write elsewhere with --output DIR/, stream with --output -, or lower \
+                 --min-free/--min-free-percent)",
                 self.dir.display(),
                 avail >> 20,
                 floor >> 20

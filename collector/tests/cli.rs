@@ -6,7 +6,9 @@ use std::io::Read;
 use std::path::Path;
 
 fn vcap_collect() -> Command {
-    Command::cargo_bin("vcap-collect").unwrap()
+    let mut c = Command::cargo_bin("vcap-collect").unwrap();
+    c.args(testkit::ANY_DISK);
+    c
 }
 
 #[test]
@@ -74,6 +76,7 @@ fn a_closed_stdout_is_blamed_on_stdout() {
         .collect();
     vm.log("var/vcap/sys/log/rep/rep.stdout.log", &[noise]);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vcap-collect"))
+        .args(testkit::ANY_DISK)
         .arg("--root")
         .arg(vm.root())
         .args(["--no-commands", "--output", "-"])
@@ -99,8 +102,9 @@ fn gzip_is_refused_to_a_terminal() {
     let bin = assert_cmd::cargo::cargo_bin("vcap-collect");
     // `script` gives the command a terminal as its stdout.
     let cmdline = format!(
-        "{} --root {} --no-commands --output -",
+        "{} {} --root {} --no-commands --output -",
         bin.display(),
+        testkit::ANY_DISK.join(" "),
         vm.root().display()
     );
     let o = std::process::Command::new("script")

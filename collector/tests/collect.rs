@@ -73,6 +73,7 @@ impl Bundle {
 fn collect(root: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .arg("--root")
         .arg(root)
         .arg("--output")
@@ -296,6 +297,7 @@ fn output_dash_streams_a_valid_bundle_to_stdout() {
     let (vm, _) = testkit::sample_cell_temp();
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .arg("--root")
         .arg(vm.root())
         .args(["--no-commands", "--output", "-"])
@@ -317,6 +319,7 @@ fn unwritable_output_is_exit_2_and_leaves_nothing() {
     let (vm, _) = testkit::sample_cell_temp();
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .arg("--root")
         .arg(vm.root())
         .args(["--no-commands", "--output", "/nonexistent-dir/"])
@@ -338,6 +341,7 @@ fn commands_are_recorded_with_status_and_missing_ones_are_not_fatal() {
     }
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .env("PATH", bin.path())
         .arg("--root")
         .arg(vm.root())
@@ -387,6 +391,7 @@ fn a_hanging_command_is_killed_at_its_timeout_and_the_rest_goes_on() {
     let started = std::time::Instant::now();
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .env("PATH", path)
         .arg("--root")
         .arg(vm.root())
@@ -436,6 +441,7 @@ fn real_monit_daemon_summary_is_collected() {
     let out = tempfile::tempdir().unwrap();
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .env("PATH", harness.path_with_wrapper())
         .arg("--root")
         .arg(vm.root())
@@ -489,6 +495,7 @@ exec sleep 600\n",
     );
     let exe = assert_cmd::cargo::cargo_bin("vcap-collect");
     let child = std::process::Command::new(exe)
+        .args(testkit::ANY_DISK)
         .env("PATH", path)
         .arg("--root")
         .arg(vm.root())

@@ -123,13 +123,14 @@ fn exe() -> PathBuf {
 }
 
 fn collect_args(root: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
-    let mut args = vec![
+    let mut args: Vec<String> = testkit::ANY_DISK.iter().map(|s| s.to_string()).collect();
+    args.extend([
         "--root".to_string(),
         root.display().to_string(),
         "--output".to_string(),
         format!("{}/", out.display()),
         "--no-commands".to_string(),
-    ];
+    ]);
     args.extend(extra.iter().map(|s| s.to_string()));
     args
 }

@@ -53,3 +53,10 @@ pub use sample::{
 pub use secrets::{PlantedSecret, PlantedSecrets};
 pub use settings::AgentSettings;
 pub use vm::{bpm_monit, ctl_monit, FakeVm, Identity, JobBuilder, Layout};
+
+/// `vcap-collect` flags for a test that is not about the free-space guard: a floor of
+/// 16 MiB and no percentage. The default floor (5% of the filesystem) depends on how full
+/// the machine running the tests is, so a test using it would pass on one machine and
+/// fail on another (a 252 GB CI disk with 11 GB free is under 5%). Put these first: the
+/// collector lets a later flag override an earlier one, so a test can still set its own.
+pub const ANY_DISK: [&str; 4] = ["--min-free", "16MiB", "--min-free-percent", "0"];

@@ -18,6 +18,7 @@ pub fn collect_with<S: AsRef<std::ffi::OsStr>>(root: &Path, out: &Path, args: &[
     let before = bundles_in(out);
     let o = Command::cargo_bin("vcap-collect")
         .unwrap()
+        .args(testkit::ANY_DISK)
         .arg("--root")
         .arg(root)
         .args(["--no-commands", "--output"])
