@@ -64,6 +64,7 @@
 //!   stream handles multi-line blocks).
 //! - Binary files: they are treated as lines like any other, which is best effort.
 
+mod certbody;
 mod cli;
 mod edit;
 pub mod gate;

@@ -142,7 +142,7 @@ pub(crate) fn first_candidate_to_judge(text: &[u8], edits: &mut Vec<Edit>) -> Op
             return Some(at);
         }
         edits.clear();
-        find(&text[start..end], false, edits);
+        find(&text[start..end], false, 0, edits);
         if !edits.is_empty() {
             return Some(at);
         }
@@ -226,8 +226,9 @@ fn hex_is_digest(line: &[u8], start: usize, hex: &[u8]) -> bool {
 /// Appends the edits of the token rule over one line (or piece).
 /// `triggered`: the prefilter found a trigger word in the line (every credential
 /// position has one); without it only the entropy rule and decoding run.
-pub(crate) fn find(line: &[u8], triggered: bool, edits: &mut Vec<Edit>) {
-    let before = edits.len();
+/// `public_prefix`: the line's first bytes continue a certificate's body (the entropy rule
+/// leaves them).
+pub(crate) fn find(line: &[u8], triggered: bool, public_prefix: usize, edits: &mut Vec<Edit>) {
     if triggered {
         query_params(line, edits);
         basic_auth(line, edits);
@@ -238,8 +239,10 @@ pub(crate) fn find(line: &[u8], triggered: bool, edits: &mut Vec<Edit>) {
         audit_hex(line, edits);
     }
     let mut keep = public_spans(line);
+    if public_prefix > 0 {
+        keep.push((0, public_prefix));
+    }
     keep.extend(edits.iter().map(|e| (e.start, e.end)));
-    let _ = before;
     entropy_except(line, &keep, edits);
 }
 
@@ -740,7 +743,7 @@ mod tests {
 
     fn run(line: &str) -> String {
         let mut e = Vec::new();
-        find(line.as_bytes(), true, &mut e);
+        find(line.as_bytes(), true, 0, &mut e);
         normalize(&mut e);
         let mut out = Vec::new();
         apply(line.as_bytes(), &e, &mut out);

@@ -207,17 +207,10 @@ impl<'r> RedactStream<'r> {
         out.extend_from_slice(term);
     }
 
-    /// Follows public PEM blocks (certificates, public keys) over lines: whether `seg` is
-    /// a body line of one (its text is public, the entropy rule leaves it).
-    fn public_pem_line(&mut self, seg: &[u8]) -> bool {
-        let body = self.public_pem;
-        if let Some(b) = crate::literal::rfind!(seg, pem::BEGIN) {
-            let closed = crate::literal::find!(&seg[b..], pem::END).is_some();
-            self.public_pem = logline::public_header(&seg[b..]) && !closed;
-        } else if self.public_pem && crate::literal::find!(seg, pem::END).is_some() {
-            self.public_pem = false;
-        }
-        body
+    /// Follows public PEM blocks (certificates, public keys) over lines, on the line as
+    /// written (see [`certbody`](super::certbody)).
+    fn follow_public_pem(&mut self, written: &[u8]) {
+        self.public_pem = super::certbody::open_after(written, self.public_pem);
     }
 
     /// Applies `edits` (if any) to `buf` in place, through the scratch buffer.
@@ -347,9 +340,10 @@ impl<'r> RedactStream<'r> {
     fn process(&mut self, seg: &[u8], ctx: &LineCtx, out: &mut Vec<u8>) {
         let r = self.r;
         r.prefilter.scan(seg, &mut self.trig);
-        let in_cert = self.public_pem_line(seg);
+        let in_cert = self.public_pem;
         if !self.trig.any() && !logline::has_candidate(seg) {
             out.extend_from_slice(seg);
+            self.follow_public_pem(seg);
             return;
         }
         let mut edits = std::mem::take(&mut self.edits);
@@ -447,6 +441,7 @@ impl<'r> RedactStream<'r> {
             }
         }
         out.extend_from_slice(&tmp);
+        self.follow_public_pem(&tmp);
         self.tmp = tmp;
         self.edits = edits;
     }
@@ -485,9 +480,12 @@ fn rules(
     if t.has(Family::Cli) {
         super::cli::find(seg, edits);
     }
-    if !in_cert {
-        logline::find(seg, t.any(), edits);
-    }
+    // The body of a certificate opened on an earlier line is public up to its END.
+    let public_prefix = match in_cert {
+        true => super::certbody::continues(seg).map_or(0, |c| c.public_len),
+        false => 0,
+    };
+    logline::find(seg, t.any(), public_prefix, edits);
     (pem_open, kv)
 }
 

@@ -342,3 +342,44 @@ fn a_secret_cut_at_the_end_of_a_piece_loses_its_rest_too() {
         }
     }
 }
+
+// Illustrative inputs below (the shapes of bosh-agent settings and app logs, not copied).
+
+#[test]
+fn a_certificate_header_a_rule_rewrote_opens_no_block() {
+    // Found by fuzz/smoke.sh: the header sits inside a value redacted to the end of its
+    // line, and the certificate's tail follows on the next line. A second pass sees no
+    // header, so the first must not have followed one either.
+    let input = concat!(
+        "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDEa\",\"ca\":\"-----BEGIN CERTIFICATE-----\\nMIIDTjCCAjagAwIBAgICEAAw\n",
+        "TlZfOJ+oCTWN5LOjX5N9pZmW9MrWrsyRtGLgJqNIaCt+NryvP3VXSdgUyhulHoJh\\n-----END CERTIFICATE-----\\n\",",
+        "\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\\n-----END PRIVATE KEY-----\\n\"\n",
+    );
+    let (out, _) = redact(input);
+    assert!(!out.contains("wJalrXUtnFEMI"), "{out}");
+    assert!(!out.contains("MIGHAgEAMBMG"), "{out}");
+    assert_eq!(redact(&out).0, out, "idempotent");
+}
+
+#[test]
+fn an_unclosed_certificate_exempts_only_lines_that_look_like_its_body() {
+    let token = "q8Vt3LmZ0pR7wXy2KcN5bH9sJdF4gA6eTt1Lw";
+    let input = format!(
+        "-----BEGIN CERTIFICATE-----\nMIIDXTCCAkWgAwIBAgIJAKLfake0\n\
+         2026-12-03T10:00:00.00Z [APP/PROC/WEB/0] OUT handing out {token}\n"
+    );
+    let (out, _) = redact(&input);
+    assert!(out.contains("MIIDXTCCAkWgAwIBAgIJAKLfake0\n"), "{out}");
+    assert!(!out.contains(token), "{out}");
+    assert_eq!(redact(&out).0, out, "idempotent");
+}
+
+#[test]
+fn an_indented_certificate_body_passes_and_text_after_its_end_is_judged() {
+    let token = "q8Vt3LmZ0pR7wXy2KcN5bH9sJdF4gA6eTt1Lw";
+    let cert = "  ca: |\n    -----BEGIN CERTIFICATE-----\n    MIIDTjCCAjagAwIBAgICEAAwDQYJKoZIhvcNAQELBQAwSDELMAkGA1UEBhMCVVMx\n";
+    let input = format!("{cert}    -----END CERTIFICATE----- {token}\n");
+    let (out, _) = redact(&input);
+    assert!(out.starts_with(cert), "{out}");
+    assert!(!out.contains(token), "{out}");
+}
