@@ -16,6 +16,7 @@
 //! Not here: where files come from ([`crate::input`]), how the library is loaded and
 //! validated ([`crate::signature`]), and correlation.
 
+mod contains;
 mod fields;
 mod findings;
 mod lazy;
@@ -29,10 +30,10 @@ pub use findings::{job_of, placeholders, render_summary, to_findings};
 pub use scan::{GroupedHit, DEFAULT_BUFFER};
 pub use selection::Selection;
 
-use crate::signature::Signature;
-use aho_corasick::{AhoCorasick, MatchKind};
+use crate::signature::{Origin, Signature};
+use contains::Contains;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
-use lazy::LazyRegex;
+use lazy::{LazyRegex, Syntax};
 use literals::LineFinder;
 use regex::bytes::{Regex, RegexBuilder};
 use std::collections::{BTreeMap, HashMap};
@@ -109,9 +110,8 @@ pub(crate) struct LineHit {
 pub struct Matcher {
     /// Finds the lines of a chunk that contain any literal, as fast as possible.
     finder: LineFinder,
-    /// Standard-semantics automaton over the same literals, searched with overlapping
-    /// matches on one candidate line: every literal in the line, none masked.
-    all: AhoCorasick,
+    /// Every literal in one candidate line, none masked.
+    all: Contains,
     /// Literal index -> indices of the signatures that own it.
     owners: Vec<Vec<usize>>,
     /// Literal index -> whether it is a level marker ([`levels::MARKERS`]).
@@ -119,9 +119,11 @@ pub struct Matcher {
     /// The longest literal, in bytes.
     max_literal: usize,
     sigs: Vec<CompiledSig>,
+    /// Each distinct scope glob once (a thousand scopes of the library are about 120
+    /// distinct globs, and building the set is most of a matcher's build time).
     scopes: GlobSet,
-    /// Glob index in `scopes` -> signature index.
-    scope_owner: Vec<usize>,
+    /// Glob index in `scopes` -> indices of the signatures whose scope it is.
+    scope_owners: Vec<Vec<usize>>,
 }
 
 impl Matcher {
@@ -133,7 +135,8 @@ impl Matcher {
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut compiled = Vec::with_capacity(sigs.len());
         let mut scopes = GlobSetBuilder::new();
-        let mut scope_owner = Vec::new();
+        let mut scope_index: HashMap<&str, usize> = HashMap::new();
+        let mut scope_owners: Vec<Vec<usize>> = Vec::new();
 
         // Which implicit captures each signature must carry: its summary's, and those a
         // `when` of any link to it compares.
@@ -172,7 +175,11 @@ impl Matcher {
                     message,
                 }
             };
-            let regex = |p: &String| LazyRegex::bytes(p).map_err(bad_regex(p));
+            let syntax = match sig.origin {
+                Origin::Builtin(_) => Syntax::Trusted,
+                _ => Syntax::Check,
+            };
+            let regex = |p: &String| LazyRegex::bytes(p, syntax).map_err(bad_regex(p));
             let regexes = sig
                 .matching
                 .regex
@@ -189,7 +196,7 @@ impl Matcher {
                 .matching
                 .error
                 .iter()
-                .map(|p| LazyRegex::text(p).map_err(bad_regex(p)))
+                .map(|p| LazyRegex::text(p, syntax).map_err(bad_regex(p)))
                 .collect::<Result<Vec<_>, _>>()?;
             let used = placeholders(&sig.report.summary);
             let implicit = fields::IMPLICIT
@@ -207,13 +214,20 @@ impl Matcher {
                 implicit,
             };
             for pattern in &sig.scope.files {
+                if let Some(&g) = scope_index.get(pattern.as_str()) {
+                    if !scope_owners[g].contains(&i) {
+                        scope_owners[g].push(i);
+                    }
+                    continue;
+                }
                 let glob = compile_glob(pattern).map_err(|e| MatcherError::Glob {
                     id: sig.id.clone(),
                     pattern: pattern.clone(),
                     message: e.kind().to_string(),
                 })?;
                 scopes.add(glob);
-                scope_owner.push(i);
+                scope_index.insert(pattern, scope_owners.len());
+                scope_owners.push(vec![i]);
             }
             compiled.push(CompiledSig {
                 id: sig.id.clone(),
@@ -235,21 +249,21 @@ impl Matcher {
             marker.resize(literals.len(), false);
             marker[k] = true;
         }
+        // The three automata are independent: built side by side (about half of start-up).
         let automaton = |e: aho_corasick::BuildError| MatcherError::Automaton(e.to_string());
+        let ((finder, all), scopes) = rayon::join(
+            || rayon::join(|| LineFinder::new(&literals), || Contains::new(&literals)),
+            || scopes.build(),
+        );
         Ok(Matcher {
-            finder: LineFinder::new(&literals).map_err(automaton)?,
-            all: AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .map_err(automaton)?,
+            finder: finder.map_err(automaton)?,
+            all: all.map_err(automaton)?,
             max_literal: literals.iter().map(|l| l.len()).max().unwrap_or(0),
             owners,
             marker,
             sigs: compiled,
-            scopes: scopes
-                .build()
-                .map_err(|e| MatcherError::Scopes(e.to_string()))?,
-            scope_owner,
+            scopes: scopes.map_err(|e| MatcherError::Scopes(e.to_string()))?,
+            scope_owners,
         })
     }
 
@@ -282,7 +296,9 @@ impl Matcher {
         }
         let mut sel = Selection::none(self.len());
         for g in self.scopes.matches(path) {
-            sel.insert(self.scope_owner[g]);
+            for &i in &self.scope_owners[g] {
+                sel.insert(i);
+            }
         }
         sel
     }

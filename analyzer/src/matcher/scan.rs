@@ -120,15 +120,15 @@ impl<'a> Scan<'a> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         self.candidates.clear();
         let mut marked = false;
-        for found in self.m.all.find_overlapping_iter(line) {
-            let p = found.pattern().as_usize();
-            marked |= self.m.marker[p];
-            for &s in &self.m.owners[p] {
-                if self.sel.contains(s) && !self.candidates.contains(&s) {
-                    self.candidates.push(s);
+        let (m, sel, candidates) = (self.m, &self.sel, &mut self.candidates);
+        m.all.each_in(line, |p| {
+            marked |= m.marker[p];
+            for &s in &m.owners[p] {
+                if sel.contains(s) && !candidates.contains(&s) {
+                    candidates.push(s);
                 }
             }
-        }
+        });
         let marked = marked && self.want_errors;
         if self.candidates.is_empty() && !marked {
             return;

@@ -24,7 +24,8 @@ fn sig(id: &str, files: &[&str], literals: &[&str], regex: &[&str], not: &[&str]
         list(regex),
         list(not)
     );
-    Signature::from_toml(&text, Origin::Builtin(format!("t/{id}.toml"))).unwrap()
+    // A user's file: its patterns are checked when the matcher is built.
+    Signature::from_toml(&text, Origin::File(format!("t/{id}.toml").into())).unwrap()
 }
 
 #[test]
