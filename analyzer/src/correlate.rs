@@ -10,10 +10,11 @@
 //!   is a root-cause candidate even when it explains no recognised symptom. Only a **risk**
 //!   that has not happened yet (a certificate expiring soon, a disk nearly full: see
 //!   [`Rule::risk_below`]) that explains nothing is `latent`.
-//! - A chain whose top is itself a **symptom** (it explains other symptoms, but nothing the
-//!   library knows explains it) is never called a root cause: it is listed as *cause not
-//!   found* ([`RootCause::cause_found`] false) with where to look ([`Lead`]), ranked below
-//!   every chain that ends in a real cause.
+//! - A chain whose top is itself a **symptom** (nothing the library knows explains it,
+//!   whether it explains other symptoms or stands alone) is never called a root cause: it
+//!   is listed as *cause not found* ([`RootCause::cause_found`] false) with where to look
+//!   ([`Lead`]), ranked below every chain that ends in a real cause. A lone symptom is
+//!   also in `unexplained`; one of severity `info` only there.
 //! - A symptom read from text that belongs to no VM (a pasted `cf push` or `bosh deploy`
 //!   output, stdin, a loose file) can be explained by a cause on any VM: its place is
 //!   unknown, so job and VM scopes cannot rule a cause out.
@@ -228,7 +229,11 @@ pub fn correlate(
         let standalone = g.explains.is_empty();
         if standalone && head.kind == Kind::Symptom {
             out.unexplained.extend(members.iter().map(|f| f.id.clone()));
-            continue;
+            if severity == Severity::Info {
+                continue;
+            }
+            // A lone symptom is a chain of one: listed as *cause not found*, below every
+            // real cause, so the report still leads with what went wrong and where to look.
         }
         let rule = rules.get(sig);
         let happened = members.iter().any(|f| !is_risk(f, rule));
@@ -583,12 +588,20 @@ mod tests {
             f("f5", "lonely", Kind::Symptom, "a/0", "rep", None),
         ];
         let c = correlate(&findings, &rules, &BTreeSet::new());
-        assert_eq!(c.root_causes.len(), 1, "{:?}", c.root_causes);
+        assert_eq!(c.root_causes.len(), 2, "{:?}", c.root_causes);
         let rc = &c.root_causes[0];
         assert_eq!(rc.signature, "etcd-down");
+        assert!(rc.cause_found);
         assert_eq!(rc.explains, vec!["f1", "f2", "f3"]);
         assert_eq!(rc.symptom_vms, vec!["a/0", "b/0", "doppler/1"]);
         assert_eq!(c.unexplained, vec!["f5"]);
+        // The lone symptom: listed after the real cause, as cause not found.
+        let lone = &c.root_causes[1];
+        assert_eq!(
+            (lone.signature.as_str(), lone.cause_found),
+            ("lonely", false)
+        );
+        assert!(lone.explains.is_empty() && lone.look_at.is_some());
     }
 
     #[test]
@@ -717,8 +730,14 @@ mod tests {
         ];
         let c = correlate(&findings, &rules, &BTreeSet::new());
         assert_eq!(c.unexplained, vec!["f1", "f3"]);
-        // The causes explain nothing but are high severity: listed as standalone root causes.
-        assert_eq!(c.root_causes.len(), 1);
+        // The causes explain nothing but are high severity: listed as standalone root
+        // causes, first; the symptoms they could not explain follow as cause not found.
+        let listed: Vec<(&str, bool)> = c
+            .root_causes
+            .iter()
+            .map(|r| (r.signature.as_str(), r.cause_found))
+            .collect();
+        assert_eq!(listed, [("cert", true), ("tls", false)]);
         assert!(c.root_causes[0].explains.is_empty());
         assert!(c.latent.is_empty());
     }
