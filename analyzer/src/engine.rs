@@ -3,13 +3,13 @@
 //! structured checks when they want it), findings are grouped per VM, then correlated into
 //! a [`Report`].
 
-use crate::checks::{self, Source, VmChecks, VmClock};
+use crate::checks::{self, Reading, VmChecks, VmClock};
 use crate::correlate::{self, Link, Rule, Scope};
 use crate::finding::{Finding, Severity};
 use crate::input::lines::{Block, Lines, Piece};
 use crate::input::{self, EntryMeta, Input, Sink, Skipped, VmInfo};
 use crate::matcher::Matcher;
-use crate::report::model::{Bundle, Certificate, Coverage, Report, SkippedEntry, SCHEMA};
+use crate::model::{Bundle, Certificate, Coverage, Report, SkippedEntry, SCHEMA};
 use crate::report::vm_result::{NewestLine, Summary, VmResult, VmResults};
 use crate::signature::{LinkScope, Signature};
 use crate::timestamp::YearHint;
@@ -106,7 +106,7 @@ impl Sink for Collector<'_> {
         let state = self.state(vm);
         let sel = self.matcher.select(&entry.path, vm.is_loose);
         // A loose input (stdin, a log file given alone) is pasted text to the checks.
-        let source = Source::of(&entry.path).or(vm.is_loose.then_some(Source::Paste));
+        let reader = checks::reader(&entry.path, vm.is_loose);
         let hint = YearHint {
             now: vm
                 .collected_at
@@ -119,33 +119,33 @@ impl Sink for Collector<'_> {
         // Hits found before a read error (a truncated gzip) are kept; the error is then
         // returned so the reader records the problem.
         let mut errors = Vec::new();
-        let (hits, err) = if source.is_some_and(|s| !s.line_based()) {
-            let mut buf = Vec::new();
-            (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
-            if let Some(source) = source {
+        let (hits, err) = match reader {
+            Some(reader) if reader.reading == Reading::Whole => {
+                let mut buf = Vec::new();
+                (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
                 lock(&state)
                     .checks
-                    .feed_as(source, &entry.path, &mut &buf[..])?;
+                    .feed_as(reader, &entry.path, &mut &buf[..])?;
+                (self.matcher.scan_slice(&sel, &buf, hint), None)
             }
-            (self.matcher.scan_slice(&sel, &buf, hint), None)
-        } else if source.is_some() {
             // The checks read the lines of the matcher's pass (the stream is read even when
             // no signature reads this file); of a line too long for the buffer, its first piece.
-            let source = source.unwrap_or(Source::Paste);
-            let mut lines = Lines::default();
-            let mut observe = |block: Block<'_>| {
-                let mut s = lock(&state);
-                lines.block(block, |line| {
-                    if line.piece != Piece::Next {
-                        s.checks.feed_line_as(source, &entry.path, line.text());
-                    }
-                });
-            };
-            self.matcher
-                .scan_observed(&sel, &mut counted, hint, &mut observe, &mut errors)
-        } else {
-            self.matcher
-                .scan_observed(&sel, &mut counted, hint, &mut |_| {}, &mut errors)
+            Some(reader) => {
+                let mut lines = Lines::default();
+                let mut observe = |block: Block<'_>| {
+                    let mut s = lock(&state);
+                    lines.block(block, |line| {
+                        if line.piece != Piece::Next {
+                            s.checks.feed_line_as(reader, &entry.path, line.text());
+                        }
+                    });
+                };
+                self.matcher
+                    .scan_observed(&sel, &mut counted, hint, &mut observe, &mut errors)
+            }
+            None => self
+                .matcher
+                .scan_observed(&sel, &mut counted, hint, &mut |_| {}, &mut errors),
         };
         let findings =
             crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
@@ -602,55 +602,25 @@ pub fn rules(sigs: &[Signature]) -> BTreeMap<String, Rule> {
             )
         })
         .collect();
-    for (id, remediation) in CHECK_REMEDIATION {
-        let links = match *id {
-            // A process monit gave up on is explained by what its own job logged.
-            "monit-process-failed" => vec![Link {
-                cause: correlate::ANY.to_string(),
-                scope: Scope::Job,
+    for meta in checks::REGISTRY.iter().flat_map(|c| c.kinds) {
+        let links = meta
+            .explained_by
+            .iter()
+            .map(|e| Link {
+                cause: e.cause.to_string(),
+                scope: e.scope,
                 window: None,
                 when: BTreeMap::new(),
-                why: "the process's own job logged why it failed".to_string(),
-            }],
-            _ => Vec::new(),
-        };
-        rules.entry(id.to_string()).or_insert(Rule {
+                why: e.why.to_string(),
+            })
+            .collect();
+        rules.entry(meta.id.to_string()).or_insert(Rule {
             links,
-            remediation: remediation.to_string(),
-            title: id.replace('-', " "),
+            remediation: meta.remediation.to_string(),
+            title: meta.title.to_string(),
             job: None,
-            risk_below: check_risk_below(id),
+            risk_below: meta.risk_below,
         });
     }
     rules
 }
-
-/// Which structured checks report risks that have not happened yet, and below which
-/// severity: a certificate expiring soon or an unknown issuer never broke anything by
-/// itself; a disk at the warning level (medium) is nearly full, at the high level full.
-fn check_risk_below(id: &str) -> Option<Severity> {
-    match id {
-        "cert-expiring-soon" | "cert-unknown-issuer" => Some(Severity::Critical),
-        "disk-full" | "inodes-exhausted" | "agent-vitals-disk" => Some(Severity::High),
-        _ => None,
-    }
-}
-
-/// What to do about each structured check's finding (signatures carry their own).
-const CHECK_REMEDIATION: &[(&str, &str)] = &[
-    ("cert-expired", "Renew the certificate (CredHub/Vault/ops files), redeploy; if a VM hangs during the redeploy (cells do), put the renewed certificates in its job config by hand and `monit restart all` on it (seed 001)."),
-    ("cert-not-yet-valid", "Check the VM's clock (NTP) against the issuer's; reissue the certificate if its notBefore is wrong."),
-    ("cert-expiring-soon", "Rotate the certificate before it expires (`credhub regenerate` or your CA process), then redeploy."),
-    ("cert-unknown-issuer", "Make sure the issuing CA is in the job's trusted CAs (`ca_cert`/`trusted_certs`); if the CA was rotated, redeploy every consumer."),
-    ("monit-process-failed", "On the VM: `monit summary`, read the job's logs in /var/vcap/sys/log/<job>/, then `monit restart <process>` (or `monit restart all`)."),
-    ("monit-unavailable", "Monit itself is down: `sv status monit` / `sv start monit` on the VM; the agent reports `unresponsive agent` until it answers again."),
-    ("disk-full", "Free space on the filesystem (old logs, orphaned containers/blobs) or give the instance group a bigger disk (`persistent_disk_type` / VM type) and redeploy."),
-    ("inodes-exhausted", "Find the directory with millions of small files (`find <mount> -xdev | cut -d/ -f2-4 | sort | uniq -c | sort -n`), clean it, and fix what creates them."),
-    ("memory-pressure", "The VM is out of memory: look at `ps` for the biggest process, and scale the instance group's VM type up."),
-    ("oom-kill", "The kernel killed a process for memory: raise the VM type's memory or the container's limit; check the killed process for a leak."),
-    ("clock-skew", "Fix time sync on the VM (`chronyc sources`, BOSH `ntp` settings); TLS and tokens fail when clocks disagree."),
-    ("agent-silent", "The agent stopped logging while the jobs went on: on the VM `sv status agent` (or `systemctl status bosh-agent`), `sv restart agent`; if the VM cannot be reached, `bosh cck` recreates it. Seed 003: a VM stopped for investigation shows as `unresponsive agent`."),
-    ("job-log-silent", "The job's process may hang or be gone: `monit summary` on the VM, read the end of the job's log and its stderr, `monit restart <process>`; look for what happened on the VM at the time the log ends."),
-    ("restarted-process-silent", "monit restarted the process and it never came back to life: `monit summary`, the job's `*.stderr.log` and ctl logs (it may fail before its logger starts), `monit restart <process>`; a `bpm` job: `bpm logs <job>`."),
-    ("agent-vitals-disk", "The agent reports a nearly full disk: free space or grow the disk, as for disk-full."),
-];
