@@ -1,4 +1,6 @@
 //! The report as data: what `--format json` prints, and what every other format renders.
+//! Plain data at the bottom of the dependency graph: the structured checks and correlation
+//! build parts of it, the renderers in [`crate::report`] read it, and it depends on neither.
 //!
 //! # JSON report, schema 1
 //!
