@@ -19,7 +19,7 @@ pub use rules::rules;
 
 use crate::input::{self, Input};
 use crate::matcher::Matcher;
-use crate::model::{Report, SkippedEntry};
+use crate::model::{Problem, ProblemKind, Report, SkippedEntry};
 use crate::report::vm_result::{VmResult, VmResults};
 use crate::signature::Signature;
 use jiff::Timestamp;
@@ -53,7 +53,7 @@ pub struct Analysis {
     pub vms: Vec<VmResult>,
     pub skipped: Vec<SkippedEntry>,
     /// Inputs or entries that could not be read.
-    pub errors: Vec<String>,
+    pub errors: Vec<Problem>,
     /// Inputs named (after expanding globs and directories).
     pub inputs: u64,
 }
@@ -87,9 +87,9 @@ pub fn collect(
         vms: Mutex::new(BTreeMap::new()),
         skipped: Mutex::new(Vec::new()),
     };
-    let mut errors: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    let mut errors: Vec<Problem> = problems.into_iter().map(Problem::from).collect();
     let mut results = Analysis::default();
-    let per_input: Vec<(String, Vec<String>, Vec<VmResults>)> = inputs
+    let per_input: Vec<(String, Vec<Problem>, Vec<VmResults>)> = inputs
         .par_iter()
         .map(|inp: &Input| {
             let (probs, docs) = match crate::report::read_back::read(inp) {
@@ -97,7 +97,7 @@ pub fn collect(
                 None => (input::read_input(inp, &sink), Vec::new()),
             };
             progress(&inp.name());
-            let probs: Vec<String> = probs.iter().map(|p| p.to_string()).collect();
+            let probs: Vec<Problem> = probs.into_iter().map(Problem::from).collect();
             (inp.name(), probs, docs)
         })
         .collect();
@@ -130,9 +130,12 @@ pub fn collect(
         // An input that held nothing to read is an error too: nothing succeeds silently.
         let files: u64 = vms.iter().filter(|v| of_input(v)).map(|v| v.files).sum();
         if files == 0 && probs.is_empty() && !had_docs {
-            errors.push(format!(
-                "{name}: nothing to analyze (no log file, archive or bundle in it)"
-            ));
+            errors.push(
+                ProblemKind::NothingToAnalyze {
+                    input: name.clone(),
+                }
+                .into(),
+            );
         }
         // Attach each input's problems to its VMs (all VMs read from it).
         for vm in vms.iter_mut().filter(|v| of_input(v)) {

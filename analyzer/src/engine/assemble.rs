@@ -7,7 +7,7 @@ use super::sink::VmState;
 use super::{Analysis, Options};
 use crate::checks::{self, VmClock};
 use crate::correlate;
-use crate::model::{Bundle, Certificate, Coverage, Report, SCHEMA};
+use crate::model::{Bundle, Certificate, Coverage, Problem, ProblemKind, Report, SCHEMA};
 use crate::report::vm_result::{NewestLine, Summary, VmResult};
 use crate::signature::Signature;
 use crate::unrecognised::Miner;
@@ -93,10 +93,12 @@ pub fn merge(analysis: Analysis, sigs: &[Signature], opts: &Options) -> Report {
         coverage.files += vm.files;
         coverage.bytes += vm.bytes;
         let truncated = vm.truncated.as_ref().map(|t| {
-            format!(
-                "per-VM result truncated: {} of {} findings and {} of {} certificates kept",
-                t.findings_kept, t.findings_total, t.certificates_kept, t.certificates_total
-            )
+            Problem::from(ProblemKind::Truncated {
+                findings_kept: t.findings_kept,
+                findings_total: t.findings_total,
+                certificates_kept: t.certificates_kept,
+                certificates_total: t.certificates_total,
+            })
         });
         bundles.push(Bundle {
             path: vm.origin,
@@ -112,8 +114,7 @@ pub fn merge(analysis: Analysis, sigs: &[Signature], opts: &Options) -> Report {
                 .into_iter()
                 .chain(
                     vm.incomplete_reason
-                        .iter()
-                        .map(|r| format!("bundle incomplete: {r}")),
+                        .map(|reason| Problem::from(ProblemKind::Incomplete { reason })),
                 )
                 .chain(truncated)
                 .collect(),

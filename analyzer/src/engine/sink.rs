@@ -7,7 +7,7 @@ use crate::finding::Finding;
 use crate::input::lines::{Block, Lines, Piece};
 use crate::input::{EntryMeta, Sink, Skipped, VmInfo};
 use crate::matcher::Matcher;
-use crate::model::SkippedEntry;
+use crate::model::{Problem, SkippedEntry};
 use crate::signature::Signature;
 use crate::timestamp::YearHint;
 use crate::unrecognised::Miner;
@@ -26,7 +26,7 @@ pub(super) struct VmState {
     pub(super) bytes: u64,
     pub(super) findings: Vec<Finding>,
     pub(super) checks: VmChecks,
-    pub(super) problems: Vec<String>,
+    pub(super) problems: Vec<Problem>,
     /// Error-level lines no signature explained, as templates.
     pub(super) unrecognised: Miner,
 }

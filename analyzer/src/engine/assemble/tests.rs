@@ -2,9 +2,14 @@ use super::*;
 use crate::checks::VmChecks;
 use crate::finding::{Finding, Kind, Severity, VmIdentity};
 use crate::input::VmInfo;
+use crate::model::{Problem, ProblemKind};
 use crate::report::vm_result::Truncated;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
+
+fn texts(problems: &[Problem]) -> Vec<&str> {
+    problems.iter().map(Problem::as_str).collect()
+}
 
 fn t(s: &str) -> Timestamp {
     s.parse().unwrap()
@@ -74,7 +79,7 @@ fn state(name: &str, collected_at: Option<&str>, findings: Vec<Finding>) -> VmSt
         bytes: 300,
         findings,
         checks: VmChecks::new(name),
-        problems: vec!["x.tgz: truncated gzip".to_string()],
+        problems: vec![crate::input::Problem::new("x.tgz", "truncated gzip").into()],
         unrecognised: Miner::new(),
     }
 }
@@ -107,7 +112,8 @@ fn a_vm_without_a_collection_time_is_judged_at_its_newest_line() {
     );
     assert_eq!((r.files, r.bytes, r.findings.len()), (3, 300, 2));
     assert_eq!(r.summary.findings, 2);
-    assert_eq!(r.problems, ["x.tgz: truncated gzip"]);
+    assert_eq!(texts(&r.problems), ["x.tgz: truncated gzip"]);
+    assert_eq!(r.problems[0].file(), Some("x.tgz"));
     assert_eq!(r.incomplete_reason.as_deref(), Some("timed out"));
     // --at wins over everything; a collection time over the lines.
     let at = Options {
@@ -153,7 +159,7 @@ fn merged_results_are_sorted_numbered_and_counted() {
     let analysis = Analysis {
         vms: vec![late, early],
         skipped: Vec::new(),
-        errors: vec!["gone.tgz: not found".to_string()],
+        errors: vec![crate::input::Problem::new("gone.tgz", "not found").into()],
         inputs: 3,
     };
     let report = merge(analysis, &[], &Options::default());
@@ -172,8 +178,21 @@ fn merged_results_are_sorted_numbered_and_counted() {
     );
     let bundles: Vec<&str> = report.bundles.iter().map(|b| b.vm.as_str()).collect();
     assert_eq!(bundles, ["cell/0", "cell/1"]);
+    // Typed until rendered.
+    let kinds: Vec<&ProblemKind> = report.bundles[1]
+        .problems
+        .iter()
+        .map(Problem::kind)
+        .collect();
+    assert!(matches!(
+        kinds[..],
+        [
+            ProblemKind::Incomplete { .. },
+            ProblemKind::Truncated { .. }
+        ]
+    ));
     assert_eq!(
-        report.bundles[1].problems,
+        texts(&report.bundles[1].problems),
         [
             "bundle incomplete: disk full",
             "per-VM result truncated: 1 of 900 findings and 0 of 0 certificates kept"
@@ -181,7 +200,7 @@ fn merged_results_are_sorted_numbered_and_counted() {
     );
     let c = &report.coverage;
     assert_eq!((c.inputs, c.vms, c.files, c.bytes), (3, 2, 20, 2000));
-    assert_eq!(c.errors, ["gone.tgz: not found"]);
+    assert_eq!(texts(&c.errors), ["gone.tgz: not found"]);
     // Without --at, "now" is the newest collection time.
     assert_eq!(report.now, Some(t("2026-11-21T23:40:00Z")));
     // Nothing explains the symptoms: all three are unexplained.
