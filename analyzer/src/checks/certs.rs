@@ -68,7 +68,6 @@ pub(crate) const UNKNOWN_ISSUER: Meta = Meta {
 /// The certificates check, as registered.
 pub const CHECK: Check = Check {
     name: "certs",
-    reads_what: "PEM certificates in job configs, `var/vcap/bosh/etc/**`, `var/vcap/instance/**`, `var/vcap/bosh/settings.json`, any `*.crt`/`*.pem`/`*.cer`",
     kinds: &[EXPIRED, NOT_YET_VALID, EXPIRING_SOON, UNKNOWN_ISSUER],
     reads: |p, _| is_cert_location(p).then_some(Reading::Whole),
     per_vm: Some(|_| Box::<Certs>::default()),

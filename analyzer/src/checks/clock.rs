@@ -32,7 +32,6 @@ pub(crate) const CLOCK_SKEW: Meta = Meta {
 /// collection time after reading ([`skew`]).
 pub const CHECK: Check = Check {
     name: "clock",
-    reads_what: "collection times across VMs (no file)",
     kinds: &[CLOCK_SKEW],
     reads: reads_nothing,
     per_vm: None,

@@ -53,7 +53,6 @@ pub(crate) const INODES_EXHAUSTED: Meta = Meta {
 /// The disk check, as registered.
 pub const CHECK: Check = Check {
     name: "disk",
-    reads_what: "`commands/df.txt` (`df -P`), `commands/df-inodes.txt` (`df -Pi`)",
     kinds: &[DISK_FULL, INODES_EXHAUSTED],
     reads: |p, _| [DF, DF_INODES].contains(&p).then_some(Reading::Whole),
     per_vm: Some(|vm| {

@@ -40,7 +40,6 @@ pub(crate) const OOM_KILL: Meta = Meta {
 /// The OOM kill check, as registered.
 pub const CHECK: Check = Check {
     name: "memory",
-    reads_what: "kernel OOM lines in `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*`",
     kinds: &[OOM_KILL],
     reads: |p, _| {
         (p == "commands/dmesg.txt" || KERNEL_LOGS.iter().any(|pre| p.starts_with(pre)))

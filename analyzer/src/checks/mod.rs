@@ -21,8 +21,9 @@
 //! | [`clock`] | collection times across VMs (no file) |
 //!
 //! How the engine drives them, per VM: [`reader`] says (by path, cheaply) which check reads
-//! a file and how (the first registered that claims it); [`VmChecks::feed`] takes the file as a stream (line sources are read line by
-//! line and never held whole; small files are read up to [`WHOLE_FILE_CAP`]), or
+//! a file and how (the first registered that claims it); [`VmChecks::feed`] takes the file
+//! as a stream (line sources are read line by line and never held whole; small files are
+//! read up to [`WHOLE_FILE_CAP`]), or
 //! [`VmChecks::feed_line`] takes it one line at a time when the engine already splits lines;
 //! [`VmChecks::finish`] turns what was gathered into findings and the certificate inventory,
 //! with the VM's "now" (its collection time, never the wall clock). Across VMs,

@@ -73,7 +73,6 @@ pub(crate) const UNAVAILABLE: Meta = Meta {
 /// The monit check, as registered.
 pub const CHECK: Check = Check {
     name: "monit",
-    reads_what: "`commands/monit-summary.txt`, `var/vcap/monit/monit.log*`, `var/vcap/jobs/*/monit` (process -> job), the manifest's record of `monit summary`",
     kinds: &[PROCESS_FAILED, UNAVAILABLE],
     reads: |p, _| {
         if p.starts_with("var/vcap/monit/monit.log") {

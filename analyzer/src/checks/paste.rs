@@ -35,7 +35,6 @@ use std::collections::BTreeMap;
 /// and `clock` from pasted text, none of its own.
 pub const CHECK: Check = Check {
     name: "paste",
-    reads_what: "text an operator pasted: loose inputs (stdin, a log file given alone) and files at a bundle's root (`ticket.txt`)",
     kinds: &[],
     reads: |p, loose| (loose || is_pasted(p)).then_some(Reading::Lines),
     per_vm: Some(|_| Box::<Pastes>::default()),

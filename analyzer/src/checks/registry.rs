@@ -85,8 +85,6 @@ pub enum Reading {
 pub struct Check {
     /// The module's name (`certs`).
     pub name: &'static str,
-    /// What it reads, in a few words (the table of `checks/mod.rs`).
-    pub reads_what: &'static str,
     /// Each kind of finding it makes (a check may also make kinds of other checks from
     /// other input: `paste` reads pasted `monit summary` and `df` output).
     pub kinds: &'static [Meta],

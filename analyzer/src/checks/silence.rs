@@ -66,7 +66,6 @@ pub(crate) const RESTARTED_SILENT: Meta = Meta {
 /// [`Activity`], the monit check its restarts), so it is registered after `monit`.
 pub const CHECK: Check = Check {
     name: "silence",
-    reads_what: "when each log of the VM ends (given by the engine) and monit's restarts",
     kinds: &[AGENT_SILENT, JOB_SILENT, RESTARTED_SILENT],
     reads: reads_nothing,
     per_vm: Some(|_| Box::<Silence>::default()),

@@ -46,7 +46,6 @@ pub(crate) const MEMORY: Meta = Meta {
 /// The agent vitals check, as registered.
 pub const CHECK: Check = Check {
     name: "vitals",
-    reads_what: "bosh-agent heartbeats in `var/vcap/bosh/log/current*`",
     kinds: &[DISK, MEMORY],
     reads: |p, _| is_agent_log(p).then_some(Reading::Lines),
     per_vm: Some(|_| Box::<Heartbeats>::default()),
