@@ -93,8 +93,11 @@ pub struct Check {
     pub reads: fn(path: &str, loose: bool) -> Option<Reading>,
     /// A fresh gatherer for the VM named `vm`; `None` for a check across VMs, which the
     /// engine runs after reading (`clock`).
-    pub per_vm: Option<fn(vm: &str) -> Box<dyn VmCheck>>,
+    pub per_vm: Option<StartVm>,
 }
+
+/// Makes a check's gatherer for the VM named by its argument.
+pub type StartVm = fn(vm: &str) -> Box<dyn VmCheck>;
 
 impl std::fmt::Debug for Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

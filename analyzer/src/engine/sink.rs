@@ -17,7 +17,7 @@ use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
 /// Files the structured checks read whole are buffered up to this size.
-pub(super) const CHECK_BUFFER: u64 = checks::WHOLE_FILE_CAP;
+const CHECK_BUFFER: u64 = checks::WHOLE_FILE_CAP;
 
 /// What one VM's reading produced.
 pub(super) struct VmState {
@@ -216,3 +216,6 @@ impl<R: Read> Read for Counting<R> {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests;
