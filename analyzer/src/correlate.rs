@@ -22,7 +22,7 @@
 //!   severity, then the earliest first seen.
 
 use crate::finding::{Finding, Kind, Severity};
-use crate::report::model::{Candidate, Evidence, Lead, RootCause};
+use crate::model::{Candidate, Evidence, Lead, RootCause};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;

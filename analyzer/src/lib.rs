@@ -5,8 +5,11 @@
 //! The pipeline, one module per phase, plain data between them:
 //! [`input`] (archives/dirs -> entries, streamed) -> [`matcher`] (literal prefilter + regex
 //! per candidate line) and [`checks`] (certificates, monit, disk...) -> [`finding`]s ->
-//! correlation -> [`report`] (one file per format). [`line`] parses one line of any envelope
-//! into fields (time, level, source, message, error, data, VM) for the matcher and checks.
+//! [`correlate`] -> [`model`] (the report as plain data, at the bottom of the graph:
+//! `checks` and `correlate` build it without knowing any renderer) -> [`report`] (one
+//! renderer per format). [`engine`] runs the phases. [`line`] parses one line of any
+//! envelope into fields (time, level, source, message, error, data, VM) for the matcher and
+//! checks.
 
 pub mod checks;
 pub mod cli;
@@ -18,6 +21,7 @@ pub mod input;
 pub mod interrupt;
 pub mod line;
 pub mod matcher;
+pub mod model;
 pub mod report;
 pub mod signature;
 pub mod taxonomy;

@@ -109,7 +109,7 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Signatures(SignaturesCommand::List { signatures, format }) => {
             let lib = load_library(signatures.as_deref())?;
-            let rows = tables::signature_rows(&lib.signatures, signature::CHECK_IDS);
+            let rows = tables::signature_rows(&lib.signatures, analyzer::checks::REGISTRY);
             let safety = match format {
                 TableFormat::Json => Safety::Json,
                 _ => Safety::Sanitize,

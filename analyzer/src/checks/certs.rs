@@ -19,9 +19,9 @@
 //!
 //! Not here: chain signature verification, hostname checks, private keys (never collected).
 
-use super::{captures, human_duration, Meta};
+use super::{captures, human_duration, Check, Judge, Meta, Outcome, Reading, VmCheck};
 use crate::finding::{Finding, Severity};
-use crate::report::model::Certificate;
+use crate::model::Certificate;
 use jiff::Timestamp;
 use memchr::memmem;
 use std::collections::HashSet;
@@ -33,33 +33,77 @@ pub(crate) const EXPIRED: Meta = Meta {
     category: "cert_expired",
     severity: Severity::Critical,
     title: "Certificate expired",
+    remediation: "Renew the certificate (CredHub/Vault/ops files), redeploy; if a VM hangs during the redeploy (cells do), put the renewed certificates in its job config by hand and `monit restart all` on it (seed 001).",
+    risk_below: None,
+    explained_by: &[],
 };
 pub(crate) const NOT_YET_VALID: Meta = Meta {
     id: "cert-not-yet-valid",
     category: "cert_expired",
     severity: Severity::High,
     title: "Certificate not yet valid",
+    remediation: "Check the VM's clock (NTP) against the issuer's; reissue the certificate if its notBefore is wrong.",
+    risk_below: None,
+    explained_by: &[],
 };
 pub(crate) const EXPIRING_SOON: Meta = Meta {
     id: "cert-expiring-soon",
     category: "cert_expiring_soon",
     severity: Severity::Medium,
     title: "Certificate expiring soon",
+    remediation: "Rotate the certificate before it expires (`credhub regenerate` or your CA process), then redeploy.",
+    risk_below: Some(Severity::Critical),
+    explained_by: &[],
 };
 pub(crate) const UNKNOWN_ISSUER: Meta = Meta {
     id: "cert-unknown-issuer",
     category: "cert_unknown_authority",
     severity: Severity::Low,
     title: "Certificate issuer not in the bundle",
+    remediation: "Make sure the issuing CA is in the job's trusted CAs (`ca_cert`/`trusted_certs`); if the CA was rotated, redeploy every consumer.",
+    risk_below: Some(Severity::Critical),
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[
-    EXPIRED.id,
-    NOT_YET_VALID.id,
-    EXPIRING_SOON.id,
-    UNKNOWN_ISSUER.id,
-];
+/// The certificates check, as registered.
+pub const CHECK: Check = Check {
+    name: "certs",
+    kinds: &[EXPIRED, NOT_YET_VALID, EXPIRING_SOON, UNKNOWN_ISSUER],
+    reads: |p, _| is_cert_location(p).then_some(Reading::Whole),
+    per_vm: Some(|_| Box::<Certs>::default()),
+};
+
+/// Files that may hold certificates.
+fn is_cert_location(p: &str) -> bool {
+    let in_job_config = p
+        .strip_prefix("var/vcap/jobs/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(job, below)| !job.is_empty() && below.starts_with("config/"));
+    let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+    p == "var/vcap/bosh/settings.json"
+        || in_job_config
+        || p.starts_with("var/vcap/bosh/etc/")
+        || p.starts_with("var/vcap/instance/")
+        || [".crt", ".pem", ".cer"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// The certificates of one VM, evaluated at its end.
+#[derive(Debug, Default)]
+struct Certs(Vec<CertFacts>);
+
+impl VmCheck for Certs {
+    fn whole(&mut self, path: &str, bytes: &[u8]) {
+        self.0.extend(extract(path, bytes));
+    }
+
+    fn finish(self: Box<Self>, on: &Judge<'_>, out: &mut Outcome) {
+        let (findings, inventory) = evaluate(on.vm, &self.0, on.now, on.warn_days);
+        out.findings.extend(findings);
+        out.certificates.extend(inventory);
+    }
+}
 
 const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
 const END: &[u8] = b"-----END CERTIFICATE-----";

@@ -14,7 +14,7 @@
 //! 2. **Against itself.** A log line stamped more than [`AHEAD_SECS`] after the VM's own
 //!    collection time was written while the clock ran ahead (and was later set back).
 
-use super::{captures, human_duration, Meta};
+use super::{captures, human_duration, reads_nothing, Check, Meta};
 use crate::finding::{Finding, Severity};
 use jiff::Timestamp;
 
@@ -23,10 +23,19 @@ pub(crate) const CLOCK_SKEW: Meta = Meta {
     category: "clock_skew",
     severity: Severity::High,
     title: "VM clock skew",
+    remediation: "Fix time sync on the VM (`chronyc sources`, BOSH `ntp` settings); TLS and tokens fail when clocks disagree.",
+    risk_below: None,
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[CLOCK_SKEW.id];
+/// The clock check, as registered: it reads no file; the engine gives it every VM's
+/// collection time after reading ([`skew`]).
+pub const CHECK: Check = Check {
+    name: "clock",
+    kinds: &[CLOCK_SKEW],
+    reads: reads_nothing,
+    per_vm: None,
+};
 
 /// Fewest VMs collected together for a batch comparison.
 pub const MIN_BATCH: usize = 3;

@@ -28,7 +28,7 @@
 //! `/var/vcap/data`, `/var/vcap/store`, else the first listed), the others in `mounts`.
 //! `-` in the percentage column (no inode accounting, e.g. vfat) is skipped.
 
-use super::{captures, excerpt, Meta};
+use super::{captures, excerpt, normalize, Check, Judge, Meta, Outcome, Reading, VmCheck};
 use crate::finding::{Finding, Severity};
 
 pub(crate) const DISK_FULL: Meta = Meta {
@@ -36,16 +36,58 @@ pub(crate) const DISK_FULL: Meta = Meta {
     category: "disk_full",
     severity: Severity::High,
     title: "Filesystem full",
+    remediation: "Free space on the filesystem (old logs, orphaned containers/blobs) or give the instance group a bigger disk (`persistent_disk_type` / VM type) and redeploy.",
+    risk_below: Some(Severity::High),
+    explained_by: &[],
 };
 pub(crate) const INODES_EXHAUSTED: Meta = Meta {
     id: "inodes-exhausted",
     category: "inodes_exhausted",
     severity: Severity::High,
     title: "Filesystem out of inodes",
+    remediation: "Find the directory with millions of small files (`find <mount> -xdev | cut -d/ -f2-4 | sort | uniq -c | sort -n`), clean it, and fix what creates them.",
+    risk_below: Some(Severity::High),
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[DISK_FULL.id, INODES_EXHAUSTED.id];
+/// The disk check, as registered.
+pub const CHECK: Check = Check {
+    name: "disk",
+    kinds: &[DISK_FULL, INODES_EXHAUSTED],
+    reads: |p, _| [DF, DF_INODES].contains(&p).then_some(Reading::Whole),
+    per_vm: Some(|vm| {
+        Box::new(Disk {
+            vm: vm.to_string(),
+            findings: Vec::new(),
+        })
+    }),
+};
+
+/// Where the collector saves `df -P` and `df -Pi`.
+const DF: &str = "commands/df.txt";
+const DF_INODES: &str = "commands/df-inodes.txt";
+
+/// One VM's filesystems: judged as each file is read.
+#[derive(Debug)]
+struct Disk {
+    vm: String,
+    findings: Vec<Finding>,
+}
+
+impl VmCheck for Disk {
+    fn whole(&mut self, path: &str, bytes: &[u8]) {
+        let usage = match normalize(path) {
+            DF_INODES => Usage::Inodes,
+            _ => Usage::Blocks,
+        };
+        self.findings
+            .extend(findings(&self.vm, path, bytes, usage));
+    }
+
+    fn finish(self: Box<Self>, _: &Judge<'_>, out: &mut Outcome) {
+        out.findings.extend(self.findings);
+    }
+}
 
 /// At or above this percentage a filesystem is flagged, medium severity.
 pub const WARN_PERCENT: u8 = 90;

@@ -18,7 +18,7 @@
 //! are told apart by process and pid. The evidence shown is the earliest line with a wall
 //! time, preferring kern.log, then syslog, messages, and dmesg (seconds since boot only).
 
-use super::{captures, excerpt, Meta};
+use super::{captures, excerpt, Check, Judge, Meta, Outcome, Reading, VmCheck};
 use crate::finding::{Finding, Severity};
 use crate::timestamp::{parse_line, YearHint};
 use jiff::Timestamp;
@@ -32,10 +32,24 @@ pub(crate) const OOM_KILL: Meta = Meta {
     category: "out_of_memory",
     severity: Severity::High,
     title: "Process killed by the OOM killer",
+    remediation: "The kernel killed a process for memory: raise the VM type's memory or the container's limit; check the killed process for a leak.",
+    risk_below: None,
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[OOM_KILL.id];
+/// The OOM kill check, as registered.
+pub const CHECK: Check = Check {
+    name: "memory",
+    kinds: &[OOM_KILL],
+    reads: |p, _| {
+        (p == "commands/dmesg.txt" || KERNEL_LOGS.iter().any(|pre| p.starts_with(pre)))
+            .then_some(Reading::Lines)
+    },
+    per_vm: Some(|_| Box::<OomKills>::default()),
+};
+
+/// Kernel messages as syslog keeps them, rotations included.
+const KERNEL_LOGS: &[&str] = &["var/log/kern.log", "var/log/syslog", "var/log/messages"];
 
 /// Literal prefilters, built once: most kernel and syslog lines are rejected by these.
 static OOM_KILL_LITERAL: LazyLock<memmem::Finder<'static>> =
@@ -202,6 +216,16 @@ impl OomKills {
             });
         }
         out
+    }
+}
+
+impl VmCheck for OomKills {
+    fn line(&mut self, path: &str, n: u64, line: &[u8]) {
+        OomKills::line(self, path, n, line);
+    }
+
+    fn finish(self: Box<Self>, on: &Judge<'_>, out: &mut Outcome) {
+        out.findings.extend(self.findings(on.vm, on.now));
     }
 }
 

@@ -1,20 +1,29 @@
 //! Structured checks: Rust code that turns structured facts of a VM into [`Finding`]s, the
 //! same kind of findings the signatures make, so correlation treats both alike.
 //!
-//! | module | input (path inside the VM) | check ids |
-//! | --- | --- | --- |
-//! | [`certs`] | PEM certificates in `var/vcap/jobs/*/config/**`, `var/vcap/bosh/etc/**`, `var/vcap/instance/**`, `var/vcap/bosh/settings.json`, any `*.crt`/`*.pem`/`*.cer` | `cert-expired`, `cert-not-yet-valid`, `cert-expiring-soon`, `cert-unknown-issuer` |
-//! | [`monit`] | `commands/monit-summary.txt`, `var/vcap/monit/monit.log*`, `var/vcap/jobs/*/monit` (process -> job) | `monit-process-failed`, `monit-unavailable` |
-//! | [`disk`] | `commands/df.txt` (`df -P`), `commands/df-inodes.txt` (`df -Pi`) | `disk-full`, `inodes-exhausted` |
-//! | [`vitals`] | bosh-agent heartbeats in `var/vcap/bosh/log/current*` | `agent-vitals-disk`, `memory-pressure` |
-//! | [`memory`] | kernel OOM lines in `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*` | `oom-kill` |
-//! | [`clock`] | collection times across VMs (no file) | `clock-skew` |
-//! | [`silence`] | when each log of the VM ends (given by the engine, [`VmChecks::activity`]) and monit's restarts | `agent-silent`, `job-log-silent`, `restarted-process-silent` |
-//! | [`paste`] | text an operator pasted: loose inputs (stdin, a log file given alone) and files at a bundle's root (`ticket.txt`): `monit summary`, `df`, `openssl x509`, PEM, `bosh instances --ps` | as `monit`, `disk`, `certs` |
+//! Every check describes itself in its own module (a [`Check`]: what it reads, each kind of
+//! finding with its id, category, title, remediation, the causes that explain it, its risk
+//! policy) and is registered on one line, the `registry!` below. Everything else derives
+//! from [`REGISTRY`]: which check reads which file ([`reader`]), [`CHECK_IDS`] (the ids
+//! signatures may name in `explained_by`), the correlation rules of the checks
+//! ([`crate::engine::rules`]), `signatures list`. Adding a check: its module, with a
+//! `pub const CHECK: Check`, and its name in `registry!`.
 //!
-//! How the engine drives them, per VM: [`wants`] says (by path, cheaply) whether a file
-//! matters; [`VmChecks::feed`] takes the file as a stream (line sources are read line by
-//! line and never held whole; small files are read up to [`WHOLE_FILE_CAP`]), or
+//! | module | input (path inside the VM) |
+//! | --- | --- |
+//! | [`monit`] | `commands/monit-summary.txt`, `var/vcap/monit/monit.log*`, `var/vcap/jobs/*/monit` |
+//! | [`disk`] | `commands/df.txt` (`df -P`), `commands/df-inodes.txt` (`df -Pi`) |
+//! | [`memory`] | kernel OOM lines in `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*` |
+//! | [`vitals`] | bosh-agent heartbeats in `var/vcap/bosh/log/current*` |
+//! | [`certs`] | PEM certificates in job configs and BOSH's own files, any `*.crt`/`*.pem`/`*.cer` |
+//! | [`paste`] | text an operator pasted (loose inputs, files at a bundle's root) |
+//! | [`silence`] | when each log ends (given by the engine, [`VmChecks::activity`]) and monit's restarts |
+//! | [`clock`] | collection times across VMs (no file) |
+//!
+//! How the engine drives them, per VM: [`reader`] says (by path, cheaply) which check reads
+//! a file and how (the first registered that claims it); [`VmChecks::feed`] takes the file
+//! as a stream (line sources are read line by line and never held whole; small files are
+//! read up to [`WHOLE_FILE_CAP`]), or
 //! [`VmChecks::feed_line`] takes it one line at a time when the engine already splits lines;
 //! [`VmChecks::finish`] turns what was gathered into findings and the certificate inventory,
 //! with the VM's "now" (its collection time, never the wall clock). Across VMs,
@@ -24,23 +33,43 @@
 //! `cause`, and the check id as `signature`. Not here: reading archives (`input`),
 //! regex signatures (`matcher`), linking causes to symptoms (correlation).
 
-pub mod certs;
-pub mod clock;
-pub mod disk;
-pub mod memory;
-pub mod monit;
 pub mod openssl;
-pub mod paste;
-pub mod silence;
-pub mod vitals;
+pub mod registry;
 
-pub use crate::signature::check_ids::CHECK_IDS;
 pub use clock::{skew, VmClock};
+pub use paste::is_pasted;
+pub(crate) use registry::reads_nothing;
+pub use registry::{Check, Explained, Judge, Meta, Outcome, Reading, VmCheck};
 pub use silence::Activity;
 
-use crate::finding::{Finding, Kind, Severity};
+/// Declares the check modules and [`REGISTRY`], in the order given: the order in which checks
+/// claim a file (the first that reads a path reads it) and finish (a later one may use what
+/// an earlier one found: `silence` reads `monit`'s restarts).
+macro_rules! registry {
+    ($($check:ident),* $(,)?) => {
+        $(pub mod $check;)*
+        /// Every structured check.
+        pub const REGISTRY: &[Check] = &[$($check::CHECK),*];
+    };
+}
+
+registry!(monit, disk, memory, vitals, certs, paste, silence, clock);
+
+/// Every structured check id a finding can carry (`explained_by` may name them like
+/// signature ids; `signatures check` accepts them), from [`REGISTRY`].
+pub const CHECK_IDS: &[&str] = &registry::ids::<{ registry::count_kinds(REGISTRY) }>(REGISTRY);
+
+/// The kind of finding a check id names.
+pub fn meta(id: &str) -> Option<&'static Meta> {
+    REGISTRY
+        .iter()
+        .flat_map(|c| c.kinds.iter())
+        .find(|m| m.id == id)
+}
+
+use crate::finding::Finding;
 use crate::input::lines::{self, Piece};
-use crate::report::model::Certificate;
+use crate::model::Certificate;
 use bundle::manifest::CommandRecord;
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
@@ -57,138 +86,45 @@ const EXCERPT_MAX: usize = 400;
 /// Default warning window for `cert-expiring-soon`, in days.
 pub const DEFAULT_WARN_DAYS: i64 = 30;
 
-/// What a file is to the checks, decided by its path alone.
+/// Which registered check reads a file, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// Any file that may hold PEM certificates (configs, `*.crt`, `*.pem`).
-    Certificates,
-    /// `commands/monit-summary.txt`.
-    MonitSummary,
-    /// `var/vcap/monit/monit.log*` (line based).
-    MonitLog,
-    /// `var/vcap/jobs/<job>/monit`: which job each monit process belongs to.
-    MonitControl,
-    /// `commands/df.txt` (`df -P`).
-    Df,
-    /// `commands/df-inodes.txt` (`df -Pi`).
-    DfInodes,
-    /// Kernel messages: `commands/dmesg.txt`, `var/log/{kern.log,syslog,messages}*` (line based).
-    Kernel,
-    /// The bosh-agent log `var/vcap/bosh/log/current*` and its svlogd rotations (line based).
-    AgentLog,
-    /// Pasted text: a file at the root of a VM (`ticket.txt`), or a loose input (the engine
-    /// says so: [`Source::Paste`] is not decided by the path alone) (line based).
-    Paste,
+pub struct Reader {
+    /// The check's index in [`REGISTRY`].
+    check: usize,
+    pub reading: Reading,
 }
 
-impl Source {
-    /// The kind of input `path` (relative to the VM's `/`; a leading `/` or `./` is
-    /// ignored) is to the checks, or `None` when no check reads it.
-    pub fn of(path: &str) -> Option<Source> {
-        let p = normalize(path);
-        let source = match p {
-            "commands/monit-summary.txt" => Source::MonitSummary,
-            "commands/df.txt" => Source::Df,
-            "commands/df-inodes.txt" => Source::DfInodes,
-            "commands/dmesg.txt" => Source::Kernel,
-            "var/vcap/bosh/settings.json" => Source::Certificates,
-            _ if KERNEL_LOGS.iter().any(|pre| p.starts_with(pre)) => Source::Kernel,
-            _ if p.starts_with("var/vcap/monit/monit.log") => Source::MonitLog,
-            _ if is_agent_log(p) => Source::AgentLog,
-            _ if is_job_monit_file(p) => Source::MonitControl,
-            _ if is_cert_location(p) => Source::Certificates,
-            _ if is_pasted(p) => Source::Paste,
-            _ => return None,
-        };
-        Some(source)
+impl Reader {
+    /// The check's name.
+    pub fn name(self) -> &'static str {
+        REGISTRY[self.check].name
     }
+}
 
-    /// Whether the source is read line by line (and may be large), so the engine can hand it
-    /// to [`VmChecks::feed_line`] without buffering. Other sources are parsed whole.
-    pub fn line_based(self) -> bool {
-        matches!(
-            self,
-            Source::MonitLog | Source::Kernel | Source::AgentLog | Source::Paste
-        )
-    }
+/// The check that reads the file at `path` (relative to the VM's `/`; a leading `/` or `./`
+/// is ignored), or `None`. `loose`: the file is a loose input (stdin, a log file given
+/// alone), pasted text to the checks unless a check reads its path.
+pub fn reader(path: &str, loose: bool) -> Option<Reader> {
+    let p = normalize(path);
+    REGISTRY
+        .iter()
+        .enumerate()
+        .find_map(|(check, c)| (c.reads)(p, loose).map(|reading| Reader { check, reading }))
 }
 
 /// Whether any check wants to see the file at `path` (cheap: the path only).
 pub fn wants(path: &str) -> bool {
-    Source::of(path).is_some()
+    reader(path, false).is_some()
 }
 
-fn normalize(path: &str) -> &str {
+pub(crate) fn normalize(path: &str) -> &str {
     path.trim_start_matches("./").trim_start_matches('/')
 }
 
-/// Kernel messages as syslog keeps them, rotations included.
-const KERNEL_LOGS: &[&str] = &["var/log/kern.log", "var/log/syslog", "var/log/messages"];
-
 /// `var/vcap/bosh/log/current` and svlogd's rotations (`@4000....s`) beside it.
-fn is_agent_log(p: &str) -> bool {
+pub(crate) fn is_agent_log(p: &str) -> bool {
     p.strip_prefix("var/vcap/bosh/log/")
         .is_some_and(|f| !f.contains('/') && (f.starts_with("current") || f.starts_with('@')))
-}
-
-/// A file at the VM's root other than our manifest: text saved beside the VM's files.
-pub fn is_pasted(p: &str) -> bool {
-    !p.is_empty() && !p.contains('/') && p != "manifest.json"
-}
-
-/// `var/vcap/jobs/<job>/monit`.
-fn is_job_monit_file(p: &str) -> bool {
-    p.strip_prefix("var/vcap/jobs/")
-        .and_then(|rest| rest.split_once('/'))
-        .is_some_and(|(job, file)| !job.is_empty() && file == "monit")
-}
-
-fn is_cert_location(p: &str) -> bool {
-    let in_job_config = p
-        .strip_prefix("var/vcap/jobs/")
-        .and_then(|rest| rest.split_once('/'))
-        .is_some_and(|(job, below)| !job.is_empty() && below.starts_with("config/"));
-    let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
-    in_job_config
-        || p.starts_with("var/vcap/bosh/etc/")
-        || p.starts_with("var/vcap/instance/")
-        || [".crt", ".pem", ".cer"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-}
-
-/// What every finding of one check id shares: the signature-like metadata.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Meta {
-    pub id: &'static str,
-    pub category: &'static str,
-    pub severity: Severity,
-    pub title: &'static str,
-}
-
-impl Meta {
-    /// A finding of this check on `vm` at `path` with everything else empty: callers fill
-    /// in the facts with struct update syntax. `job` comes from the path.
-    pub(crate) fn finding(&self, vm: &str, path: &str) -> Finding {
-        Finding {
-            id: String::new(),
-            signature: self.id.to_string(),
-            category: self.category.to_string(),
-            kind: Kind::Cause,
-            severity: self.severity,
-            title: self.title.to_string(),
-            summary: String::new(),
-            vm: vm.to_string(),
-            job: crate::matcher::job_of(path).map(str::to_string),
-            path: path.to_string(),
-            line: None,
-            timestamp: None,
-            last_seen: None,
-            count: 1,
-            excerpt: String::new(),
-            captures: BTreeMap::new(),
-        }
-    }
 }
 
 /// `captures` from `(name, value)` pairs.
@@ -255,15 +191,10 @@ fn read_capped(r: &mut dyn Read, cap: u64) -> io::Result<Vec<u8>> {
 #[derive(Debug)]
 pub struct VmChecks {
     vm: String,
-    certs: Vec<certs::CertFacts>,
-    monit: monit::Monit,
-    disk: Vec<Finding>,
-    vitals: vitals::Heartbeats,
-    oom: memory::OomKills,
-    silence: silence::Silence,
-    pastes: paste::Pastes,
+    /// One gatherer per registered check that reads a VM (by [`REGISTRY`] index).
+    running: Vec<Option<Box<dyn VmCheck>>>,
     /// Whole-file sources given by [`VmChecks::feed_line`], gathered until `finish`.
-    pending: BTreeMap<String, Vec<u8>>,
+    pending: BTreeMap<String, (Reader, Vec<u8>)>,
     /// Line numbers reached per path by [`VmChecks::feed_line`].
     line_numbers: HashMap<String, u64>,
 }
@@ -273,42 +204,46 @@ impl VmChecks {
     pub fn new(vm: &str) -> Self {
         VmChecks {
             vm: vm.to_string(),
-            certs: Vec::new(),
-            monit: monit::Monit::default(),
-            disk: Vec::new(),
-            vitals: vitals::Heartbeats::default(),
-            oom: memory::OomKills::default(),
-            silence: silence::Silence::default(),
-            pastes: paste::Pastes::default(),
+            running: REGISTRY
+                .iter()
+                .map(|c| c.per_vm.map(|start| start(vm)))
+                .collect(),
             pending: BTreeMap::new(),
             line_numbers: HashMap::new(),
         }
     }
 
+    fn check(&mut self, reader: Reader) -> Option<&mut Box<dyn VmCheck>> {
+        self.running.get_mut(reader.check).and_then(Option::as_mut)
+    }
+
     /// Reads one file of the VM. `path` is the path inside the VM (as in
     /// [`Finding::path`]); files no check [`wants`] are not read at all. Line sources
-    /// ([`Source::line_based`]) are streamed line by line, never held whole; other files are
+    /// ([`Reading::Lines`]) are streamed line by line, never held whole; other files are
     /// read up to [`WHOLE_FILE_CAP`]. An I/O error is returned after whatever was read before
     /// it has been taken into account.
     pub fn feed(&mut self, path: &str, data: &mut dyn Read) -> io::Result<()> {
-        let Some(source) = Source::of(path) else {
+        let Some(reader) = reader(path, false) else {
             return Ok(());
         };
-        self.feed_as(source, path, data)
+        self.feed_as(reader, path, data)
     }
 
-    /// [`VmChecks::feed`] with the source given: a loose input is [`Source::Paste`]
-    /// whatever its name.
-    pub fn feed_as(&mut self, source: Source, path: &str, data: &mut dyn Read) -> io::Result<()> {
-        if source.line_based() {
+    /// [`VmChecks::feed`] with the reader given: a loose input is read as
+    /// [`reader`]`(path, true)` says.
+    pub fn feed_as(&mut self, reader: Reader, path: &str, data: &mut dyn Read) -> io::Result<()> {
+        let Some(check) = self.check(reader) else {
+            return Ok(());
+        };
+        if reader.reading == Reading::Lines {
             let mut n = 0;
             return for_each_line(data, |line| {
                 n += 1;
-                self.line(source, path, n, line);
+                check.line(path, n, line);
             });
         }
         let bytes = read_capped(data, WHOLE_FILE_CAP)?;
-        self.whole(source, path, &bytes);
+        check.whole(path, &bytes);
         Ok(())
     }
 
@@ -316,7 +251,9 @@ impl VmChecks {
     /// streaming the file: the facts of the [`silence`] checks. Paths that are not job or
     /// agent logs are ignored.
     pub fn activity(&mut self, path: &str, activity: Activity) {
-        self.silence.file(normalize(path), activity);
+        for check in self.running.iter_mut().flatten() {
+            check.activity(path, &activity);
+        }
     }
 
     /// One line of the file at `path`, for engines that already split files into lines
@@ -324,21 +261,26 @@ impl VmChecks {
     /// numbers count from 1 per path. Line sources are checked at once; lines of a
     /// whole-file source are gathered (up to [`WHOLE_FILE_CAP`]) and parsed by `finish`.
     pub fn feed_line(&mut self, path: &str, line: &[u8]) {
-        if let Some(source) = Source::of(path) {
-            self.feed_line_as(source, path, line);
+        if let Some(reader) = reader(path, false) {
+            self.feed_line_as(reader, path, line);
         }
     }
 
-    /// [`VmChecks::feed_line`] with the source given (see [`VmChecks::feed_as`]).
-    pub fn feed_line_as(&mut self, source: Source, path: &str, line: &[u8]) {
+    /// [`VmChecks::feed_line`] with the reader given (see [`VmChecks::feed_as`]).
+    pub fn feed_line_as(&mut self, reader: Reader, path: &str, line: &[u8]) {
         let n = self.line_numbers.entry(path.to_string()).or_insert(0);
         *n += 1;
         let n = *n;
-        if source.line_based() {
-            self.line(source, path, n, trim_eol(line));
+        if reader.reading == Reading::Lines {
+            if let Some(check) = self.check(reader) {
+                check.line(path, n, trim_eol(line));
+            }
             return;
         }
-        let buf = self.pending.entry(path.to_string()).or_default();
+        let (_, buf) = self
+            .pending
+            .entry(path.to_string())
+            .or_insert_with(|| (reader, Vec::new()));
         if (buf.len() + line.len()) as u64 <= WHOLE_FILE_CAP {
             buf.extend_from_slice(trim_eol(line));
             buf.push(b'\n');
@@ -348,33 +290,8 @@ impl VmChecks {
     /// The collector's record of a diagnostic command (from `manifest.json`): a
     /// `monit-summary` that timed out or could not start means monit could not be asked.
     pub fn command(&mut self, record: &CommandRecord) {
-        self.monit.command(record);
-    }
-
-    fn line(&mut self, source: Source, path: &str, n: u64, line: &[u8]) {
-        match source {
-            Source::MonitLog => self.monit.log_line(path, n, line),
-            Source::Kernel => self.oom.line(path, n, line),
-            Source::AgentLog => self.vitals.line(path, n, line),
-            Source::Paste => self.pastes.line(path, n, line),
-            _ => {}
-        }
-    }
-
-    fn whole(&mut self, source: Source, path: &str, bytes: &[u8]) {
-        match source {
-            Source::Certificates => self.certs.extend(certs::extract(path, bytes)),
-            Source::MonitSummary => self.monit.summary(path, bytes),
-            Source::MonitControl => self.monit.control_file(path, bytes),
-            Source::Df => {
-                self.disk
-                    .extend(disk::findings(&self.vm, path, bytes, disk::Usage::Blocks))
-            }
-            Source::DfInodes => {
-                self.disk
-                    .extend(disk::findings(&self.vm, path, bytes, disk::Usage::Inodes))
-            }
-            _ => {}
+        for check in self.running.iter_mut().flatten() {
+            check.command(record);
         }
     }
 
@@ -382,32 +299,30 @@ impl VmChecks {
     /// collection time (or `--at`); without it, certificates are listed with status
     /// `unknown` and no time-based certificate finding is made. `warn_days` is the window of
     /// `cert-expiring-soon` ([`DEFAULT_WARN_DAYS`]). Findings are ordered by path, line and
-    /// check id; certificates by path and index.
+    /// check id; certificates in the order their files were read.
     pub fn finish(
         mut self,
         now: Option<Timestamp>,
         warn_days: i64,
     ) -> (Vec<Finding>, Vec<Certificate>) {
-        for (path, bytes) in std::mem::take(&mut self.pending) {
-            if let Some(source) = Source::of(&path) {
-                self.whole(source, &path, &bytes);
+        for (path, (reader, bytes)) in std::mem::take(&mut self.pending) {
+            if let Some(check) = self.check(reader) {
+                check.whole(&path, &bytes);
             }
         }
-        let vm = self.vm.as_str();
-        let (mut findings, inventory) = certs::evaluate(vm, &self.certs, now, warn_days);
-        findings.extend(self.monit.findings(vm, now));
-        findings.append(&mut self.disk);
-        findings.extend(self.vitals.findings(vm));
-        findings.extend(self.oom.findings(vm, now));
-        let restarts = self.monit.last_restarts(now);
-        findings.extend(self.silence.findings(vm, &restarts));
-        let (pasted, mut pasted_certs) = self.pastes.finish(vm, now, warn_days);
-        findings.extend(pasted);
+        let on = Judge {
+            vm: &self.vm,
+            now,
+            warn_days,
+        };
+        let mut out = Outcome::default();
+        for check in self.running.into_iter().flatten() {
+            check.finish(&on, &mut out);
+        }
+        let mut findings = out.findings;
         findings
             .sort_by(|a, b| (&a.path, a.line, &a.signature).cmp(&(&b.path, b.line, &b.signature)));
-        let mut inventory = inventory;
-        inventory.append(&mut pasted_certs);
-        (findings, inventory)
+        (findings, out.certificates)
     }
 }
 

@@ -35,7 +35,8 @@
 //! up). Which BOSH job a process belongs to comes from `var/vcap/jobs/<job>/monit`
 //! (`check process <name>`); without it, the process name stands for the job.
 
-use super::{captures, excerpt, Meta};
+use super::{captures, excerpt, normalize, Check, Explained, Judge, Meta, Outcome, Reading, VmCheck};
+use crate::correlate::Scope;
 use crate::finding::{Finding, Severity};
 use crate::timestamp::{parse_line, YearHint};
 use bundle::manifest::{CommandRecord, CommandStatus};
@@ -50,16 +51,48 @@ pub(crate) const PROCESS_FAILED: Meta = Meta {
     category: "monit_process_failed",
     severity: Severity::High,
     title: "Monit process failed",
+    remediation: "On the VM: `monit summary`, read the job's logs in /var/vcap/sys/log/<job>/, then `monit restart <process>` (or `monit restart all`).",
+    risk_below: None,
+    explained_by: &[Explained {
+        // A process monit gave up on is explained by what its own job logged.
+        cause: crate::correlate::ANY,
+        scope: Scope::Job,
+        why: "the process's own job logged why it failed",
+    }],
 };
 pub(crate) const UNAVAILABLE: Meta = Meta {
     id: "monit-unavailable",
     category: "monit_unavailable",
     severity: Severity::High,
     title: "Monit unavailable",
+    remediation: "Monit itself is down: `sv status monit` / `sv start monit` on the VM; the agent reports `unresponsive agent` until it answers again.",
+    risk_below: None,
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[PROCESS_FAILED.id, UNAVAILABLE.id];
+/// The monit check, as registered.
+pub const CHECK: Check = Check {
+    name: "monit",
+    kinds: &[PROCESS_FAILED, UNAVAILABLE],
+    reads: |p, _| {
+        if p.starts_with("var/vcap/monit/monit.log") {
+            Some(Reading::Lines)
+        } else {
+            (p == SUMMARY || is_job_monit_file(p)).then_some(Reading::Whole)
+        }
+    },
+    per_vm: Some(|_| Box::<Monit>::default()),
+};
+
+/// Where the collector saves `monit summary`.
+const SUMMARY: &str = "commands/monit-summary.txt";
+
+/// `var/vcap/jobs/<job>/monit`.
+fn is_job_monit_file(p: &str) -> bool {
+    p.strip_prefix("var/vcap/jobs/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(job, file)| !job.is_empty() && file == "monit")
+}
 
 /// This many `trying to restart` of one process in monit.log make a restart loop.
 pub const RESTART_LOOP: u64 = 3;
@@ -515,6 +548,29 @@ impl Monit {
             });
         }
         out
+    }
+}
+
+impl VmCheck for Monit {
+    fn line(&mut self, path: &str, n: u64, line: &[u8]) {
+        self.log_line(path, n, line);
+    }
+
+    fn whole(&mut self, path: &str, bytes: &[u8]) {
+        if normalize(path) == SUMMARY {
+            self.summary(path, bytes);
+        } else {
+            self.control_file(path, bytes);
+        }
+    }
+
+    fn command(&mut self, record: &CommandRecord) {
+        Monit::command(self, record);
+    }
+
+    fn finish(self: Box<Self>, on: &Judge<'_>, out: &mut Outcome) {
+        out.findings.extend(self.findings(on.vm, on.now));
+        out.restarts = self.last_restarts(on.now);
     }
 }
 

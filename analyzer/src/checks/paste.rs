@@ -24,12 +24,26 @@
 
 use super::certs::{self, CertFacts};
 use super::disk::Usage;
-use super::{disk, monit, openssl};
+use super::{disk, monit, openssl, Check, Judge, Outcome, Reading, VmCheck};
 use crate::finding::Finding;
 use crate::line::{cli, prefix};
-use crate::report::model::Certificate;
+use crate::model::Certificate;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
+
+/// The paste check, as registered: it makes the kinds of `monit`, `disk`, `certs`, `vitals`
+/// and `clock` from pasted text, none of its own.
+pub const CHECK: Check = Check {
+    name: "paste",
+    kinds: &[],
+    reads: |p, loose| (loose || is_pasted(p)).then_some(Reading::Lines),
+    per_vm: Some(|_| Box::<Pastes>::default()),
+};
+
+/// A file at the VM's root other than our manifest: text saved beside the VM's files.
+pub fn is_pasted(p: &str) -> bool {
+    !p.is_empty() && !p.contains('/') && p != "manifest.json"
+}
 
 /// The pasted text of every file, per VM (`None`: the input's own).
 #[derive(Debug, Default)]
@@ -130,6 +144,18 @@ impl Pastes {
             }
         }
         (findings, inventory)
+    }
+}
+
+impl VmCheck for Pastes {
+    fn line(&mut self, path: &str, n: u64, line: &[u8]) {
+        Pastes::line(self, path, n, line);
+    }
+
+    fn finish(self: Box<Self>, on: &Judge<'_>, out: &mut Outcome) {
+        let (findings, certificates) = Pastes::finish(&self, on.vm, on.now, on.warn_days);
+        out.findings.extend(findings);
+        out.certificates.extend(certificates);
     }
 }
 

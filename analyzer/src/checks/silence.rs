@@ -15,7 +15,10 @@
 //! file) have no VM to compare with and are never given. Nothing here reads a file: the
 //! facts come from the engine, which keeps only each file's last few KiB while streaming.
 
-use super::{captures, human_duration, is_agent_log, Meta};
+use super::{
+    captures, human_duration, is_agent_log, normalize, reads_nothing, Check, Judge, Meta, Outcome,
+    VmCheck,
+};
 use crate::finding::{Finding, Severity};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
@@ -36,22 +39,37 @@ pub(crate) const AGENT_SILENT: Meta = Meta {
     category: "agent_unresponsive",
     severity: Severity::High,
     title: "the BOSH agent stopped logging while the VM's jobs went on",
+    remediation: "The agent stopped logging while the jobs went on: on the VM `sv status agent` (or `systemctl status bosh-agent`), `sv restart agent`; if the VM cannot be reached, `bosh cck` recreates it. Seed 003: a VM stopped for investigation shows as `unresponsive agent`.",
+    risk_below: None,
+    explained_by: &[],
 };
 pub(crate) const JOB_SILENT: Meta = Meta {
     id: "job-log-silent",
     category: "process_crash",
     severity: Severity::Medium,
     title: "a job's log went silent while the other jobs kept logging",
+    remediation: "The job's process may hang or be gone: `monit summary` on the VM, read the end of the job's log and its stderr, `monit restart <process>`; look for what happened on the VM at the time the log ends.",
+    risk_below: None,
+    explained_by: &[],
 };
 pub(crate) const RESTARTED_SILENT: Meta = Meta {
     id: "restarted-process-silent",
     category: "monit_process_failed",
     severity: Severity::High,
     title: "monit restarted a process that never logged again",
+    remediation: "monit restarted the process and it never came back to life: `monit summary`, the job's `*.stderr.log` and ctl logs (it may fail before its logger starts), `monit restart <process>`; a `bpm` job: `bpm logs <job>`.",
+    risk_below: None,
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[AGENT_SILENT.id, JOB_SILENT.id, RESTARTED_SILENT.id];
+/// The silence check, as registered: it reads no file (the engine gives it each log's
+/// [`Activity`], the monit check its restarts), so it is registered after `monit`.
+pub const CHECK: Check = Check {
+    name: "silence",
+    kinds: &[AGENT_SILENT, JOB_SILENT, RESTARTED_SILENT],
+    reads: reads_nothing,
+    per_vm: Some(|_| Box::<Silence>::default()),
+};
 
 /// What the engine saw of one log file while streaming it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -212,6 +230,16 @@ impl Silence {
             }
         }
         out
+    }
+}
+
+impl VmCheck for Silence {
+    fn activity(&mut self, path: &str, activity: &Activity) {
+        self.file(normalize(path), activity.clone());
+    }
+
+    fn finish(self: Box<Self>, on: &Judge<'_>, out: &mut Outcome) {
+        out.findings.extend(self.findings(on.vm, &out.restarts));
     }
 }
 

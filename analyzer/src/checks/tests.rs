@@ -1,92 +1,56 @@
 use super::*;
-use std::collections::BTreeSet;
+use crate::finding::Kind;
 
 #[test]
-fn sources_by_path() {
+fn readers_by_path() {
+    use Reading::{Lines, Whole};
     let cases = [
-        ("commands/monit-summary.txt", Some(Source::MonitSummary)),
-        ("/commands/df.txt", Some(Source::Df)),
-        ("./commands/df-inodes.txt", Some(Source::DfInodes)),
-        ("commands/dmesg.txt", Some(Source::Kernel)),
-        ("var/log/kern.log", Some(Source::Kernel)),
-        ("var/log/kern.log.2.gz", Some(Source::Kernel)),
-        ("var/log/syslog.1", Some(Source::Kernel)),
-        ("var/log/messages", Some(Source::Kernel)),
-        ("var/vcap/monit/monit.log", Some(Source::MonitLog)),
-        ("var/vcap/monit/monit.log.1", Some(Source::MonitLog)),
-        ("var/vcap/bosh/log/current", Some(Source::AgentLog)),
+        ("commands/monit-summary.txt", Some(("monit", Whole))),
+        ("/commands/df.txt", Some(("disk", Whole))),
+        ("./commands/df-inodes.txt", Some(("disk", Whole))),
+        ("commands/dmesg.txt", Some(("memory", Lines))),
+        ("var/log/kern.log", Some(("memory", Lines))),
+        ("var/log/kern.log.2.gz", Some(("memory", Lines))),
+        ("var/log/syslog.1", Some(("memory", Lines))),
+        ("var/log/messages", Some(("memory", Lines))),
+        ("var/vcap/monit/monit.log", Some(("monit", Lines))),
+        ("var/vcap/monit/monit.log.1", Some(("monit", Lines))),
+        ("var/vcap/bosh/log/current", Some(("vitals", Lines))),
         (
             "var/vcap/bosh/log/@400000005be1d1e1.s",
-            Some(Source::AgentLog),
+            Some(("vitals", Lines)),
         ),
-        ("var/vcap/jobs/rep/monit", Some(Source::MonitControl)),
-        (
-            "var/vcap/jobs/rep/config/rep.json",
-            Some(Source::Certificates),
-        ),
+        ("var/vcap/jobs/rep/monit", Some(("monit", Whole))),
+        ("var/vcap/jobs/rep/config/rep.json", Some(("certs", Whole))),
         (
             "var/vcap/jobs/rep/config/certs/tls.crt",
-            Some(Source::Certificates),
+            Some(("certs", Whole)),
         ),
-        ("var/vcap/bosh/etc/ca.crt", Some(Source::Certificates)),
-        ("var/vcap/bosh/settings.json", Some(Source::Certificates)),
-        (
-            "var/vcap/instance/dns/records.json",
-            Some(Source::Certificates),
-        ),
-        ("etc/ssl/certs/Some_Root.PEM", Some(Source::Certificates)),
+        ("var/vcap/bosh/etc/ca.crt", Some(("certs", Whole))),
+        ("var/vcap/bosh/settings.json", Some(("certs", Whole))),
+        ("var/vcap/instance/dns/records.json", Some(("certs", Whole))),
+        ("etc/ssl/certs/Some_Root.PEM", Some(("certs", Whole))),
+        // A PEM file at the root is read as certificates, not as a paste.
+        ("ca.pem", Some(("certs", Whole))),
         ("var/vcap/sys/log/rep/rep.stdout.log", None),
         ("var/vcap/jobs/rep/bin/ctl", None),
         ("var/vcap/jobs/rep/monit.d/x", None),
         ("commands/ps.txt", None),
         ("var/vcap/bosh/log/sub/current", None),
         ("manifest.json", None),
-        ("ticket.txt", Some(Source::Paste)),
-        ("./bosh-task-147.log", Some(Source::Paste)),
+        ("ticket.txt", Some(("paste", Lines))),
+        ("./bosh-task-147.log", Some(("paste", Lines))),
     ];
     for (path, want) in cases {
-        assert_eq!(Source::of(path), want, "{path}");
+        let got = reader(path, false).map(|r| (r.name(), r.reading));
+        assert_eq!(got, want, "{path}");
         assert_eq!(wants(path), want.is_some(), "{path}");
     }
-    assert!(Source::Kernel.line_based() && !Source::Certificates.line_based());
-}
-
-#[test]
-fn check_ids_are_the_signature_librarys_list() {
-    let emitted: BTreeSet<&str> = [
-        certs::IDS,
-        monit::IDS,
-        disk::IDS,
-        vitals::IDS,
-        memory::IDS,
-        clock::IDS,
-        silence::IDS,
-    ]
-    .concat()
-    .into_iter()
-    .collect();
-    let listed: BTreeSet<&str> = CHECK_IDS.iter().copied().collect();
-    assert_eq!(emitted, listed);
-    for meta in [
-        certs::EXPIRED,
-        certs::NOT_YET_VALID,
-        certs::EXPIRING_SOON,
-        certs::UNKNOWN_ISSUER,
-        monit::PROCESS_FAILED,
-        monit::UNAVAILABLE,
-        disk::DISK_FULL,
-        disk::INODES_EXHAUSTED,
-        vitals::DISK,
-        vitals::MEMORY,
-        memory::OOM_KILL,
-        clock::CLOCK_SKEW,
-        silence::AGENT_SILENT,
-        silence::JOB_SILENT,
-        silence::RESTARTED_SILENT,
-    ] {
-        assert!(crate::taxonomy::is_category(meta.category), "{}", meta.id);
-        assert!(listed.contains(meta.id), "{}", meta.id);
-    }
+    // A loose input is pasted text, unless a check reads its path.
+    let loose = |p| reader(p, true).map(|r| (r.name(), r.reading));
+    assert_eq!(loose("tmp/rep.stdout.log"), Some(("paste", Lines)));
+    assert_eq!(loose("var/log/kern.log"), Some(("memory", Lines)));
+    assert_eq!(loose("commands/df.txt"), Some(("disk", Whole)));
 }
 
 #[test]
@@ -182,6 +146,14 @@ fn a_vm_fed_whole_files_or_lines_gives_the_same_findings() {
     assert!(findings
         .iter()
         .all(|f| f.vm == "cell/0" && f.id.is_empty() && f.kind == Kind::Cause));
+    // Every finding is of a registered kind and carries its category and title.
+    for f in &findings {
+        let meta = meta(&f.signature).unwrap_or_else(|| panic!("{} not registered", f.signature));
+        assert_eq!(
+            (f.category.as_str(), f.title.as_str()),
+            (meta.category, meta.title)
+        );
+    }
     assert_eq!(
         findings[3].timestamp,
         Some("2018-11-06T18:40:01Z".parse().unwrap())

@@ -16,7 +16,7 @@
 //! kept.
 
 use super::disk::severity;
-use super::{captures, excerpt, Meta};
+use super::{captures, excerpt, is_agent_log, Check, Judge, Meta, Outcome, Reading, VmCheck};
 use crate::finding::{Finding, Severity};
 use crate::timestamp::{parse_line, YearHint};
 use jiff::Timestamp;
@@ -29,16 +29,27 @@ pub(crate) const DISK: Meta = Meta {
     category: "disk_full",
     severity: Severity::High,
     title: "Agent reports a full disk",
+    remediation: "The agent reports a nearly full disk: free space or grow the disk, as for disk-full.",
+    risk_below: Some(Severity::High),
+    explained_by: &[],
 };
 pub(crate) const MEMORY: Meta = Meta {
     id: "memory-pressure",
     category: "out_of_memory",
     severity: Severity::Medium,
     title: "Memory nearly exhausted",
+    remediation: "The VM is out of memory: look at `ps` for the biggest process, and scale the instance group's VM type up.",
+    risk_below: None,
+    explained_by: &[],
 };
 
-/// The check ids this module emits.
-pub const IDS: &[&str] = &[DISK.id, MEMORY.id];
+/// The agent vitals check, as registered.
+pub const CHECK: Check = Check {
+    name: "vitals",
+    kinds: &[DISK, MEMORY],
+    reads: |p, _| is_agent_log(p).then_some(Reading::Lines),
+    per_vm: Some(|_| Box::<Heartbeats>::default()),
+};
 
 /// At or above this memory use (percent) a heartbeat means memory pressure.
 pub const MEMORY_PERCENT: u8 = 95;
@@ -185,6 +196,16 @@ impl Heartbeats {
             });
         }
         out
+    }
+}
+
+impl VmCheck for Heartbeats {
+    fn line(&mut self, path: &str, n: u64, line: &[u8]) {
+        Heartbeats::line(self, path, n, line);
+    }
+
+    fn finish(self: Box<Self>, on: &Judge<'_>, out: &mut Outcome) {
+        out.findings.extend(self.findings(on.vm));
     }
 }
 

@@ -6,7 +6,9 @@ pub mod group;
 pub mod html;
 pub mod json;
 pub mod markdown;
-pub mod model;
+/// The report's data, at the bottom of the graph (`checks` and `correlate` build it);
+/// re-exported here for the renderers and for users of `report::model`.
+pub use crate::model;
 pub mod read_back;
 pub mod tables;
 pub mod text;

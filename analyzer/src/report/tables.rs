@@ -3,6 +3,7 @@
 //! carry a control character or, in Markdown, a `|` that would end them).
 
 use super::model::Certificate;
+use crate::checks::Check;
 use crate::signature::Signature;
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
@@ -23,7 +24,7 @@ pub struct SignatureRow {
 }
 
 /// The library's rows: every signature, then every structured check.
-pub fn signature_rows(sigs: &[Signature], check_ids: &[&str]) -> Vec<SignatureRow> {
+pub fn signature_rows(sigs: &[Signature], checks: &[Check]) -> Vec<SignatureRow> {
     let mut rows: Vec<SignatureRow> = sigs
         .iter()
         .map(|s| SignatureRow {
@@ -40,11 +41,12 @@ pub fn signature_rows(sigs: &[Signature], check_ids: &[&str]) -> Vec<SignatureRo
             check: false,
         })
         .collect();
-    rows.extend(check_ids.iter().map(|id| SignatureRow {
-        id: id.to_string(),
-        title: "(structured check)".into(),
-        category: "-".into(),
+    rows.extend(checks.iter().flat_map(|c| c.kinds).map(|m| SignatureRow {
+        id: m.id.to_string(),
+        title: m.title.to_string(),
+        category: m.category.to_string(),
         kind: "cause".into(),
+        // A check's severity depends on the finding (a disk at 90% or 95%).
         severity: "-".into(),
         component: "-".into(),
         check: true,

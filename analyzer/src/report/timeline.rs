@@ -45,7 +45,7 @@
 //! `only` is a finding's single event (one hit, hits all at the same time, or no time to tell
 //! them apart). The `excerpt` is always the first hit's line.
 
-use super::model::Report;
+use super::model::{Problem, Report};
 pub use crate::checks::clock::SKEW_SECS;
 use crate::finding::Severity;
 use jiff::Timestamp;
@@ -72,7 +72,7 @@ pub struct Timeline {
     pub events: Vec<Event>,
     pub median_collected_at: Option<Timestamp>,
     pub clocks: Vec<Clock>,
-    pub errors: Vec<String>,
+    pub errors: Vec<Problem>,
 }
 
 /// First and last time on the axis.

@@ -51,7 +51,7 @@
 //! them again.
 
 use crate::finding::{Finding, Kind, Severity, VmIdentity};
-use crate::report::model::{Certificate, SkippedEntry};
+use crate::model::{Certificate, Problem, SkippedEntry};
 use crate::unrecognised::Unrecognised;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -85,7 +85,7 @@ pub struct VmResults {
     pub skipped_total: u64,
     /// Inputs or entries that could not be read, capped at [`MAX_LISTED`].
     #[serde(default)]
-    pub errors: Vec<String>,
+    pub errors: Vec<Problem>,
     #[serde(default)]
     pub errors_total: u64,
 }
@@ -107,7 +107,7 @@ pub struct VmResult {
     pub bytes: u64,
     /// Problems reading this VM's input.
     #[serde(default)]
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
     /// The newest timestamped log line of the VM (clock skew is judged across VMs).
     pub newest_line: Option<NewestLine>,
     /// Counts for a person reading the errand's output; not read back.
@@ -185,7 +185,7 @@ impl Summary {
 
 impl VmResults {
     /// A document of `vms`, with the lists at its level capped at [`MAX_LISTED`].
-    pub fn new(vms: Vec<VmResult>, skipped: Vec<SkippedEntry>, errors: Vec<String>) -> Self {
+    pub fn new(vms: Vec<VmResult>, skipped: Vec<SkippedEntry>, errors: Vec<Problem>) -> Self {
         let (skipped_total, errors_total) = (skipped.len() as u64, errors.len() as u64);
         VmResults {
             vcap_diag_vm_results: SCHEMA,

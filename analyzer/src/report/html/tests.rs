@@ -64,7 +64,7 @@ fn bundle(vm: &str, at: &str, problems: Vec<String>) -> Bundle {
         complete: Some(false),
         files: 10,
         bytes: 2048,
-        problems,
+        problems: problems.into_iter().map(Into::into).collect(),
     }
 }
 
@@ -171,7 +171,7 @@ fn hostile_report() -> Report {
                 path: hostile("skippath"),
                 reason: hostile("reason"),
             }],
-            errors: vec![hostile("error")],
+            errors: vec![hostile("error").into()],
         },
         fleet: Vec::new(),
     }

@@ -1,4 +1,6 @@
 //! The report as data: what `--format json` prints, and what every other format renders.
+//! Plain data at the bottom of the dependency graph: the structured checks and correlation
+//! build parts of it, the renderers in [`crate::report`] read it, and it depends on neither.
 //!
 //! # JSON report, schema 1
 //!
@@ -31,9 +33,12 @@
 //! `[{ "vm", "why" }]`, the VMs that differ from their group ("the only one of 4 VMs",
 //! "2 of 120 diego_cell_z1 VMs with it", "1 of 200 api_z1 VMs without it").
 
+mod problem;
+
 use crate::finding::{Finding, Severity};
 pub use crate::unrecognised::Unrecognised;
 use jiff::Timestamp;
+pub use problem::{Problem, ProblemKind};
 use serde::{Deserialize, Serialize};
 
 /// The current value of [`Report::schema`].
@@ -96,7 +101,7 @@ pub struct Bundle {
     pub files: u64,
     pub bytes: u64,
     /// Problems reading this input (truncated archive, unreadable entries...).
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// A cause that explains symptoms (or a cause that happened and is worth acting on), grouped
@@ -210,7 +215,7 @@ pub struct Coverage {
     /// Files or entries not read, and why (links, FIFOs, nesting too deep, unreadable...).
     pub skipped: Vec<SkippedEntry>,
     /// Inputs or entries that could not be read (these make the exit code 2).
-    pub errors: Vec<String>,
+    pub errors: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
