@@ -113,3 +113,36 @@ fn a_mixed_paste_is_read_line_by_line_and_bosh_ssh_lines_belong_to_their_vm() {
     let cert = &r["certificates"][0];
     assert_eq!(cert["status"], "expired");
 }
+
+/// A paste holding only a symptom (seed 001's `ERR Downloading Failed`, as `cf logs` prints
+/// it): the report leads with it as *cause not found*, says where to look, and the text
+/// report shows it once.
+#[test]
+fn a_lone_symptom_leads_the_report_as_cause_not_found_and_is_shown_once() {
+    let paste = "[cell/o] ERR Downloading Failed\n";
+    let run = |format: &str| {
+        Command::cargo_bin("vcap-analyze")
+            .unwrap()
+            .args(["analyze", "-", "--format", format, "-q", "--color", "never"])
+            .write_stdin(paste)
+            .output()
+            .unwrap()
+    };
+    let o = run("json");
+    assert_eq!(o.status.code(), Some(0));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let top = &r["root_causes"][0];
+    assert_eq!(top["category"], "droplet_download_failed", "{r:#}");
+    assert_eq!(top["cause_found"], false, "{top:#}");
+    assert!(top["look_at"].is_object(), "{top:#}");
+    // The contract's list of symptoms nothing explains still holds it.
+    assert_eq!(r["unexplained"].as_array().unwrap().len(), 1);
+    for format in ["text", "markdown"] {
+        let out = String::from_utf8(run(format).stdout).unwrap();
+        assert_eq!(
+            out.matches("ERR Downloading Failed").count(),
+            1,
+            "{format}:\n{out}"
+        );
+    }
+}

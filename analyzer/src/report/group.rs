@@ -14,6 +14,21 @@ pub struct Group<'a> {
     pub count: u64,
 }
 
+/// The unexplained symptoms, grouped, less those already listed as a root cause whose
+/// cause was not found: what the text and Markdown reports add under "symptoms nothing
+/// explains", so that a lone symptom is not shown twice.
+pub fn unexplained_not_listed(report: &Report) -> Vec<Group<'_>> {
+    let listed: BTreeSet<&str> = report
+        .root_causes
+        .iter()
+        .map(|r| r.signature.as_str())
+        .collect();
+    by_signature(report, &report.unexplained)
+        .into_iter()
+        .filter(|g| !listed.contains(g.signature))
+        .collect()
+}
+
 /// Groups the findings with these ids by signature, most severe and widest first.
 pub fn by_signature<'a>(report: &'a Report, ids: &[String]) -> Vec<Group<'a>> {
     let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();

@@ -2,7 +2,7 @@
 //! evidence in code blocks, the long lists in collapsible `<details>`.
 
 use super::fleet::{odd_text, Fleet};
-use super::group::{by_signature, lead_lines, location, size, vm_list};
+use super::group::{by_signature, lead_lines, location, size, unexplained_not_listed, vm_list};
 use super::model::Report;
 use std::io::{self, Write};
 
@@ -94,7 +94,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !r.root_causes.is_empty() {
         unrecognised(r, out)?;
     }
-    let unexplained = by_signature(r, &r.unexplained);
+    let unexplained = unexplained_not_listed(r);
     if !unexplained.is_empty() {
         writeln!(out, "### Symptoms nothing explains\n")?;
         for g in &unexplained {

@@ -20,7 +20,9 @@ pub mod vm_result;
 pub const RANKING: &str = "Ranking: root causes are ordered by how many symptoms they explain, \
 then by how many VMs they touch (their own and their symptoms'), then by severity, then by \
 how early they were first seen. A cause that explains more ranks above a more severe one \
-that explains less: it is the better place to start.";
+that explains less: it is the better place to start. A symptom nothing the library knows \
+explains (alone, or with the symptoms it explains) is listed after every real cause, as \
+cause not found, with where to look.";
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

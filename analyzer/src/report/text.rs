@@ -3,7 +3,7 @@
 //! `NO_COLOR`).
 
 use super::fleet::{odd_text, Fleet};
-use super::group::{by_signature, lead_lines, location, size, vm_list};
+use super::group::{by_signature, lead_lines, location, size, unexplained_not_listed, vm_list};
 use super::model::Report;
 use crate::finding::Severity;
 use anstyle::{AnsiColor, Effects, Style};
@@ -142,9 +142,12 @@ pub fn render(r: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
 
     let total_vms = r.bundles.len();
     writeln!(out, "\n{}", p.bold("SYMPTOMS NOTHING EXPLAINS"))?;
-    let unexplained = by_signature(r, &r.unexplained);
+    let unexplained = unexplained_not_listed(r);
     if unexplained.is_empty() {
-        writeln!(out, "  none")?;
+        match r.unexplained.is_empty() {
+            true => writeln!(out, "  none")?,
+            false => writeln!(out, "  none beyond the causes not found above")?,
+        }
     }
     for g in unexplained {
         let f = g.findings[0];
