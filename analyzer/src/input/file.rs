@@ -136,7 +136,9 @@ impl One<'_> {
         let vm = naming::loose_vm(self.origin, self.name);
         sink.vm(&vm);
         let gzip = stream.gzip().cloned();
-        deliver(sink, &vm, &self.entry, stream.reader(), gzip)
+        // Pasted text: JSON records a terminal wrapped are rejoined.
+        let mut text = super::unwrap::Unwrap::new(stream.reader());
+        deliver(sink, &vm, &self.entry, &mut text, gzip)
             .map(|failed| failed.problem(self.origin))
             .into_iter()
             .collect()

@@ -64,6 +64,7 @@ mod readahead;
 mod sink;
 mod sniff;
 mod tree;
+mod unwrap;
 pub(crate) mod walk;
 
 pub use discover::{discover, Input};
