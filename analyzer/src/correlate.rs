@@ -174,20 +174,28 @@ fn correlate_graph(
     for (i, ex) in explainers.iter().enumerate().take(n) {
         let mut walked: Option<BTreeSet<usize>> = None;
         for &(c, why) in ex.iter().filter(|(_, why)| !why.is_empty()) {
-            match &roots[c] {
-                Roots::Signatures(sigs) => {
-                    for &s in sigs.iter() {
-                        whys.entry(s).or_default().insert(why);
+            // A shared set whose chains meet a cycle: its findings one by one, as if linked
+            // pair by pair (rare: a cycle of fleet-scope links).
+            let targets = match &roots[c] {
+                Roots::Findings(_) if c >= n => roots::findings_in(c, &explainers, n),
+                _ => vec![c],
+            };
+            for c in targets {
+                match &roots[c] {
+                    Roots::Signatures(sigs) => {
+                        for &s in sigs.iter() {
+                            whys.entry(s).or_default().insert(why);
+                        }
                     }
-                }
-                Roots::Findings(rc) => {
-                    // A cycle with no way out: check each root (rare, and small).
-                    let ri = walked.get_or_insert_with(|| match &roots[i] {
-                        Roots::Findings(ri) => ri.clone(),
-                        Roots::Signatures(_) => roots::roots_of(i, &explainers, n),
-                    });
-                    for r in rc.intersection(ri) {
-                        whys.entry(signature[*r]).or_default().insert(why);
+                    Roots::Findings(rc) => {
+                        // A cycle with no way out: check each root (rare, and small).
+                        let ri = walked.get_or_insert_with(|| match &roots[i] {
+                            Roots::Findings(ri) => ri.clone(),
+                            Roots::Signatures(_) => roots::roots_of(i, &explainers, n),
+                        });
+                        for r in rc.intersection(ri) {
+                            whys.entry(signature[*r]).or_default().insert(why);
+                        }
                     }
                 }
             }
@@ -366,7 +374,14 @@ fn group_of(vm: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn f(id: &str, sig: &str, kind: Kind, vm: &str, job: &str, ts: Option<&str>) -> Finding {
+    pub(super) fn f(
+        id: &str,
+        sig: &str,
+        kind: Kind,
+        vm: &str,
+        job: &str,
+        ts: Option<&str>,
+    ) -> Finding {
         Finding {
             id: id.into(),
             signature: sig.into(),

@@ -3,30 +3,23 @@
 //! Findings here are made up (no log line is involved).
 
 use super::{correlate, correlate_graph, graph, Link, Rule, Scope, ANY};
-use crate::finding::{Finding, Kind, Severity};
+use crate::finding::{Finding, Kind};
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn finding(id: usize, sig: &str, kind: Kind, vm: &str, at: Option<i64>) -> Finding {
-    Finding {
-        id: format!("f{id}"),
-        signature: sig.into(),
-        category: "x".into(),
+    let mut f = super::tests::f(
+        &format!("f{id}"),
+        sig,
         kind,
-        severity: Severity::High,
-        title: sig.into(),
-        summary: sig.into(),
-        vm: vm.into(),
-        job: Some(format!("job-{}", id % 2)),
-        path: "var/vcap/sys/log/x/x.log".into(),
-        line: Some(1),
-        timestamp: at.map(|s| Timestamp::from_second(1_700_000_000 + s).unwrap()),
-        last_seen: None,
-        count: 1,
-        excerpt: String::new(),
-        captures: [("side".to_string(), format!("{}", id % 2))].into(),
-    }
+        vm,
+        &format!("job-{}", id % 2),
+        None,
+    );
+    f.timestamp = at.map(|s| Timestamp::from_second(1_700_000_000 + s).unwrap());
+    f.captures = [("side".to_string(), format!("{}", id % 2))].into();
+    f
 }
 
 fn link(cause: &str, scope: Scope, window: Option<i64>) -> Link {

@@ -137,3 +137,22 @@ pub(super) fn roots_of(
         others
     }
 }
+
+/// The findings a shared node `n` (from `findings` on) stands for, through the shared nodes
+/// it joins.
+pub(super) fn findings_in(
+    n: usize,
+    explainers: &[Vec<(usize, &str)>],
+    findings: usize,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut todo = vec![n];
+    while let Some(m) = todo.pop() {
+        if m < findings {
+            out.push(m);
+        } else {
+            todo.extend(explainers[m].iter().map(|&(c, _)| c));
+        }
+    }
+    out
+}

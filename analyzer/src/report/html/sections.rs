@@ -386,12 +386,11 @@ fn vm_section(c: &Ctx, set: &[usize], open_all: bool, h: &mut String) -> Out {
     // every VM's name, whatever the cap on the rest
     let names: Vec<&str> = set.iter().map(|&j| c.vms[j]).collect();
     let filter = format!("{} {}", names.join(" "), clip(&filter, 2000));
+    let group = crate::report::fleet::instance_group(vm);
     let title = match set.len() {
         1 => vm.to_string(),
-        n => format!(
-            "{} ×{n} VMs with the same findings",
-            crate::report::fleet::instance_group(vm)
-        ),
+        n if fs.is_empty() => format!("{group} ×{n} VMs without findings"),
+        n => format!("{group} ×{n} VMs with the same findings"),
     };
     write!(
         h,
