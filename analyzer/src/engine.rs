@@ -17,7 +17,7 @@ use crate::unrecognised::Miner;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
@@ -542,10 +542,18 @@ fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
 /// kill seen in `dmesg` and `kern.log` is one finding.
 fn subsumed_by_checks(findings: Vec<Finding>) -> Vec<Finding> {
     let is_check = |f: &Finding| checks::CHECK_IDS.contains(&f.signature.as_str());
-    let checks_found: Vec<&Finding> = findings
+    // By (VM, category): a lookup per finding, not a walk through every check of the fleet
+    // (that grew with the square of the fleet).
+    let mut checks_found: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for c in findings
         .iter()
         .filter(|f| is_check(f) && !f.captures.is_empty())
-        .collect();
+    {
+        checks_found
+            .entry((c.vm.as_str(), c.category.as_str()))
+            .or_default()
+            .push(c);
+    }
     let same_thing = |sig: &Finding, chk: &Finding| {
         let shared: Vec<&String> = sig
             .captures
@@ -559,8 +567,8 @@ fn subsumed_by_checks(findings: Vec<Finding>) -> Vec<Finding> {
         .map(|f| {
             is_check(f)
                 || !checks_found
-                    .iter()
-                    .any(|c| c.vm == f.vm && c.category == f.category && same_thing(f, c))
+                    .get(&(f.vm.as_str(), f.category.as_str()))
+                    .is_some_and(|cs| cs.iter().any(|c| same_thing(f, c)))
         })
         .collect();
     findings
