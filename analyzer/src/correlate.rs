@@ -24,8 +24,14 @@
 use crate::finding::{Finding, Kind, Severity};
 use crate::model::{Candidate, Evidence, Lead, RootCause};
 use jiff::{SignedDuration, Timestamp};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::rc::Rc;
+use roots::Roots;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[cfg(test)]
+mod fleet_tests;
+mod graph;
+mod roots;
+mod shared;
 
 /// How far a link reaches from the symptom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +76,7 @@ pub struct Rule {
 }
 
 /// The outcome.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Correlation {
     pub root_causes: Vec<RootCause>,
     /// Symptom findings nothing explains.
@@ -93,7 +99,17 @@ pub fn correlate(
     rules: &BTreeMap<String, Rule>,
     unplaced: &BTreeSet<String>,
 ) -> Correlation {
-    // Edges: finding index -> the findings that explain it (with the link's why).
+    correlate_graph(findings, rules, unplaced, true)
+}
+
+/// [`correlate`], with fleet-scope links `share`d (see [`shared`]) or followed pair by pair
+/// (the same answer, in time that grows with the square of the fleet: the tests compare).
+fn correlate_graph(
+    findings: &[Finding],
+    rules: &BTreeMap<String, Rule>,
+    unplaced: &BTreeSet<String>,
+    share: bool,
+) -> Correlation {
     let by_sig: BTreeMap<&str, Vec<usize>> =
         findings
             .iter()
@@ -104,114 +120,90 @@ pub fn correlate(
                     .push(i);
                 m
             });
-    let mut by_vm: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut by_sig_vm: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, f) in findings.iter().enumerate() {
-        by_vm.entry(f.vm.as_str()).or_default().push(i);
-        by_sig_vm
-            .entry((f.signature.as_str(), f.vm.as_str()))
-            .or_default()
-            .push(i);
-    }
-    let mut explainers: Vec<Vec<(usize, &str)>> = vec![Vec::new(); findings.len()];
-    for (i, f) in findings.iter().enumerate() {
-        let Some(rule) = rules.get(&f.signature) else {
-            continue;
-        };
-        for link in &rule.links {
-            // A job- or VM-scope link looks at the symptom's VM only (at fleet scale, looking
-            // at every finding for each symptom grew with the square of the fleet).
-            // A symptom with no place (pasted text) may be explained on any VM: see `applies`.
-            let local =
-                link.scope != Scope::Fleet && !(link.cause != ANY && unplaced.contains(&f.vm));
-            let candidates: Box<dyn Iterator<Item = usize>> = if link.cause == ANY {
-                let all: Box<dyn Iterator<Item = usize>> = if local {
-                    Box::new(by_vm.get(f.vm.as_str()).into_iter().flatten().copied())
-                } else {
-                    Box::new(0..findings.len())
-                };
-                Box::new(all.filter(|&c| findings[c].signature != f.signature))
-            } else if local {
-                Box::new(
-                    by_sig_vm
-                        .get(&(link.cause.as_str(), f.vm.as_str()))
-                        .into_iter()
-                        .flatten()
-                        .copied(),
-                )
-            } else {
-                Box::new(
-                    by_sig
-                        .get(link.cause.as_str())
-                        .into_iter()
-                        .flatten()
-                        .copied(),
-                )
-            };
-            for c in candidates {
-                if c != i && applies(link, f, &findings[c], unplaced) {
-                    explainers[i].push((c, link.why.as_str()));
-                }
-            }
-        }
-    }
-    // Roots of each finding: follow explainers until findings nothing explains.
-    let roots = all_roots(&explainers);
+    let n = findings.len();
+    let explainers = graph::build(findings, &by_sig, rules, unplaced, share);
+    // The signatures the chains of each node end in.
+    let names: Vec<&str> = by_sig.keys().copied().collect();
+    let signature: Vec<u32> = findings
+        .iter()
+        .map(|f| names.binary_search(&f.signature.as_str()).unwrap_or(0) as u32)
+        .collect();
+    let roots = roots::all_roots(&explainers, n, &signature);
 
     // Group root findings by signature (fleet grouping), collecting what they explain.
+    #[derive(Default)]
     struct Group {
         members: BTreeSet<usize>,
         explains: BTreeSet<usize>,
         why: BTreeSet<String>,
     }
     let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
-    for (i, rs) in roots.iter().enumerate() {
-        for &r in rs.iter() {
-            let g = groups
-                .entry(findings[r].signature.as_str())
-                .or_insert_with(|| Group {
-                    members: BTreeSet::new(),
-                    explains: BTreeSet::new(),
-                    why: BTreeSet::new(),
-                });
-            g.members.insert(r);
-            if r != i {
-                g.explains.insert(i);
+    for (i, rs) in roots.iter().enumerate().take(n) {
+        match rs {
+            // A finding nothing explains is the top of its own chain.
+            Roots::Signatures(_) if explainers[i].is_empty() => {
+                groups
+                    .entry(names[signature[i] as usize])
+                    .or_default()
+                    .members
+                    .insert(i);
+            }
+            Roots::Signatures(sigs) => {
+                for &s in sigs.iter() {
+                    groups
+                        .entry(names[s as usize])
+                        .or_default()
+                        .explains
+                        .insert(i);
+                }
+            }
+            Roots::Findings(rs) => {
+                for &r in rs {
+                    let g = groups.entry(findings[r].signature.as_str()).or_default();
+                    g.members.insert(r);
+                    if r != i {
+                        g.explains.insert(i);
+                    }
+                }
             }
         }
     }
     // Why each group explains what it explains: the links followed from a finding to an
-    // explainer whose roots (of that group) are also the finding's roots. When the explainer
-    // has roots that nothing explains, they are reachable from the finding too, hence its
-    // roots: only their signatures matter, computed once per explainer (a fleet-scope cause
-    // explains thousands of findings, and has hundreds of roots itself at fleet scale).
-    let mut root_sigs: Vec<Option<BTreeSet<&str>>> = vec![None; findings.len()];
-    let mut whys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (i, ex) in explainers.iter().enumerate() {
+    // explainer whose roots are also the finding's roots. When the explainer's chains end,
+    // they are the finding's chains too: their signatures are the ones.
+    let mut whys: BTreeMap<u32, BTreeSet<&str>> = BTreeMap::new();
+    for (i, ex) in explainers.iter().enumerate().take(n) {
+        let mut walked: Option<BTreeSet<usize>> = None;
         for &(c, why) in ex.iter().filter(|(_, why)| !why.is_empty()) {
-            let plain = roots[c].first().is_some_and(|&r| explainers[r].is_empty());
-            if plain {
-                let sigs = root_sigs[c].get_or_insert_with(|| {
-                    roots[c]
-                        .iter()
-                        .map(|&r| findings[r].signature.as_str())
-                        .collect()
-                });
-                for sig in sigs.iter() {
-                    whys.entry(sig).or_default().insert(why);
-                }
-            } else {
-                // A cycle with no way out: check each root (rare, and small).
-                for r in roots[c].iter().filter(|r| roots[i].contains(r)) {
-                    whys.entry(findings[*r].signature.as_str())
-                        .or_default()
-                        .insert(why);
+            // A shared set whose chains meet a cycle: its findings one by one, as if linked
+            // pair by pair (rare: a cycle of fleet-scope links).
+            let targets = match &roots[c] {
+                Roots::Findings(_) if c >= n => roots::findings_in(c, &explainers, n),
+                _ => vec![c],
+            };
+            for c in targets {
+                match &roots[c] {
+                    Roots::Signatures(sigs) => {
+                        for &s in sigs.iter() {
+                            whys.entry(s).or_default().insert(why);
+                        }
+                    }
+                    Roots::Findings(rc) => {
+                        // A cycle with no way out: check each root (rare, and small).
+                        let ri = walked.get_or_insert_with(|| match &roots[i] {
+                            Roots::Findings(ri) => ri.clone(),
+                            Roots::Signatures(_) => roots::roots_of(i, &explainers, n),
+                        });
+                        for r in rc.intersection(ri) {
+                            whys.entry(signature[*r]).or_default().insert(why);
+                        }
+                    }
                 }
             }
         }
     }
     for (sig, why) in whys {
-        if let Some(g) = groups.get_mut(sig) {
+        if let Some(g) = groups.get_mut(names[sig as usize]) {
             g.why.extend(why.into_iter().map(str::to_string));
         }
     }
@@ -383,134 +375,18 @@ fn group_of(vm: &str) -> &str {
     vm.split_once('/').map_or(vm, |(g, _)| g)
 }
 
-/// Whether `cause` can explain `symptom` under `link`. A symptom with no place (`unplaced`)
-/// can be explained by a cause anywhere, except through the "whatever the same job logged"
-/// wildcard, which needs a job.
-fn applies(link: &Link, symptom: &Finding, cause: &Finding, unplaced: &BTreeSet<String>) -> bool {
-    let anywhere = link.cause != ANY && unplaced.contains(&symptom.vm);
-    let place = anywhere
-        || match link.scope {
-            Scope::Job => symptom.vm == cause.vm && symptom.job == cause.job,
-            Scope::Vm => symptom.vm == cause.vm,
-            Scope::Fleet => true,
-        };
-    let captures = link
-        .when
-        .iter()
-        .all(|(k, v)| cause.captures.get(k) == Some(v));
-    let time = match (link.window, symptom.timestamp, cause.timestamp) {
-        (Some(w), Some(s), Some(c)) => c <= s.checked_add(w).unwrap_or(Timestamp::MAX),
-        _ => true,
-    };
-    place && captures && time
-}
-
-/// [`roots_of`] every finding, shared: the roots of a finding with explainers are the
-/// union of its explainers' roots, computed once per finding and once per distinct set of
-/// explainers' roots (at fleet scope thousands of findings share the same ones: every
-/// finding of a cause's signature). Walking the chains again for each finding made the work
-/// grow with the square of the fleet. A finding whose chains meet a cycle, or reach only
-/// explained findings, gets [`roots_of`] itself.
-fn all_roots(explainers: &[Vec<(usize, &str)>]) -> Vec<Rc<BTreeSet<usize>>> {
-    let mut memo = Memo {
-        explainers,
-        state: vec![Visit::New; explainers.len()],
-        unions: HashMap::new(),
-    };
-    (0..explainers.len())
-        .map(|i| match memo.roots(i) {
-            Some(r) if !r.is_empty() => r,
-            _ => Rc::new(roots_of(i, explainers)),
-        })
-        .collect()
-}
-
-#[derive(Clone)]
-enum Visit {
-    New,
-    Open,
-    /// `None`: a cycle was met on the way.
-    Done(Option<Rc<BTreeSet<usize>>>),
-}
-
-struct Memo<'a, 'w> {
-    explainers: &'a [Vec<(usize, &'w str)>],
-    state: Vec<Visit>,
-    /// Unions already made, by the addresses of the sets they joined.
-    unions: HashMap<Vec<usize>, Rc<BTreeSet<usize>>>,
-}
-
-impl Memo<'_, '_> {
-    fn roots(&mut self, n: usize) -> Option<Rc<BTreeSet<usize>>> {
-        match &self.state[n] {
-            Visit::Done(r) => return r.clone(),
-            Visit::Open => return None,
-            Visit::New => {}
-        }
-        if self.explainers[n].is_empty() {
-            let r = Some(Rc::new(BTreeSet::from([n])));
-            self.state[n] = Visit::Done(r.clone());
-            return r;
-        }
-        self.state[n] = Visit::Open;
-        let mut parts: Vec<Rc<BTreeSet<usize>>> = Vec::new();
-        let mut cycle = false;
-        for k in 0..self.explainers[n].len() {
-            match self.roots(self.explainers[n][k].0) {
-                Some(r) => parts.push(r),
-                None => cycle = true,
-            }
-        }
-        let result =
-            (!cycle).then(|| {
-                parts.sort_by_key(|p| Rc::as_ptr(p) as usize);
-                parts.dedup_by_key(|p| Rc::as_ptr(p) as usize);
-                if parts.len() == 1 {
-                    return Rc::clone(&parts[0]);
-                }
-                let key: Vec<usize> = parts.iter().map(|p| Rc::as_ptr(p) as usize).collect();
-                Rc::clone(self.unions.entry(key).or_insert_with(|| {
-                    Rc::new(parts.iter().flat_map(|p| p.iter().copied()).collect())
-                }))
-            });
-        self.state[n] = Visit::Done(result.clone());
-        result
-    }
-}
-
-/// The findings at the top of `i`'s explanation chains: every finding reachable from `i`
-/// through explainers that nothing explains. When all of them are explained (a cycle with no
-/// way out), the reachable findings other than `i` stand together; `i` alone stands for
-/// itself.
-fn roots_of(i: usize, explainers: &[Vec<(usize, &str)>]) -> BTreeSet<usize> {
-    let mut reached = BTreeSet::new();
-    let mut todo = vec![i];
-    while let Some(n) = todo.pop() {
-        if reached.insert(n) {
-            todo.extend(explainers[n].iter().map(|&(c, _)| c));
-        }
-    }
-    let roots: BTreeSet<usize> = reached
-        .iter()
-        .copied()
-        .filter(|&n| explainers[n].is_empty())
-        .collect();
-    if !roots.is_empty() {
-        return roots;
-    }
-    let others: BTreeSet<usize> = reached.into_iter().filter(|&n| n != i).collect();
-    if others.is_empty() {
-        BTreeSet::from([i])
-    } else {
-        others
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn f(id: &str, sig: &str, kind: Kind, vm: &str, job: &str, ts: Option<&str>) -> Finding {
+    pub(super) fn f(
+        id: &str,
+        sig: &str,
+        kind: Kind,
+        vm: &str,
+        job: &str,
+        ts: Option<&str>,
+    ) -> Finding {
         Finding {
             id: id.into(),
             signature: sig.into(),

@@ -4,7 +4,7 @@
 use crate::checks;
 use crate::finding::{Finding, Severity};
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One finding per line and category: a structured check and a signature (or two
 /// signatures) that read the same line as the same kind of failure say it once. The
@@ -48,10 +48,18 @@ pub(super) fn dedupe_same_line(findings: Vec<Finding>) -> Vec<Finding> {
 /// kill seen in `dmesg` and `kern.log` is one finding.
 pub(super) fn subsumed_by_checks(findings: Vec<Finding>) -> Vec<Finding> {
     let is_check = |f: &Finding| checks::CHECK_IDS.contains(&f.signature.as_str());
-    let checks_found: Vec<&Finding> = findings
+    // By (VM, category): a lookup per finding, not a walk through every check of the fleet
+    // (that grew with the square of the fleet).
+    let mut checks_found: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for c in findings
         .iter()
         .filter(|f| is_check(f) && !f.captures.is_empty())
-        .collect();
+    {
+        checks_found
+            .entry((c.vm.as_str(), c.category.as_str()))
+            .or_default()
+            .push(c);
+    }
     let same_thing = |sig: &Finding, chk: &Finding| {
         let shared: Vec<&String> = sig
             .captures
@@ -65,8 +73,8 @@ pub(super) fn subsumed_by_checks(findings: Vec<Finding>) -> Vec<Finding> {
         .map(|f| {
             is_check(f)
                 || !checks_found
-                    .iter()
-                    .any(|c| c.vm == f.vm && c.category == f.category && same_thing(f, c))
+                    .get(&(f.vm.as_str(), f.category.as_str()))
+                    .is_some_and(|cs| cs.iter().any(|c| same_thing(f, c)))
         })
         .collect();
     findings

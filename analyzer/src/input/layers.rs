@@ -86,6 +86,7 @@ mod tests {
         ("sink", 0, include_str!("sink.rs")),
         ("sniff", 1, include_str!("sniff.rs")),
         ("lines", 1, include_str!("lines.rs")),
+        ("unwrap", 1, include_str!("unwrap.rs")),
         ("gzip", 2, include_str!("gzip.rs")),
         ("readahead", 2, include_str!("readahead.rs")),
         ("classify", 3, include_str!("classify.rs")),

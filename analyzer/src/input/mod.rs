@@ -31,7 +31,7 @@
 //! | layer | module | what it is |
 //! |---|---|---|
 //! | 0 | `problem`, `capture`, `sink` | contracts: [`Problem`], a counting reader, [`Sink`] and what it receives |
-//! | 1 | `sniff`, [`lines`] | magic bytes and peeking; splitting data into lines |
+//! | 1 | `sniff`, [`lines`], `unwrap` | magic bytes and peeking; splitting data into lines; rejoining JSON records a terminal wrapped (loose inputs) |
 //! | 2 | `gzip`, `readahead` | decoding with offsets; decompression on its own thread |
 //! | 3 | `classify` | what a byte stream is (tar, gzip, unsupported format, binary, text): decided here only |
 //! | 4 | `walk` | the one hardened tar walker (also used by `foreign::tarcopy` for `redact`) |

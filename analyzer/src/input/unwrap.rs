@@ -140,8 +140,18 @@ fn starts_record(line: &[u8]) -> bool {
     if trimmed.starts_with(b"{") || trimmed.starts_with(b"[") || trimmed.starts_with(b"$ ") {
         return true;
     }
-    let head = &line[..line.len().min(160)];
-    crate::line::prefix::split_vm(head).0.is_some()
+    bosh_ssh_prefix(&line[..line.len().min(160)])
+}
+
+/// Whether `head` starts with the prefix `bosh ssh -c` puts on every line it prints
+/// (`router/3ff2487f-…: stdout | `): an instance name, a `/`, no space, then the stream.
+fn bosh_ssh_prefix(head: &[u8]) -> bool {
+    [&b": stdout | "[..], b": stderr | "].iter().any(|tag| {
+        memchr::memmem::find(head, tag).is_some_and(|at| {
+            let name = &head[..at];
+            name.contains(&b'/') && !name.iter().any(|b| b.is_ascii_whitespace())
+        })
+    })
 }
 
 impl<R: Read> Read for Unwrap<R> {
@@ -193,6 +203,15 @@ mod tests {
             "no line end at the very end",
         );
         assert_eq!(unwrap(text), text);
+    }
+
+    #[test]
+    fn a_bosh_ssh_line_starts_a_record() {
+        assert!(starts_record(
+            b"doppler_z1/0: stdout | Process 'doppler' running\n"
+        ));
+        assert!(!starts_record(b"\"data\":{\"route-endpoint\":1}}\n"));
+        assert!(!starts_record(b"see log: stdout | x\n"));
     }
 
     #[test]

@@ -58,6 +58,11 @@ impl<'a> Fleet<'a> {
         self.groups.iter().map(|((d, g), m)| (*d, *g, m))
     }
 
+    /// The (deployment, instance group) of a VM of the report.
+    pub fn group_of(&self, vm: &str) -> Option<(Option<&'a str>, &'a str)> {
+        self.of.get(vm).copied()
+    }
+
     /// How many VMs in all.
     pub fn vms(&self) -> usize {
         self.of.len()

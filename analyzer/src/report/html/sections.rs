@@ -2,9 +2,10 @@
 //! section per VM, coverage. Every input string goes through [`esc`].
 
 use super::{badge, clip, duration, esc, ms_between, time_el, Ctx, Out, Role};
-use super::{MAX_EVIDENCE, MAX_VMS_INLINE};
+use super::{FLEET_OVER, MAX_EVIDENCE, MAX_VMS_INLINE};
 use crate::finding::{Finding, Kind};
 use crate::report::group::{by_signature, lead_lines, size, Group};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// Skipped entries listed in the coverage section.
@@ -301,7 +302,6 @@ fn location(f: &Finding) -> String {
 }
 
 pub(super) fn vms(c: &Ctx, h: &mut String) -> Out {
-    let r = c.r;
     writeln!(
         h,
         "<section id=\"vms\">\n<h2>VMs <span class=\"count\">({})</span></h2>\n\
@@ -312,92 +312,160 @@ pub(super) fn vms(c: &Ctx, h: &mut String) -> Out {
         c.vms.len()
     )?;
     let open_all = c.vms.len() <= 12;
-    for (i, vm) in c.vms.iter().enumerate() {
-        let mut fs = c.findings_of(vm).to_vec();
-        // Root-cause evidence first, then the worst, then the earliest.
-        fs.sort_by(|a, b| {
-            let rank = |f: &Finding| !matches!(c.roles.get(f.id.as_str()), Some(Role::Cause(_)));
-            rank(a)
-                .cmp(&rank(b))
-                .then(b.severity.cmp(&a.severity))
-                .then(a.timestamp.cmp(&b.timestamp))
-                .then(a.id.cmp(&b.id))
-        });
-        let bundle = r.bundles.iter().find(|b| b.vm == *vm);
-        let problems = bundle.map_or(0, |b| b.problems.len());
-        let is_cause = fs
-            .iter()
-            .any(|f| matches!(c.roles.get(f.id.as_str()), Some(Role::Cause(_))));
-        let mut filter = vm.to_string();
-        let signatures: std::collections::BTreeSet<&str> =
-            fs.iter().map(|f| f.signature.as_str()).collect();
-        for s in signatures {
-            filter.push(' ');
-            filter.push_str(s);
-        }
-        if let Some(b) = bundle {
-            for x in [&b.deployment, &b.az].into_iter().flatten() {
-                filter.push(' ');
-                filter.push_str(x);
-            }
-        }
-        write!(
-            h,
-            "<details class=\"vm\" id=\"vm-{i}\" data-vm=\"{}\" data-filter=\"{}\"{}>\n<summary>{} <span class=\"muted\">",
-            esc(vm),
-            esc(&clip(&filter, 2000)),
-            if open_all || is_cause || problems > 0 { " open" } else { "" },
-            esc(vm),
-        )?;
-        if let Some(b) = bundle {
-            for x in [&b.deployment, &b.az].into_iter().flatten() {
-                write!(h, "&middot; {} ", esc(x))?;
-            }
-        }
-        write!(h, "&middot; {} finding(s)</span>", fs.len())?;
-        if let Some(worst) = fs.iter().map(|f| f.severity).max() {
-            write!(h, " {}", badge(worst))?;
-        }
-        if is_cause {
-            h.push_str(" <span class=\"badge high\">root cause here</span>");
-        }
-        if problems > 0 {
-            write!(
-                h,
-                " <span class=\"badge medium\">{problems} bundle problem(s)</span>"
-            )?;
-        }
-        h.push_str("</summary>\n");
-        match bundle {
-            Some(b) => {
-                writeln!(
-                    h,
-                    "<div class=\"kv\"><span><b>input</b> <code>{}</code></span><span><b>collected</b> {}</span>\
-                     <span><b>files</b> {}</span><span><b>read</b> {}</span><span><b>complete</b> {}</span></div>",
-                    esc(&b.path),
-                    b.collected_at.map_or("unknown".to_string(), time_el),
-                    b.files,
-                    esc(&size(b.bytes)),
-                    match b.complete {
-                        Some(true) => "yes",
-                        Some(false) => "<b class=\"problems\">no (the collector stopped early)</b>",
-                        None => "unknown",
-                    }
-                )?;
-                if !b.problems.is_empty() {
-                    h.push_str("<ul class=\"problems\">\n");
-                    for p in &b.problems {
-                        writeln!(h, "<li>{}</li>", esc(p))?;
-                    }
-                    h.push_str("</ul>\n");
-                }
-            }
-            None => h.push_str("<p class=\"muted\">Not a bundle: a loose input.</p>\n"),
-        }
-        findings_table(c, &fs, h)?;
-        h.push_str("</details>\n");
+    for set in alike_sets(c) {
+        vm_section(c, &set, open_all, h)?;
     }
     h.push_str("</section>\n");
+    Ok(())
+}
+
+/// The VM sections, each a list of positions in `c.vms`: one VM each, except in a large
+/// fleet, where three or more VMs of one instance group with the same findings' signatures
+/// (and no bundle problem) share one section, in the place of the first. A fleet of
+/// thousands of VMs failing alike is then a few dozen sections, not megabytes of rows.
+fn alike_sets(c: &Ctx) -> Vec<Vec<usize>> {
+    if c.vms.len() <= FLEET_OVER {
+        return (0..c.vms.len()).map(|i| vec![i]).collect();
+    }
+    let mut by_key: HashMap<_, Vec<usize>> = HashMap::new();
+    let mut keys = Vec::with_capacity(c.vms.len());
+    for (i, vm) in c.vms.iter().enumerate() {
+        let problems = c.bundle_of(vm).is_some_and(|b| !b.problems.is_empty());
+        let key = (!problems).then(|| (c.fleet.group_of(vm), c.signatures_of(vm)));
+        if let Some(k) = &key {
+            by_key.entry(k.clone()).or_default().push(i);
+        }
+        keys.push(key);
+    }
+    let mut sets = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        match key.as_ref().and_then(|k| by_key.get(k)) {
+            Some(set) if set.len() >= 3 => {
+                if set[0] == i {
+                    sets.push(set.clone());
+                }
+            }
+            _ => sets.push(vec![i]),
+        }
+    }
+    sets
+}
+
+/// One VM's section, or one for VMs alike (`set`: positions in `c.vms`, the first shown).
+fn vm_section(c: &Ctx, set: &[usize], open_all: bool, h: &mut String) -> Out {
+    let i = set[0];
+    let vm = c.vms[i];
+    let mut fs = c.findings_of(vm).to_vec();
+    // Root-cause evidence first, then the worst, then the earliest.
+    fs.sort_by(|a, b| {
+        let rank = |f: &Finding| !matches!(c.roles.get(f.id.as_str()), Some(Role::Cause(_)));
+        rank(a)
+            .cmp(&rank(b))
+            .then(b.severity.cmp(&a.severity))
+            .then(a.timestamp.cmp(&b.timestamp))
+            .then(a.id.cmp(&b.id))
+    });
+    let bundle = c.bundle_of(vm);
+    let problems = bundle.map_or(0, |b| b.problems.len());
+    let is_cause = fs
+        .iter()
+        .any(|f| matches!(c.roles.get(f.id.as_str()), Some(Role::Cause(_))));
+    let mut filter = String::new();
+    let signatures: std::collections::BTreeSet<&str> =
+        fs.iter().map(|f| f.signature.as_str()).collect();
+    for s in signatures {
+        filter.push(' ');
+        filter.push_str(s);
+    }
+    if let Some(b) = bundle {
+        for x in [&b.deployment, &b.az].into_iter().flatten() {
+            filter.push(' ');
+            filter.push_str(x);
+        }
+    }
+    // every VM's name, whatever the cap on the rest
+    let names: Vec<&str> = set.iter().map(|&j| c.vms[j]).collect();
+    let filter = format!("{} {}", names.join(" "), clip(&filter, 2000));
+    let group = crate::report::fleet::instance_group(vm);
+    let title = match set.len() {
+        1 => vm.to_string(),
+        n if fs.is_empty() => format!("{group} ×{n} VMs without findings"),
+        n => format!("{group} ×{n} VMs with the same findings"),
+    };
+    write!(
+        h,
+        "<details class=\"vm\" id=\"vm-{i}\" data-vm=\"{}\" data-filter=\"{}\"{}>\n<summary>{} <span class=\"muted\">",
+        esc(vm),
+        esc(&filter),
+        if open_all || is_cause || problems > 0 { " open" } else { "" },
+        esc(&title),
+    )?;
+    if let Some(b) = bundle {
+        for x in [&b.deployment, &b.az].into_iter().flatten() {
+            write!(h, "&middot; {} ", esc(x))?;
+        }
+    }
+    write!(h, "&middot; {} finding(s)", fs.len())?;
+    if set.len() > 1 {
+        h.push_str(" each");
+    }
+    h.push_str("</span>");
+    if let Some(worst) = fs.iter().map(|f| f.severity).max() {
+        write!(h, " {}", badge(worst))?;
+    }
+    if is_cause {
+        h.push_str(" <span class=\"badge high\">root cause here</span>");
+    }
+    if problems > 0 {
+        write!(
+            h,
+            " <span class=\"badge medium\">{problems} bundle problem(s)</span>"
+        )?;
+    }
+    h.push_str("</summary>\n");
+    if set.len() > 1 {
+        write!(
+            h,
+            "<p class=\"muted\">These {} VMs have findings of the same signatures; below, those of \
+             <b>{}</b>, the first (the JSON report has every VM's).</p>\n<p class=\"vm-list\">",
+            set.len(),
+            esc(vm)
+        )?;
+        for (k, &j) in set.iter().enumerate() {
+            let sep = if k == 0 { "" } else { ", " };
+            // each VM keeps its anchor: links to it land here
+            write!(h, "{sep}<span id=\"vm-{j}\">{}</span>", esc(c.vms[j]))?;
+        }
+        h.push_str("</p>\n");
+    }
+    match bundle {
+        Some(b) => {
+            writeln!(
+                h,
+                "<div class=\"kv\"><span><b>input</b> <code>{}</code></span><span><b>collected</b> {}</span>\
+                 <span><b>files</b> {}</span><span><b>read</b> {}</span><span><b>complete</b> {}</span></div>",
+                esc(&b.path),
+                b.collected_at.map_or("unknown".to_string(), time_el),
+                b.files,
+                esc(&size(b.bytes)),
+                match b.complete {
+                    Some(true) => "yes",
+                    Some(false) => "<b class=\"problems\">no (the collector stopped early)</b>",
+                    None => "unknown",
+                }
+            )?;
+            if !b.problems.is_empty() {
+                h.push_str("<ul class=\"problems\">\n");
+                for p in &b.problems {
+                    writeln!(h, "<li>{}</li>", esc(p))?;
+                }
+                h.push_str("</ul>\n");
+            }
+        }
+        None => h.push_str("<p class=\"muted\">Not a bundle: a loose input.</p>\n"),
+    }
+    findings_table(c, &fs, h)?;
+    h.push_str("</details>\n");
     Ok(())
 }
 

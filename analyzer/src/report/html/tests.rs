@@ -483,8 +483,12 @@ fn a_large_fleet_stays_a_reasonable_size() {
                 Some(&at),
                 None,
             );
-            // Realistic sizes: the hostile fields above are long.
-            f.signature = format!("signature-{}", i % 40);
+            // Realistic sizes: the hostile fields above are long. One signature of each VM
+            // its own: no two VMs alike (alike VMs share a lane and a section).
+            f.signature = match i {
+                0 => format!("signature-of-{v}"),
+                _ => format!("signature-{}", i % 40),
+            };
             f.title = "metron_agent panics: no doppler listening".into();
             f.category = "doppler_unavailable".into();
             f.path = format!("var/vcap/sys/log/job{}/job.stderr.log", i % 7);
@@ -559,4 +563,71 @@ fn overlapping_marks_get_their_own_row_in_a_taller_lane() {
         "first lane grew to two rows"
     );
     check_structure(&page);
+}
+
+/// `vms` VMs in five instance groups, the VMs of a group alike (the same three signatures,
+/// each VM at its own times), as copies of one incident across a fleet.
+fn alike_fleet(vms: usize) -> Report {
+    let mut r = hostile_report();
+    r.findings.clear();
+    r.bundles.clear();
+    r.root_causes.clear();
+    r.certificates.clear();
+    r.coverage.skipped.clear();
+    let start = t("2026-11-21T00:00:00Z");
+    for v in 0..vms {
+        let vm = format!("group{}/{v:05}", v % 5);
+        let mut b = bundle(&vm, "2026-11-22T00:18:00Z", vec![]);
+        b.path = format!("results/vm{v:05}.json");
+        b.deployment = Some("cf".into());
+        b.az = Some("z1".into());
+        r.bundles.push(b);
+        for i in 0..3 {
+            let mut f = finding(
+                &format!("f{}", v * 3 + i),
+                &vm,
+                Severity::High,
+                Kind::Symptom,
+                None,
+                None,
+            );
+            f.timestamp = Some(start + jiff::SignedDuration::from_secs((v * 7 + i * 600) as i64));
+            f.signature = format!("signature-{}-{i}", v % 5);
+            f.title = "metron_agent panics: no doppler listening".into();
+            f.path = "var/vcap/sys/log/metron_agent/metron_agent.stderr.log".into();
+            f.excerpt = "x".repeat(200);
+            f.captures = [("protocols".to_string(), "udp".to_string())].into();
+            r.findings.push(f);
+        }
+    }
+    r
+}
+
+/// A fleet of alike VMs grows the page by a name per VM, not by its rows and marks: five
+/// groups are five lanes and five sections whatever the fleet's size, every VM keeps its
+/// anchor, and 5,000 VMs stay under 5 MB.
+#[test]
+fn alike_vms_share_a_lane_and_a_section_and_the_page_grows_by_names_only() {
+    let small = html(&alike_fleet(1000));
+    let large = html(&alike_fleet(5000));
+    check_structure(&large);
+    eprintln!("1000 VMs: {} bytes, 5000: {}", small.len(), large.len());
+    assert!(large.len() < 5 << 20, "{} bytes", large.len());
+    let per_vm = (large.len() - small.len()) / 4000;
+    assert!(per_vm <= 100, "{per_vm} bytes per VM added");
+    for page in [&small, &large] {
+        assert_eq!(page.matches("<g class=\"lane\"").count(), 5);
+        assert_eq!(page.matches("<details class=\"vm\"").count(), 5);
+    }
+    assert!(
+        large.contains(">group0 ×1000<"),
+        "the lane of 1000 alike VMs"
+    );
+    assert!(large.contains("group0 ×1000 VMs with the same findings"));
+    for v in [0, 1, 2500, 4999] {
+        assert!(
+            large.contains(&format!("id=\"vm-{v}\"")),
+            "vm-{v} keeps its anchor"
+        );
+    }
 }

@@ -1,4 +1,5 @@
-//! The timeline: inline SVG, one lane per VM (every VM, even one with no finding), each
+//! The timeline: inline SVG, one lane per VM (every VM, even one with no finding; in a
+//! large fleet, lanes per instance group, VMs with the same findings sharing one), each
 //! dated finding a dot at its first hit and a bar to its last, coloured by severity and
 //! labelled with its title and hit count, with a `<title>` tooltip and a link to its row.
 //! A triangle marks each bundle's collection time. Findings whose lines carry no time
@@ -16,10 +17,11 @@
 //! as arrows whose tooltip gives the real time.
 
 use super::sections::group_item;
-use super::{clip, esc, time, Ctx, Out, CLOCK_SPREAD_WARN_MS};
+use super::{clip, esc, time, Ctx, Out, CLOCK_SPREAD_WARN_MS, FLEET_OVER};
 use crate::finding::Finding;
 use crate::report::group::by_signature;
 use jiff::Timestamp;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 const WIDTH: f64 = 1300.0;
@@ -31,9 +33,6 @@ const UNDATED_W: f64 = 330.0;
 const CHAR_W: f64 = 6.2;
 /// Characters of a mark's label.
 const LABEL_CHARS: usize = 44;
-/// Past this many VMs, lanes are per instance group: a heading lane for each group (how
-/// many of its VMs have findings), then a lane for each of its VMs with findings only.
-const GROUP_LANES_OVER: usize = 40;
 const AXIS_H: f64 = 26.0;
 const LANE_H: f64 = 24.0;
 /// Height of one sub-row of marks inside a lane.
@@ -176,7 +175,7 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
             )?;
             continue;
         }
-        let bundle = r.bundles.iter().find(|b| b.vm == vm);
+        let bundle = c.bundle_of(vm);
         let collected = bundle.and_then(|b| b.collected_at);
         writeln!(
             h,
@@ -186,7 +185,7 @@ pub(super) fn render(c: &Ctx, h: &mut String) -> Out {
             y + 16.0,
             esc(vm),
             match lane.alike {
-                n if n > 1 => format!("\nand {} more VMs of its group with the same findings", n - 1),
+                n if n > 1 => format!("\nand {} more VMs of its group with the same findings (the marks are this one's)", n - 1),
                 _ => bundle.map_or(String::new(), |b| format!("\n{}", esc(&b.path))),
             },
             collected.map_or(String::new(), |t| format!("\ncollected at {}", esc(&t.to_string()))),
@@ -384,7 +383,7 @@ struct Lane<'a> {
     /// A group's heading lane (no marks): its text.
     heading: Option<String>,
     /// How many VMs the lane stands for: more than one when VMs of a large fleet have the
-    /// same findings, none with a time (the lane shows the first's).
+    /// same findings (the lane shows the first's).
     alike: usize,
     /// Unique among the lanes.
     label: String,
@@ -406,7 +405,7 @@ fn layout<'a>(c: &Ctx<'a>, axis: Option<&Axis>, per_lane: usize, band: bool) -> 
     let mut y = AXIS_H;
     let mut lanes = Vec::with_capacity(c.vms.len());
     let labels = lane_labels(c);
-    let rows = if c.vms.len() > GROUP_LANES_OVER {
+    let rows = if c.vms.len() > FLEET_OVER {
         group_rows(c, &labels)
     } else {
         c.vms
@@ -528,9 +527,9 @@ struct Row<'a> {
 }
 
 /// The lanes of a large fleet: per instance group, a heading, then its VMs with findings;
-/// VMs whose findings are the same signatures, none with a time, share one lane ("197 VMs
-/// of diego_cell_z1 as "diego_cell_z1 ×197"), so a thousand VMs panicking alike are one lane per group
-/// and the odd ones keep theirs.
+/// three or more VMs whose findings are the same signatures share one lane (197 VMs of
+/// diego_cell_z1 as "diego_cell_z1 ×197", drawn with the first one's marks and times), so a
+/// thousand VMs panicking alike are one lane per group and the odd ones keep theirs.
 fn group_rows<'a>(c: &Ctx<'a>, labels: &[String]) -> Vec<Row<'a>> {
     let label_of: std::collections::HashMap<&str, &String> =
         c.vms.iter().copied().zip(labels.iter()).collect();
@@ -558,15 +557,7 @@ fn group_rows<'a>(c: &Ctx<'a>, labels: &[String]) -> Vec<Row<'a>> {
         let mut alike: std::collections::BTreeMap<Vec<&str>, Vec<&str>> = Default::default();
         let mut own: Vec<&str> = Vec::new();
         for vm in with {
-            let found = c.findings_of(vm);
-            if found.iter().all(|f| f.timestamp.is_none()) {
-                let mut key: Vec<&str> = found.iter().map(|f| f.signature.as_str()).collect();
-                key.sort_unstable();
-                key.dedup();
-                alike.entry(key).or_default().push(vm);
-            } else {
-                own.push(vm);
-            }
+            alike.entry(c.signatures_of(vm)).or_default().push(vm);
         }
         let mut shared = Vec::new();
         for vms in alike.into_values() {
@@ -623,31 +614,43 @@ fn lane_labels(c: &Ctx) -> Vec<String> {
             _ => clip(vm, 30),
         }
     };
-    let before = labels.clone();
+    // Counted once, not per label: a fleet has thousands of lanes.
+    let counts = |labels: &[String]| -> HashMap<String, usize> {
+        labels.iter().fold(HashMap::new(), |mut m, l| {
+            *m.entry(l.clone()).or_insert(0) += 1;
+            m
+        })
+    };
+    let seen = counts(&labels);
     for (i, vm) in c.vms.iter().enumerate() {
-        if before.iter().filter(|l| **l == before[i]).count() > 1 {
+        if seen[&labels[i]] > 1 {
             labels[i] = tail(vm);
         }
     }
-    let deployment = |i: usize| {
-        c.r.bundles
-            .iter()
-            .filter(|b| b.vm == c.vms[i])
-            .nth(c.vms[..i].iter().filter(|v| **v == c.vms[i]).count())
-            .and_then(|b| b.deployment.clone())
-    };
-    let dup = |labels: &[String], i: usize| labels.iter().filter(|l| **l == labels[i]).count() > 1;
-    let with_deployment: Vec<String> = (0..labels.len())
-        .map(|i| match deployment(i) {
-            Some(d) if dup(&labels, i) => format!("{} ({})", labels[i], clip(&d, 12)),
-            _ => labels[i].clone(),
-        })
-        .collect();
-    labels = with_deployment;
-    for i in 0..labels.len() {
-        let n = labels[..i].iter().filter(|l| **l == labels[i]).count();
-        if n > 0 {
-            labels[i] = format!("{} #{}", labels[i], n + 1);
+    // The deployment of the n-th VM of a name is that of the n-th bundle of that name.
+    let mut bundles: HashMap<&str, Vec<Option<&String>>> = HashMap::new();
+    for b in &c.r.bundles {
+        bundles
+            .entry(b.vm.as_str())
+            .or_default()
+            .push(b.deployment.as_ref());
+    }
+    let mut nth: HashMap<&str, usize> = HashMap::new();
+    let seen = counts(&labels);
+    for (i, vm) in c.vms.iter().enumerate() {
+        let n = nth.entry(vm).or_insert(0);
+        let deployment = bundles.get(vm).and_then(|d| d.get(*n)).copied().flatten();
+        *n += 1;
+        if let Some(d) = deployment.filter(|_| seen[&labels[i]] > 1) {
+            labels[i] = format!("{} ({})", labels[i], clip(d, 12));
+        }
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for label in labels.iter_mut() {
+        let n = seen.entry(label.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            *label = format!("{label} #{n}");
         }
     }
     labels
