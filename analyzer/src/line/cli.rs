@@ -55,10 +55,13 @@ fn cf(t: &str) -> Option<Line> {
             .split(' ')
             .next()
             .is_some_and(|verb| verb.ends_with("ing"));
+    // The whole line is the message too: a program's own `Error sending email: ...` has this
+    // shape as well, and a signature may name it with its prefix.
     shaped.then(|| Line {
         envelope: Envelope::CfCli,
         level: Some(Level::Error),
         source: Some(format!("Error {what}")),
+        message: Some(t.to_string()),
         error: non_empty(error),
         ..Line::default()
     })
@@ -290,6 +293,19 @@ mod tests {
         assert_eq!(
             l.error.as_deref(),
             Some("Stager is unavailable: getaddrinfo: Name or service not known (bbs.service.cf.internal:8889)")
+        );
+        // A program's own error line of the same shape (the health monitor's, in
+        // cloudfoundry/bosh src/bosh-monitor/lib/bosh/monitor/plugins/email.rb @ 96f9135:
+        // "Error sending email: #{e}"): a signature may
+        // name it whole or by its error.
+        let l = line("Error sending email: execution expired");
+        let texts: Vec<&str> = l.error_texts().collect();
+        assert_eq!(
+            texts,
+            [
+                "execution expired",
+                "Error sending email: execution expired"
+            ]
         );
     }
 
