@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 /// a change pass: a drop means a signature or the reading layer lost something).
 const MIN_RECALL: f64 = 99.0;
 
+/// Top-1 floor in percent, a ratchet like [`MIN_RECALL`]: the report's rank-1 root cause
+/// (a real cause, or a symptom whose cause was not found) has the case's category.
+const MIN_TOP1: f64 = 95.0;
+
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
 }
@@ -39,6 +43,13 @@ fn real_corpus_recall_holds_and_normal_lines_raise_nothing() {
         score.false_positives.is_empty(),
         "normal lines raised findings above info: {:#?}",
         score.false_positives
+    );
+    let top1 = score.overall.top1_recall();
+    assert!(
+        top1 >= MIN_TOP1,
+        "top-1 {top1:.1}% fell below the floor {MIN_TOP1}% ({}/{} failure cases)",
+        score.overall.top1,
+        score.overall.cases
     );
     let recall = score.overall.recall();
     assert!(
