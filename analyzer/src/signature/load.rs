@@ -39,24 +39,22 @@ impl Library {
     /// JSON does not make a signature, so that a problem reads as for any file.
     pub fn builtin() -> Library {
         let mut lib = Library::default();
-        let mut slow = Vec::new();
-        for (rel, text, json) in builtin::BUILTIN {
-            let origin = Origin::Builtin((*rel).to_string());
+        for (rel, _, json) in builtin::BUILTIN {
             match json.map(serde_json::from_str::<Signature>) {
                 Some(Ok(mut sig)) => {
-                    sig.origin = origin;
+                    sig.origin = Origin::Builtin((*rel).to_string());
                     lib.signatures.push(sig);
                 }
-                _ => slow.push((origin, *text)),
+                // A file the fast path cannot read: the one path that reports problems,
+                // over every file, so that which of two files wins stays the same.
+                _ => return Library::builtin_from_toml(),
             }
         }
-        if slow.is_empty() && unique_ids(&lib.signatures) {
-            lib.signatures.sort_by(|a, b| a.id.cmp(&b.id));
-            return lib;
+        if !unique_ids(&lib.signatures) {
+            return Library::builtin_from_toml();
         }
-        // A file the fast path could not read, or an id twice: the one path that reports
-        // problems, over every file, so that which of two files wins stays the same.
-        Library::parse(builtin_files())
+        lib.signatures.sort_by(|a, b| a.id.cmp(&b.id));
+        lib
     }
 
     /// The built-in library parsed from its TOML text only (what [`Library::builtin`]
