@@ -331,19 +331,13 @@ fn bosh_logs_only_of_errand_bundles_from_five_vms_is_analysed_with_each_instance
     let logs = dir.path().join("cf-20261203-101502-123456789.tgz");
     fs::write(&logs, targz(&["./"], &nested)).unwrap();
 
-    let o = assert_cmd::Command::cargo_bin("vcap-analyze")
-        .unwrap()
-        .args(["analyze", "--format", "json", "-q"])
-        .arg(&logs)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    let out = common::run_ok(
+        assert_cmd::Command::cargo_bin("vcap-analyze")
+            .unwrap()
+            .args(["analyze", "--format", "json", "-q"])
+            .arg(&logs),
     );
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report: Value = serde_json::from_slice(&out).unwrap();
     let mut named: Vec<String> = report["bundles"]
         .as_array()
         .unwrap()
@@ -375,19 +369,13 @@ fn bosh_logs_only_of_errand_bundles_from_five_vms_is_analysed_with_each_instance
         .path()
         .join("cf.diego_cell.0-20261203-101502-123456789.tgz");
     fs::write(&one, &nested[0].1).unwrap();
-    let o = assert_cmd::Command::cargo_bin("vcap-analyze")
-        .unwrap()
-        .args(["analyze", "--format", "json", "-q"])
-        .arg(&one)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    let out = common::run_ok(
+        assert_cmd::Command::cargo_bin("vcap-analyze")
+            .unwrap()
+            .args(["analyze", "--format", "json", "-q"])
+            .arg(&one),
     );
-    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let report: Value = serde_json::from_slice(&out).unwrap();
     assert!(
         report["bundles"]
             .as_array()

@@ -190,19 +190,13 @@ fn html_report_renders_in_chromium_and_injections_stay_text() {
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("json report: {e}\n{}", String::from_utf8_lossy(&o.stderr)));
-    let o = Command::cargo_bin("vcap-analyze")
-        .unwrap()
-        .arg("analyze")
-        .args(&paths)
-        .args(["--format", "html", "-q", "-o"])
-        .arg(&page)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    common::run_ok(
+        Command::cargo_bin("vcap-analyze")
+            .unwrap()
+            .arg("analyze")
+            .args(&paths)
+            .args(["--format", "html", "-q", "-o"])
+            .arg(&page),
     );
     let html = std::fs::read_to_string(&page).unwrap();
 
@@ -345,19 +339,13 @@ fn the_readme_sample_has_a_labelled_timeline_that_fits_800_px() {
     let out_dir = target_dir().join("browser");
     std::fs::create_dir_all(&out_dir).unwrap();
     let page = out_dir.join("sample.html");
-    let o = Command::cargo_bin("vcap-analyze")
-        .unwrap()
-        .arg("analyze")
-        .arg(sample)
-        .args(["--format", "html", "-q", "-o"])
-        .arg(&page)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+    common::run_ok(
+        Command::cargo_bin("vcap-analyze")
+            .unwrap()
+            .arg("analyze")
+            .arg(sample)
+            .args(["--format", "html", "-q", "-o"])
+            .arg(&page),
     );
     let profile = tempfile::tempdir().unwrap();
     for (width, shot) in [(1400, "sample.png"), (800, "sample-800.png")] {
@@ -482,25 +470,15 @@ fn a_thousand_vm_report_is_grouped_by_instance_group() {
     std::fs::create_dir_all(&out_dir).unwrap();
     let run = |format: &str| {
         let started = Instant::now();
-        let o = Command::cargo_bin("vcap-analyze")
-            .unwrap()
-            .arg("analyze")
-            .arg(work.path())
-            .args(["--format", format, "-q"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
+        let out = common::run_ok(
+            Command::cargo_bin("vcap-analyze")
+                .unwrap()
+                .arg("analyze")
+                .arg(work.path())
+                .args(["--format", format, "-q"]),
         );
-        eprintln!(
-            "{format}: {} bytes in {:?}",
-            o.stdout.len(),
-            started.elapsed()
-        );
-        String::from_utf8(o.stdout).unwrap()
+        eprintln!("{format}: {} bytes in {:?}", out.len(), started.elapsed());
+        String::from_utf8(out).unwrap()
     };
     let text = run("text");
     assert!(

@@ -16,26 +16,34 @@ pub fn collect(root: &Path, out: &Path) -> PathBuf {
 pub fn collect_with<S: AsRef<std::ffi::OsStr>>(root: &Path, out: &Path, args: &[S]) -> PathBuf {
     std::fs::create_dir_all(out).unwrap();
     let before = bundles_in(out);
-    let o = Command::cargo_bin("vcap-collect")
-        .unwrap()
-        .args(testkit::ANY_DISK)
-        .arg("--root")
-        .arg(root)
-        .args(["--no-commands", "--output"])
-        .arg(format!("{}/", out.display()))
-        .args(args)
-        .output()
-        .unwrap();
+    run_ok(
+        Command::cargo_bin("vcap-collect")
+            .unwrap()
+            .args(testkit::ANY_DISK)
+            .arg("--root")
+            .arg(root)
+            .args(["--no-commands", "--output"])
+            .arg(format!("{}/", out.display()))
+            .args(args),
+    );
+    bundles_in(out)
+        .into_iter()
+        .find(|p| !before.contains(p))
+        .expect("a new bundle")
+}
+
+/// Runs `cmd`, asserts it exits 0 (its stderr in the failure message), and returns what it
+/// wrote on stdout.
+#[allow(dead_code)]
+pub fn run_ok(cmd: &mut Command) -> Vec<u8> {
+    let o = cmd.output().unwrap();
     assert_eq!(
         o.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    bundles_in(out)
-        .into_iter()
-        .find(|p| !before.contains(p))
-        .expect("a new bundle")
+    o.stdout
 }
 
 /// The `.tgz` files in `dir`.
