@@ -219,17 +219,18 @@ fn correlate_graph(
             .max()
             .unwrap_or(Severity::Info);
         let standalone = g.explains.is_empty();
+        let rule = rules.get(sig);
         if standalone && head.kind == Kind::Symptom {
+            // A lone symptom is a chain of one: listed as *cause not found*, below every
+            // real cause, so the report still leads with what went wrong and where to look.
+            // It is never latent: it has happened.
             out.unexplained.extend(members.iter().map(|f| f.id.clone()));
             if severity == Severity::Info {
                 continue;
             }
-            // A lone symptom is a chain of one: listed as *cause not found*, below every
-            // real cause, so the report still leads with what went wrong and where to look.
-        }
-        let rule = rules.get(sig);
-        let happened = members.iter().any(|f| !is_risk(f, rule));
-        if standalone && (!happened || severity == Severity::Info) {
+        } else if standalone
+            && (severity == Severity::Info || members.iter().all(|f| is_risk(f, rule)))
+        {
             out.latent.extend(members.iter().map(|f| f.id.clone()));
             continue;
         }

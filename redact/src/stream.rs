@@ -42,8 +42,9 @@ pub struct RedactStream<'r> {
     kind: FileKind,
     /// What a structured file leaves open between lines.
     st: structured::State,
-    /// Inside the body of a certificate or public key: public, kept byte for byte (the
-    /// entropy rule skips it).
+    /// A certificate or public key opened on a line already written is not closed yet:
+    /// the body lines that follow are public (the entropy rule leaves them; see
+    /// [`certbody`](super::certbody)).
     public_pem: bool,
     stats: RedactStats,
     at_line_start: bool,
@@ -481,9 +482,10 @@ fn rules(
         super::cli::find(seg, edits);
     }
     // The body of a certificate opened on an earlier line is public up to its END.
-    let public_prefix = match in_cert {
-        true => super::certbody::continues(seg).map_or(0, |c| c.public_len),
-        false => 0,
+    let public_prefix = if in_cert {
+        super::certbody::continues(seg).map_or(0, |c| c.public_len)
+    } else {
+        0
     };
     logline::find(seg, t.any(), public_prefix, edits);
     (pem_open, kv)
