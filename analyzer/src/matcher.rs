@@ -2,11 +2,11 @@
 //! it hits. Built once per run ([`Matcher::new`]), shared by every thread (`Send + Sync`).
 //!
 //! How a file is scanned (see [`scan`]): the stream is read in large chunks; one literal
-//! search over the whole chunk ([`literals`]: Wu-Manber, four lanes) finds the lines that
-//! contain a literal of *any* signature; only such a candidate line is looked at again:
-//! every literal it contains (an overlapping Aho-Corasick search over the line, so a
-//! literal hidden inside another cannot mask a signature) names the signatures to test,
-//! and those selected for the file run their regexes and, for schema-2 signatures, their
+//! search over the whole chunk ([`literals`]: a bucketed shift-or filter, four lanes) finds
+//! every occurrence of every literal of *any* signature, overlapping ones and those hidden
+//! inside another included; only a line holding one is looked at again: its literals name
+//! the signatures to test, and those selected for the file run their regexes and, for
+//! schema-2 signatures, their
 //! field matches ([`fields`]) over the line parsed once into the [`crate::line`] model. A
 //! line's VM is the file's, unless the text names another (a `bosh ssh -c` prefix, an
 //! instance in a task line or a `bosh instances` row). Hits are
@@ -16,7 +16,6 @@
 //! Not here: where files come from ([`crate::input`]), how the library is loaded and
 //! validated ([`crate::signature`]), and correlation.
 
-mod contains;
 mod fields;
 mod findings;
 mod lazy;
@@ -31,7 +30,6 @@ pub use scan::{GroupedHit, DEFAULT_BUFFER};
 pub use selection::Selection;
 
 use crate::signature::{Origin, Signature};
-use contains::Contains;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use lazy::{LazyRegex, Syntax};
 use literals::LineFinder;
@@ -108,10 +106,8 @@ pub(crate) struct LineHit {
 /// The compiled library. Cheap to share (`&Matcher` across threads).
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    /// Finds the lines of a chunk that contain any literal, as fast as possible.
+    /// Finds every literal occurrence in a chunk, as fast as possible.
     finder: LineFinder,
-    /// Every literal in one candidate line, none masked.
-    all: Contains,
     /// Literal index -> indices of the signatures that own it.
     owners: Vec<Vec<usize>>,
     /// Literal index -> whether it is a level marker ([`levels::MARKERS`]).
@@ -249,15 +245,11 @@ impl Matcher {
             marker.resize(literals.len(), false);
             marker[k] = true;
         }
-        // The three automata are independent: built side by side (about half of start-up).
+        // The literal finder and the scope globs are independent: built side by side.
         let automaton = |e: aho_corasick::BuildError| MatcherError::Automaton(e.to_string());
-        let ((finder, all), scopes) = rayon::join(
-            || rayon::join(|| LineFinder::new(&literals), || Contains::new(&literals)),
-            || scopes.build(),
-        );
+        let (finder, scopes) = rayon::join(|| LineFinder::new(&literals), || scopes.build());
         Ok(Matcher {
             finder: finder.map_err(automaton)?,
-            all: all.map_err(automaton)?,
             max_literal: literals.iter().map(|l| l.len()).max().unwrap_or(0),
             owners,
             marker,

@@ -16,7 +16,7 @@ use crate::line::Level;
 /// Ruby's `Logger` format `E, [time #pid] ERROR -- prog:`; Spring Boot's `ERROR <pid> ---`
 /// (CredHub, UAA); log4j/logback's `[thread] ERROR`; the bosh-agent logger's `ERROR - `;
 /// logrus/zap text `level=error`; monit's `error    :`). Each is at least
-/// [`WM_MIN_LEN`](super::literals::WM_MIN_LEN) bytes long, so the markers join the one
+/// [`MIN_LEN`](super::literals::MIN_LEN) bytes long, so the markers join the one
 /// multi-literal pass instead of adding a pass of short literals over every chunk.
 pub const MARKERS: &[&str] = &[
     r#""log_level":2,"#,
@@ -69,7 +69,7 @@ mod tests {
     #[test]
     fn every_marker_joins_the_long_literal_pass() {
         for m in super::MARKERS {
-            assert!(m.len() >= super::super::literals::WM_MIN_LEN, "{m:?}");
+            assert!(m.len() >= super::super::literals::MIN_LEN, "{m:?}");
         }
     }
 }

@@ -1,255 +1,310 @@
-//! Finding candidate lines: which lines of a chunk contain one of the library's literals.
+//! Finding literals: every occurrence of every literal of the library in a chunk, in one pass.
 //!
 //! This is the hot loop of the analyzer: every byte of every log passes through it, and only
-//! the few lines it reports are looked at again. It answers "where is *a* literal", not
-//! "which ones": the caller lists the literals of a candidate line with an overlapping
-//! Aho-Corasick search over that line alone.
+//! the lines holding an occurrence are looked at again (by the owners' regexes). It says
+//! which literal starts where, so nothing searches a candidate line a second time.
 //!
-//! Why not one Aho-Corasick automaton over the chunk: with the library's ~200 literals the
-//! automaton has no SIMD prefilter (Teddy stops at 128 patterns and degrades well before)
-//! and runs at 0.1-0.3 GB/s on CF logs, slower than ripgrep with the signatures' regexes;
-//! groups of 64 literals under Teddy cost one pass per group (0.3-0.45 GB/s for all).
-//! A Wu-Manber filter skips ahead by up to `m - 2` bytes per step whatever the number of
-//! literals, and four lanes over four quarters of the chunk run its step chains side by
-//! side: 1.8-2.3 GB/s on the same data (`m` = 11, measured on a busy 2-core machine).
-//! End to end (read, search, count lines, regexes on candidates) one thread scans 1 GB of
-//! `testkit` `gen_corpus` logs in 0.85-0.98 s of CPU, where `rg -j1 -c` with the same
-//! library's regexes takes 2.3-2.6 s.
+//! How: a bucketed shift-or filter over byte pairs (the idea of Hyperscan's FDR, scalar).
+//! Each literal is looked for by one window of [`WINDOW`] bytes, the part of it least
+//! likely to occur in text that does not hold it. The windows are dealt into 8 buckets; a
+//! table indexed by a byte pair says, for each of the 7 pair positions of a window, which
+//! buckets have that pair there; one `u64` per lane shifts by a byte per input byte and ORs
+//! the table's answer in, so a zero bit in its seventh byte means "some window of that
+//! bucket may end here". Such a position is confirmed by the window's 8 bytes in a hash
+//! table, then by the whole literal. Four lanes over four quarters of the chunk run side
+//! by side (independent chains: the CPU overlaps them).
 //!
-//! Wu-Manber here: each literal contributes one window of `m` bytes (`m` = its shortest
-//! length), chosen where the window's last bytes are least common in logs; a table indexed
-//! by a hash of 3 bytes gives how far the window may move; a zero shift is checked against
-//! the windows ending with those 3 bytes, by their first 4 bytes, then by the whole literal.
-//! Literals shorter than [`WM_MIN_LEN`] (flagged by `signatures check`) would shrink every
-//! skip, so they go through a small Aho-Corasick automaton instead.
+//! Why not what came before:
+//! - One Aho-Corasick automaton over the chunk: with more than a few hundred literals it has
+//!   no SIMD prefilter (Teddy stops at 64 patterns) and runs at 0.1-0.3 GB/s on CF logs.
+//! - A Wu-Manber filter (this module until the library passed 1,300 literals): its skips
+//!   shrink as the literals multiply (4 bytes per step at 1,351 literals of at least 8
+//!   bytes), and a quarter of its steps ended in a verification: 0.36 GB/s on `testkit`'s
+//!   `gen_corpus` logs where this filter runs at 0.8 GB/s (one core, the same 50 MB, the
+//!   whole library; `bench/analyze.sh` has the end-to-end numbers).
+//!
+//! Which window of a literal: the one whose byte pairs are least common, counting pairs
+//! over the whole literal set (copied from the components' own messages, so a fair sample
+//! of what their logs say) and, heavily, over the log envelopes' own field names
+//! (`"message":`, `"log_level":`...), which every line carries. A window of common text
+//! costs a confirmation at each of its occurrences, not a miss: the choice is speed only.
+//!
+//! Literals shorter than [`MIN_LEN`] (flagged by `signatures check`) go through an
+//! overlapping Aho-Corasick pass of their own, a second pass over the chunk.
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
-use memchr::memchr;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
 
-/// Literals shorter than this are searched with Aho-Corasick rather than Wu-Manber.
-pub(crate) const WM_MIN_LEN: usize = 8;
+/// Literals shorter than this are searched by a second, slower pass.
+pub(crate) const MIN_LEN: usize = WINDOW;
 /// Independent search lanes per chunk.
 const LANES: usize = 4;
-/// log2 of the shift table's size (32 KiB of `u8`: stays in L1).
-const HASH_BITS: u32 = 15;
+/// Bytes of each literal the filter looks for.
+const WINDOW: usize = 8;
+/// Buckets of windows: one bit of each byte of the state.
+const BUCKETS: usize = 8;
+/// Shift to the byte of the state that holds a window's last pair (pairs 0..=6 of 8 bytes).
+const LAST_PAIR: u32 = (WINDOW as u32 - 2) * 8;
+/// log2 of the confirmation table's slots.
+const CONFIRM_BITS: u32 = 12;
 
-/// Reports candidate lines; built once per library, shared by every scan.
-#[derive(Debug, Clone)]
-pub(crate) struct LineFinder {
-    wm: Option<WuManber>,
-    short: Option<AhoCorasick>,
+/// One literal found: where it starts in the chunk and which it is (its index in the list
+/// the finder was built from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Occurrence {
+    pub(crate) start: usize,
+    pub(crate) literal: u32,
 }
 
-/// Per-scan scratch space of [`LineFinder::candidates`].
+/// Finds the literals; built once per library, shared by every scan.
+#[derive(Debug, Clone)]
+pub(crate) struct LineFinder {
+    filter: Option<ShiftOr>,
+    /// Literals shorter than [`MIN_LEN`], with their indices.
+    short: Option<(AhoCorasick, Vec<u32>)>,
+}
+
+/// Per-scan scratch space of [`LineFinder::occurrences`].
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    lanes: [Vec<usize>; LANES],
-    short: Vec<usize>,
+    lanes: [Vec<Occurrence>; LANES],
 }
 
 impl LineFinder {
     pub(crate) fn new(literals: &[&str]) -> Result<LineFinder, aho_corasick::BuildError> {
-        let (long, short): (Vec<&str>, Vec<&str>) =
-            literals.iter().partition(|l| l.len() >= WM_MIN_LEN);
+        type Indexed<'a> = Vec<(u32, &'a str)>;
+        let (long, short): (Indexed, Indexed) = literals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i as u32, *l))
+            .partition(|(_, l)| l.len() >= MIN_LEN);
         let short = match short.is_empty() {
             true => None,
-            false => Some(
+            false => Some((
                 AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(&short)?,
-            ),
+                    .match_kind(MatchKind::Standard)
+                    .build(short.iter().map(|(_, l)| l))?,
+                short.iter().map(|(i, _)| *i).collect(),
+            )),
         };
         Ok(LineFinder {
-            wm: WuManber::new(&long),
+            filter: ShiftOr::new(&long, &pair_counts(literals)),
             short,
         })
     }
 
-    /// Appends to `out`, in increasing order, the start of a literal occurrence in every
-    /// line of `hay` that contains one (at least one per such line, maybe more: lanes
-    /// restart mid-line). Lines are separated by `\n`; literals never contain one.
-    pub(crate) fn candidates(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<usize>) {
+    /// Appends to `out` every occurrence of every literal in `hay`, overlapping ones and
+    /// those inside another literal included, ordered by start.
+    pub(crate) fn occurrences(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Occurrence>) {
         let before = out.len();
-        if let Some(wm) = &self.wm {
-            wm.candidates(hay, &mut scratch.lanes);
+        if let Some(filter) = &self.filter {
+            filter.scan(hay, &mut scratch.lanes);
             for lane in &mut scratch.lanes {
                 out.append(lane);
             }
         }
-        if let Some(ac) = &self.short {
-            scratch.short.clear();
-            let mut from = 0;
-            while let Some(m) = ac.find(Input::new(hay).range(from..)) {
-                scratch.short.push(m.start());
-                from = memchr(b'\n', &hay[m.end()..]).map_or(hay.len(), |i| m.end() + i + 1);
-            }
-            if !scratch.short.is_empty() {
-                out.extend_from_slice(&scratch.short);
-                out[before..].sort_unstable();
-            }
+        if let Some((ac, index)) = &self.short {
+            out.extend(ac.find_overlapping_iter(hay).map(|m| Occurrence {
+                start: m.start(),
+                literal: index[m.pattern().as_usize()],
+            }));
         }
+        // Lanes report by window, and a window sits anywhere in its literal.
+        out[before..].sort_unstable();
     }
 }
 
-/// The Wu-Manber filter over literals of at least [`WM_MIN_LEN`] bytes.
+/// The bucketed shift-or filter over literals of at least [`WINDOW`] bytes.
 #[derive(Debug, Clone)]
-struct WuManber {
-    /// Window length: the shortest literal.
-    m: usize,
-    /// How far the window may move when its last 3 bytes hash to this slot.
-    shift: Vec<u8>,
-    /// Slot -> range of `entries` of the windows whose last 3 bytes hash there.
+struct ShiftOr {
+    /// Byte pair (little-endian) -> for each pair position `j` of a window (byte `j` of the
+    /// `u64`), a set bit for each bucket none of whose windows has this pair there.
+    table: Box<[u64; 1 << 16]>,
+    /// Confirmation: [`confirm_slot`] of a window's bytes -> range of `entries`.
     heads: Vec<u32>,
     entries: Vec<Entry>,
-    literals: Vec<Box<[u8]>>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Entry {
-    /// The window's first 4 bytes, little-endian.
-    prefix: u32,
-    literal: u32,
+    /// The window's 8 bytes, little-endian.
+    window: u64,
     /// Where the window starts in the literal.
-    offset: u32,
+    offset: usize,
+    literal: u32,
+    bytes: Box<[u8]>,
 }
 
 #[inline(always)]
-fn hash3(a: u8, b: u8, c: u8) -> usize {
-    ((u32::from(a) | u32::from(b) << 8 | u32::from(c) << 16).wrapping_mul(0x9E37_79B1)
-        >> (32 - HASH_BITS)) as usize
+fn confirm_slot(window: u64) -> usize {
+    (window.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - CONFIRM_BITS)) as usize
 }
 
-/// How uncommon a byte is in logs (a rough rank: lowercase text, digits, spaces and JSON
-/// punctuation are everywhere; capitals and other punctuation are not).
-fn rarity(b: u8) -> u32 {
-    match b {
-        b' ' => 0,
-        b'q' | b'z' | b'x' | b'j' | b'k' | b'v' | b'w' | b'y' => 2,
-        b'a'..=b'z' | b'0'..=b'9' => 1,
-        b'"' | b':' | b',' | b'.' | b'-' | b'/' | b'_' | b'=' => 1,
-        _ => 3,
+/// What the envelopes of the lines the library reads look like, field names and all: the
+/// byte pairs of this text are in every line of a log, whatever its messages say (an
+/// illustrative line per envelope, not evidence).
+const ENVELOPES: &str = concat!(
+    r#"{"timestamp":"2024-05-06T07:08:09.123456789Z","level":"info","source":"rep","#,
+    r#""message":"rep.component.session","log_level":1,"data":{"error":"x","session":"1.2"}}"#,
+    r#"{"timestamp":"1714979289.123456789","source":"garden-linux","log_level":1}"#,
+    "I, [2024-05-06T07:08:09.123456 #1234]  INFO -- : [main] request_id=abc",
+    "2024-05-06 07:08:09 +0000 [INFO] 2024/05/06 07:08:09 level=info msg=x",
+);
+
+/// How common each byte pair is in log text: counted over the literals (copied from the
+/// components' messages) and, weighing as much as thousands of literals, the envelopes.
+fn pair_counts(literals: &[&str]) -> HashMap<[u8; 2], u32> {
+    let mut counts: HashMap<[u8; 2], u32> = HashMap::new();
+    let texts = literals
+        .iter()
+        .map(|l| (*l, 1))
+        .chain([(ENVELOPES, 1 << 12)]);
+    for (text, weight) in texts {
+        for w in text.as_bytes().windows(2) {
+            *counts.entry([w[0], w[1]]).or_default() += weight;
+        }
     }
+    counts
 }
 
-/// The offset of the `m`-byte window of `lit` whose last 3 bytes (what the shift table
-/// sees first) are rarest, then whose bytes are rarest overall, then the leftmost.
-fn best_window(lit: &[u8], m: usize) -> usize {
+/// The offset of the `m`-byte window of `lit` whose byte pairs are least common (by the
+/// bit length of their `counts`), then the rightmost (a key comes before its value).
+fn best_window(lit: &[u8], m: usize, counts: &HashMap<[u8; 2], u32>) -> usize {
+    let cost = |w: &[u8]| -> u32 {
+        w.windows(2)
+            .map(|p| {
+                counts
+                    .get(&[p[0], p[1]])
+                    .map_or(0, |&c| u32::BITS - c.leading_zeros())
+            })
+            .sum()
+    };
     (0..=lit.len() - m)
-        .max_by_key(|&o| {
-            let w = &lit[o..o + m];
-            let end: u32 = w[m - 3..].iter().map(|&b| rarity(b)).sum();
-            let all: u32 = w.iter().map(|&b| rarity(b)).sum();
-            (end, all, std::cmp::Reverse(o))
-        })
+        .min_by_key(|&o| (cost(&lit[o..o + m]), std::cmp::Reverse(o)))
         .unwrap_or(0)
 }
 
-impl WuManber {
-    fn new(literals: &[&str]) -> Option<WuManber> {
-        let m = literals.iter().map(|l| l.len()).min()?;
-        debug_assert!(m >= WM_MIN_LEN);
-        let size = 1usize << HASH_BITS;
-        let max_shift = u8::try_from(m - 2).unwrap_or(u8::MAX);
-        let mut shift = vec![max_shift; size];
-        let mut slots: Vec<Vec<Entry>> = vec![Vec::new(); size];
-        for (i, lit) in literals.iter().enumerate() {
-            let lit = lit.as_bytes();
-            let offset = best_window(lit, m);
-            let w = &lit[offset..offset + m];
-            for j in 2..m {
-                let h = hash3(w[j - 2], w[j - 1], w[j]);
-                let s = u8::try_from(m - 1 - j).unwrap_or(u8::MAX);
-                shift[h] = shift[h].min(s);
+impl ShiftOr {
+    fn new(literals: &[(u32, &str)], counts: &HashMap<[u8; 2], u32>) -> Option<ShiftOr> {
+        if literals.is_empty() {
+            return None;
+        }
+        let mut windows: Vec<([u8; WINDOW], usize, u32, &str)> = literals
+            .iter()
+            .map(|&(i, lit)| {
+                let offset = best_window(lit.as_bytes(), WINDOW, counts);
+                let w = lit.as_bytes()[offset..offset + WINDOW]
+                    .try_into()
+                    .expect("a window is WINDOW bytes");
+                (w, offset, i, lit)
+            })
+            .collect();
+        // Alike windows share a bucket: fewer distinct pairs per bucket and position.
+        windows.sort_unstable();
+        let per_bucket = windows.len().div_ceil(BUCKETS);
+        let mut table = Box::new([!0u64; 1 << 16]);
+        let mut slots: Vec<Vec<Entry>> = vec![Vec::new(); 1 << CONFIRM_BITS];
+        for (rank, (w, offset, literal, lit)) in windows.into_iter().enumerate() {
+            let bucket = rank / per_bucket;
+            for j in 1..WINDOW {
+                let pair = usize::from(u16::from_le_bytes([w[j - 1], w[j]]));
+                table[pair] &= !(1u64 << ((j - 1) * 8 + bucket));
             }
-            slots[hash3(w[m - 3], w[m - 2], w[m - 1])].push(Entry {
-                prefix: u32::from_le_bytes([w[0], w[1], w[2], w[3]]),
-                literal: i as u32,
-                offset: offset as u32,
+            let window = u64::from_le_bytes(w);
+            slots[confirm_slot(window)].push(Entry {
+                window,
+                offset,
+                literal,
+                bytes: lit.as_bytes().into(),
             });
         }
-        let mut heads = Vec::with_capacity(size + 1);
+        let mut heads = Vec::with_capacity(slots.len() + 1);
         let mut entries = Vec::new();
         for slot in slots {
             heads.push(entries.len() as u32);
             entries.extend(slot);
         }
         heads.push(entries.len() as u32);
-        let literals = literals.iter().map(|l| l.as_bytes().into()).collect();
-        Some(WuManber {
-            m,
-            shift,
+        Some(ShiftOr {
+            table,
             heads,
             entries,
-            literals,
         })
     }
 
-    /// Fills `lanes[k]` with the candidates of the k-th quarter of the windows of `hay`.
-    fn candidates(&self, hay: &[u8], lanes: &mut [Vec<usize>; LANES]) {
+    /// Fills `lanes[k]` with the occurrences whose window starts in the k-th quarter of
+    /// `hay`, in the order of their windows.
+    fn scan(&self, hay: &[u8], lanes: &mut [Vec<Occurrence>; LANES]) {
         for lane in lanes.iter_mut() {
             lane.clear();
         }
-        let (m, n) = (self.m, hay.len());
-        if n < m {
+        let n = hay.len();
+        if n < WINDOW {
             return;
         }
-        // Lane k owns the windows starting in [k * span, (k + 1) * span); `pos` is the
-        // last byte of its current window, `end` bounds it.
-        let windows = n - m + 1;
+        // Lane k owns the windows starting in [k * span, (k + 1) * span) and reads from the
+        // first one's start to the last one's end. A state starts all ones (nothing
+        // matches): no window is reported before a lane has read `WINDOW` bytes.
+        let windows = n - WINDOW + 1;
         let span = windows.div_ceil(LANES);
-        let mut pos = [0usize; LANES];
-        let mut end = [0usize; LANES];
-        for k in 0..LANES {
-            pos[k] = (k * span).min(windows) + m - 1;
-            end[k] = ((k + 1) * span).min(windows) + m - 1;
-        }
-        let shift = &self.shift[..];
-        loop {
-            let mut live = false;
-            for k in 0..LANES {
-                let p = pos[k];
-                if p >= end[k] {
-                    continue;
-                }
-                live = true;
-                let slot = hash3(hay[p - 2], hay[p - 1], hay[p]);
-                let s = shift[slot];
-                if s != 0 {
-                    pos[k] = p + usize::from(s);
-                    continue;
-                }
-                match self.verify(hay, p + 1 - m, slot) {
-                    Some(start) => {
-                        lanes[k].push(start);
-                        // One candidate per line is enough: resume after its end.
-                        pos[k] = memchr(b'\n', &hay[p..]).map_or(n, |i| p + i) + m;
+        let from: [usize; LANES] = std::array::from_fn(|k| (k * span).min(windows));
+        let len: [usize; LANES] =
+            std::array::from_fn(|k| (from[k] + span + WINDOW - 1).min(n) - from[k]);
+        let common = len.iter().copied().min().unwrap_or(0);
+        let table = &*self.table;
+        let step = |state: u64, w: &[u8]| {
+            state << 8 | table[usize::from(u16::from_le_bytes([w[0], w[1]]))]
+        };
+        let matched = |state: u64| (state >> LAST_PAIR) as u8 != 0xFF;
+        // The lanes step in lockstep over the length they all have...
+        let [l0, l1, l2, l3] = from.map(|f| &hay[f..f + common]);
+        let [mut s0, mut s1, mut s2, mut s3] = [!0u64; LANES];
+        let steps = l0
+            .windows(2)
+            .zip(l1.windows(2))
+            .zip(l2.windows(2))
+            .zip(l3.windows(2));
+        for (i, (((w0, w1), w2), w3)) in steps.enumerate() {
+            (s0, s1, s2, s3) = (step(s0, w0), step(s1, w1), step(s2, w2), step(s3, w3));
+            if matched(s0 & s1 & s2 & s3) {
+                for (k, state) in [s0, s1, s2, s3].into_iter().enumerate() {
+                    if matched(state) {
+                        self.confirm(hay, from[k] + i + 2 - WINDOW, &mut lanes[k]);
                     }
-                    None => pos[k] = p + 1,
                 }
             }
-            if !live {
-                break;
+        }
+        // ...then each goes on alone.
+        for (k, mut state) in [s0, s1, s2, s3].into_iter().enumerate() {
+            let pairs = hay[from[k]..from[k] + len[k]].windows(2);
+            for (i, w) in pairs.enumerate().skip(common.saturating_sub(1)) {
+                state = step(state, w);
+                if matched(state) {
+                    self.confirm(hay, from[k] + i + 2 - WINDOW, &mut lanes[k]);
+                }
             }
         }
     }
 
-    /// The start of a literal whose window starts at `ws` (and whose last 3 bytes hash to
-    /// `slot`), if one is there.
-    #[inline]
-    fn verify(&self, hay: &[u8], ws: usize, slot: usize) -> Option<usize> {
-        let prefix = u32::from_le_bytes([hay[ws], hay[ws + 1], hay[ws + 2], hay[ws + 3]]);
+    /// Pushes every literal whose window starts at `at`.
+    #[cold]
+    #[inline(never)]
+    fn confirm(&self, hay: &[u8], at: usize, out: &mut Vec<Occurrence>) {
+        let window = u64::from_le_bytes(hay[at..at + WINDOW].try_into().expect("WINDOW bytes"));
+        let slot = confirm_slot(window);
         let entries = &self.entries[self.heads[slot] as usize..self.heads[slot + 1] as usize];
-        entries.iter().find_map(|e| {
-            let offset = e.offset as usize;
-            if e.prefix != prefix || offset > ws {
-                return None;
+        for e in entries {
+            if e.window != window || e.offset > at {
+                continue;
             }
-            let start = ws - offset;
-            let lit = &self.literals[e.literal as usize];
-            hay.get(start..start + lit.len())
-                .filter(|s| *s == &lit[..])
-                .map(|_| start)
-        })
+            let start = at - e.offset;
+            if hay.get(start..start + e.bytes.len()) == Some(&e.bytes[..]) {
+                out.push(Occurrence {
+                    start,
+                    literal: e.literal,
+                });
+            }
+        }
     }
 }
 
@@ -271,36 +326,33 @@ mod tests {
         }
     }
 
-    /// Lines of `hay` (by index) that contain a literal, naively.
-    fn naive(hay: &[u8], literals: &[&str]) -> Vec<usize> {
-        hay.split(|&b| b == b'\n')
+    /// Every occurrence of every literal in `hay`, naively, ordered by start.
+    fn naive(hay: &[u8], literals: &[&str]) -> Vec<Occurrence> {
+        let mut out: Vec<Occurrence> = literals
+            .iter()
             .enumerate()
-            .filter(|(_, line)| {
-                literals
-                    .iter()
-                    .any(|l| line.windows(l.len()).any(|w| w == l.as_bytes()))
+            .flat_map(|(i, l)| {
+                let l = l.as_bytes();
+                (0..(hay.len() + 1).saturating_sub(l.len()))
+                    .filter(move |&s| &hay[s..s + l.len()] == l)
+                    .map(move |start| Occurrence {
+                        start,
+                        literal: i as u32,
+                    })
             })
-            .map(|(i, _)| i)
-            .collect()
+            .collect();
+        out.sort_unstable();
+        out
     }
 
-    fn found(finder: &LineFinder, hay: &[u8]) -> Vec<usize> {
+    fn found(finder: &LineFinder, hay: &[u8]) -> Vec<Occurrence> {
         let mut out = Vec::new();
-        finder.candidates(hay, &mut Scratch::default(), &mut out);
-        assert!(
-            out.windows(2).all(|w| w[0] <= w[1]),
-            "candidates in order: {out:?}"
-        );
-        let mut lines: Vec<usize> = out
-            .iter()
-            .map(|&p| memchr::memchr_iter(b'\n', &hay[..p]).count())
-            .collect();
-        lines.dedup();
-        lines
+        finder.occurrences(hay, &mut Scratch::default(), &mut out);
+        out
     }
 
     #[test]
-    fn finds_every_line_with_a_literal_like_a_naive_search() {
+    fn finds_every_occurrence_like_a_naive_search() {
         let literals = [
             "remote error: tls: bad certificate",
             "tls: bad certificate",
@@ -310,9 +362,10 @@ mod tests {
             "xyzzy-12",
             "short",
             "a\"b:c",
+            "aaaaaaaaa",
         ];
         let finder = LineFinder::new(&literals).unwrap();
-        let alphabet = b"abcdefghijklmnopqrstuvwxyz ABC\":,.-/_=0123456789\n\n";
+        let alphabet = b"abcdefghijklmnopqrstuvwxyz ABC\":,.-/_=0123456789\n\naaaa";
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for round in 0..300 {
             let mut hay = Vec::new();
@@ -341,12 +394,12 @@ mod tests {
     }
 
     #[test]
-    fn hundreds_of_random_literals_collide_in_the_table_and_are_still_exact() {
+    fn hundreds_of_random_literals_share_buckets_and_are_still_exact() {
         let mut rng = Rng(42);
         let alphabet = b"abcdef :\"-_ABC01";
         let owned: Vec<String> = (0..400)
             .map(|_| {
-                let len = WM_MIN_LEN + rng.below(12);
+                let len = MIN_LEN + rng.below(12);
                 (0..len)
                     .map(|_| alphabet[rng.below(alphabet.len())] as char)
                     .collect()
@@ -373,23 +426,52 @@ mod tests {
     }
 
     #[test]
+    fn literals_inside_others_and_sharing_a_start_are_all_found() {
+        let literals = [
+            "failed-to-connect-to-bbs",
+            "failed-to-connect-to-locket",
+            "connect-to",
+            "to-bbs",
+        ];
+        let finder = LineFinder::new(&literals).unwrap();
+        let which = |hay: &str| -> Vec<u32> {
+            let mut v: Vec<u32> = found(&finder, hay.as_bytes())
+                .iter()
+                .map(|o| o.literal)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(which("rep.failed-to-connect-to-bbs"), [0, 2, 3]);
+        assert_eq!(which("rep.failed-to-connect-to-locket"), [1, 2]);
+        assert_eq!(which("rep.failed-to-connect-to-nats"), [2]);
+        assert_eq!(which("to-bbs to-bbs"), [3, 3]);
+    }
+
+    #[test]
     fn edges_of_the_haystack() {
         let finder = LineFinder::new(&["exactly-this"]).unwrap();
-        assert_eq!(found(&finder, b"exactly-this"), [0]);
-        assert_eq!(found(&finder, b"exactly-thi"), Vec::<usize>::new());
-        assert_eq!(found(&finder, b""), Vec::<usize>::new());
-        assert_eq!(found(&finder, b"\n\nxx exactly-this\nexactly-this"), [2, 3]);
-        assert_eq!(found(&finder, b"exactly-\nthis"), Vec::<usize>::new());
+        let starts =
+            |hay: &[u8]| -> Vec<usize> { found(&finder, hay).iter().map(|o| o.start).collect() };
+        assert_eq!(starts(b"exactly-this"), [0]);
+        assert!(starts(b"exactly-thi").is_empty());
+        assert!(starts(b"").is_empty());
+        assert_eq!(starts(b"\n\nxx exactly-this\nexactly-this"), [5, 18]);
+        assert!(starts(b"exactly-\nthis").is_empty());
         let none = LineFinder::new(&[]).unwrap();
         assert!(found(&none, b"anything at all\n").is_empty());
     }
 
     #[test]
-    fn windows_prefer_rare_bytes_at_their_end() {
-        // "Failed to open TCP" has capitals at its end: that window wins over the prefix.
-        let lit = b"Failed to open TCP connection to";
-        let o = best_window(lit, 18);
-        assert_eq!(&lit[o..o + 18], b"Failed to open TCP");
-        assert_eq!(best_window(b"abcdefgh", 8), 0);
+    fn windows_avoid_what_every_line_of_an_envelope_says() {
+        let counts = pair_counts(&[]);
+        let window = |lit: &str| {
+            let o = best_window(lit.as_bytes(), WINDOW, &counts);
+            lit[o..o + WINDOW].to_string()
+        };
+        // The key is on every lager line; the value is what is rare.
+        assert_eq!(window(r#""log_level":2,"#), r#"evel":2,"#);
+        assert!(!window(r#""message":"backend-endpoint-failed""#).contains("message"));
+        assert_eq!(best_window(b"abcdefgh", 8, &counts), 0);
     }
 }

@@ -9,7 +9,7 @@
 
 use super::fields::Parsed;
 use super::levels::{self, ErrorLine};
-use super::literals::Scratch;
+use super::literals::{Occurrence, Scratch};
 use super::{Matcher, Selection};
 use crate::input::lines::{self, Block, Splitter};
 use crate::timestamp::{self, YearHint};
@@ -65,8 +65,8 @@ struct Scan<'a> {
     attributed: HashMap<(String, usize), Option<Group>>,
     /// Signatures to test on the current line.
     candidates: Vec<usize>,
-    /// Where the literal search found candidate lines in the current chunk.
-    candidate_lines: Vec<usize>,
+    /// The literals found in the current chunk.
+    occurrences: Vec<Occurrence>,
     scratch: Scratch,
     /// Whether error-level lines no signature hits are wanted (`errors` collects them).
     want_errors: bool,
@@ -83,7 +83,7 @@ impl<'a> Scan<'a> {
             groups: (0..m.len()).map(|_| None).collect(),
             attributed: HashMap::new(),
             candidates: Vec::new(),
-            candidate_lines: Vec::new(),
+            occurrences: Vec::new(),
             scratch: Scratch::default(),
             want_errors: false,
             errors: Vec::new(),
@@ -93,42 +93,44 @@ impl<'a> Scan<'a> {
     /// Processes `chunk`, which starts at a line start (or inside line `line_no` when
     /// continuing a long line). Advances `line_no` past every `\n` in it.
     fn chunk(&mut self, chunk: &[u8]) {
-        let mut candidates = std::mem::take(&mut self.candidate_lines);
-        candidates.clear();
+        let mut found = std::mem::take(&mut self.occurrences);
+        found.clear();
         self.m
             .finder
-            .candidates(chunk, &mut self.scratch, &mut candidates);
-        // `next`: first byte not yet looked at; `counted`: newlines counted up to here.
-        let (mut next, mut counted) = (0, 0);
-        for &at in &candidates {
-            if at < next {
-                continue; // a line already handled
-            }
-            let start = memrchr(b'\n', &chunk[next..at]).map_or(next, |i| next + i + 1);
-            let end = memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |i| at + i);
+            .occurrences(chunk, &mut self.scratch, &mut found);
+        // `counted`: newlines counted up to here.
+        let (mut i, mut counted) = (0, 0);
+        while i < found.len() {
+            let at = found[i].start;
+            let start = memrchr(b'\n', &chunk[counted..at]).map_or(counted, |j| counted + j + 1);
+            let end = memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |j| at + j);
+            // A literal never holds a line end: those starting in this line end in it.
+            let in_line = found[i..].iter().take_while(|o| o.start < end).count();
             self.line_no += count_lines(&chunk[counted..start]);
             counted = start;
-            self.line(&chunk[start..end]);
-            next = end + 1;
+            self.line(&chunk[start..end], &found[i..i + in_line]);
+            i += in_line;
         }
         self.line_no += count_lines(&chunk[counted..]);
-        self.candidate_lines = candidates;
+        self.occurrences = found;
     }
 
-    /// One candidate line: every signature owning a literal in it, and selected, is tested.
-    fn line(&mut self, line: &[u8]) {
+    /// One line holding `found`: every signature owning one of those literals, and
+    /// selected, is tested.
+    fn line(&mut self, line: &[u8], found: &[Occurrence]) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         self.candidates.clear();
         let mut marked = false;
         let (m, sel, candidates) = (self.m, &self.sel, &mut self.candidates);
-        m.all.each_in(line, |p| {
+        for o in found {
+            let p = o.literal as usize;
             marked |= m.marker[p];
             for &s in &m.owners[p] {
                 if sel.contains(s) && !candidates.contains(&s) {
                     candidates.push(s);
                 }
             }
-        });
+        }
         let marked = marked && self.want_errors;
         if self.candidates.is_empty() && !marked {
             return;
