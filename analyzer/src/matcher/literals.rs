@@ -253,7 +253,8 @@ impl ShiftOr {
         let common = len.iter().copied().min().unwrap_or(0);
         let table = &*self.table;
         let step = |state: u64, w: &[u8]| {
-            state << 8 | table[usize::from(u16::from_le_bytes([w[0], w[1]]))]
+            let pair: [u8; 2] = w.try_into().unwrap_or_default();
+            state << 8 | table[usize::from(u16::from_le_bytes(pair))]
         };
         let matched = |state: u64| (state >> LAST_PAIR) as u8 != 0xFF;
         // The lanes step in lockstep over the length they all have...
