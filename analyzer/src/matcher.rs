@@ -317,6 +317,15 @@ impl Matcher {
         detail: bool,
     ) -> Option<LineHit> {
         let s = &self.sigs[sig];
+        // A veto first: most candidate lines of a key-pattern signature are the healthy
+        // info-level lines of the same session, which a `not` rejects at a glance.
+        if s.nots
+            .iter()
+            .filter_map(LazyRegex::get)
+            .any(|r| r.is_match(body))
+        {
+            return None;
+        }
         let regex = s
             .regexes
             .iter()
@@ -326,13 +335,6 @@ impl Matcher {
             Some(_) => None,
             None => Some(s.fields.as_ref()?.hit(parsed.get())?),
         };
-        if s.nots
-            .iter()
-            .filter_map(LazyRegex::get)
-            .any(|r| r.is_match(body))
-        {
-            return None;
-        }
         let Some(regex) = regex else {
             if !detail {
                 return Some(LineHit::default());
