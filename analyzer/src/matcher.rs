@@ -26,7 +26,7 @@ mod selection;
 
 pub use fields::IMPLICIT;
 pub use findings::{job_of, placeholders, render_summary, to_findings};
-pub use scan::{GroupedHit, DEFAULT_BUFFER};
+pub use scan::{GroupedHit, Scanned, DEFAULT_BUFFER};
 pub use selection::Selection;
 
 use crate::signature::{Origin, Signature};

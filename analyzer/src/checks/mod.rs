@@ -268,9 +268,17 @@ impl VmChecks {
 
     /// [`VmChecks::feed_line`] with the reader given (see [`VmChecks::feed_as`]).
     pub fn feed_line_as(&mut self, reader: Reader, path: &str, line: &[u8]) {
-        let n = self.line_numbers.entry(path.to_string()).or_insert(0);
-        *n += 1;
-        let n = *n;
+        // Called for every line of a file with a reader: no allocation once the file is known.
+        let n = match self.line_numbers.get_mut(path) {
+            Some(n) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                self.line_numbers.insert(path.to_string(), 1);
+                1
+            }
+        };
         if reader.reading == Reading::Lines {
             if let Some(check) = self.check(reader) {
                 check.line(path, n, trim_eol(line));

@@ -6,7 +6,7 @@ use crate::checks::{self, Reading, VmChecks};
 use crate::finding::Finding;
 use crate::input::lines::{Block, Lines, Piece};
 use crate::input::{EntryMeta, Sink, Skipped, VmInfo};
-use crate::matcher::Matcher;
+use crate::matcher::{Matcher, Scanned};
 use crate::model::{Problem, SkippedEntry};
 use crate::signature::Signature;
 use crate::timestamp::YearHint;
@@ -97,14 +97,18 @@ impl Sink for VmSink<'_> {
         // Hits found before a read error (a truncated gzip) are kept; the error is then
         // returned so the reader records the problem.
         let mut errors = Vec::new();
-        let (hits, err) = match reader {
+        let scanned = match reader {
             Some(reader) if reader.reading == Reading::Whole => {
                 let mut buf = Vec::new();
                 (&mut counted).take(CHECK_BUFFER).read_to_end(&mut buf)?;
                 lock(&state)
                     .checks
                     .feed_as(reader, &entry.path, &mut &buf[..])?;
-                (self.matcher.scan_slice(&sel, &buf, hint), None)
+                Scanned {
+                    hits: self.matcher.scan_slice(&sel, &buf, hint),
+                    error: None,
+                    lines: memchr::memchr_iter(b'\n', &buf).count() as u64,
+                }
             }
             // The checks read the lines of the matcher's pass (the stream is read even when
             // no signature reads this file); of a line too long for the buffer, its first piece.
@@ -126,8 +130,8 @@ impl Sink for VmSink<'_> {
                 .scan_observed(&sel, &mut counted, hint, &mut |_| {}, &mut errors),
         };
         let findings =
-            crate::matcher::to_findings(self.sigs, &hits, &vm.identity.name, &entry.path);
-        let activity = (!vm.is_loose).then(|| counted.activity(hint));
+            crate::matcher::to_findings(self.sigs, &scanned.hits, &vm.identity.name, &entry.path);
+        let activity = (!vm.is_loose).then(|| counted.activity(hint, scanned.lines));
         let mut s = lock(&state);
         s.files += 1;
         s.bytes += counted.n;
@@ -141,7 +145,7 @@ impl Sink for VmSink<'_> {
         if let Some(a) = activity {
             s.checks.activity(&entry.path, a);
         }
-        err.map_or(Ok(()), Err)
+        scanned.error.map_or(Ok(()), Err)
     }
 
     fn skipped(&self, skipped: Skipped) {
@@ -153,12 +157,12 @@ impl Sink for VmSink<'_> {
     }
 }
 
-/// Counts what goes through and keeps the last [`TAIL`] bytes and the number of lines: when
-/// a log ends is a fact of the silence checks, and it is read here without a second pass.
+/// Counts the bytes that go through and keeps the last [`TAIL`]: when a log ends is a fact of
+/// the silence checks, and it is read here without a second pass (its lines are counted by
+/// the matcher's pass, [`Scanned::lines`]).
 struct Counting<R> {
     inner: R,
     n: u64,
-    lines: u64,
     tail: Vec<u8>,
 }
 
@@ -172,13 +176,12 @@ impl<R> Counting<R> {
         Counting {
             inner,
             n: 0,
-            lines: 0,
             tail: Vec::new(),
         }
     }
 
-    /// When the file ends (its last timestamped line among the last few) and its lines.
-    fn activity(&self, hint: YearHint) -> checks::Activity {
+    /// When the file ends (its last timestamped line among the last few), with its `lines`.
+    fn activity(&self, hint: YearHint, lines: u64) -> checks::Activity {
         let last = self
             .tail
             .split(|&b| b == b'\n')
@@ -189,7 +192,7 @@ impl<R> Counting<R> {
         checks::Activity {
             last: last.map(|(t, _)| t),
             last_line: last.map_or(String::new(), |(_, l)| checks::excerpt(l)),
-            lines: self.lines,
+            lines,
         }
     }
 }
@@ -199,7 +202,6 @@ impl<R: Read> Read for Counting<R> {
         let n = self.inner.read(buf)?;
         let got = &buf[..n];
         self.n += n as u64;
-        self.lines += memchr::memchr_iter(b'\n', got).count() as u64;
         if n >= TAIL {
             self.tail.clear();
             self.tail.extend_from_slice(&got[n - TAIL..]);

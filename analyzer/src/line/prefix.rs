@@ -19,6 +19,10 @@ pub fn split_vm(raw: &[u8]) -> (Option<&str>, &[u8]) {
     }
 }
 
+/// The separator of a `bosh ssh` prefix, searched for once per candidate line.
+static STD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b": std"));
+
 /// How far into a line the `: stdout | ` of a `bosh ssh` prefix may be (a group name and a
 /// UUID fit easily).
 const MAX_PREFIX: usize = 160;
@@ -30,7 +34,7 @@ fn ssh_prefix(raw: &[u8]) -> Option<(&str, &[u8])> {
         .count();
     let s = &raw[start..];
     let window = &s[..s.len().min(MAX_PREFIX)];
-    let colon = memchr::memmem::find(window, b": std")?;
+    let colon = STD.find(window)?;
     let name = &s[..colon];
     let rest = &s[colon + 2..];
     let rest = rest

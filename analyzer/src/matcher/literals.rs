@@ -10,18 +10,22 @@
 //! table indexed by a byte pair says, for each of the 7 pair positions of a window, which
 //! buckets have that pair there; one `u64` per lane shifts by a byte per input byte and ORs
 //! the table's answer in, so a zero bit in its seventh byte means "some window of that
-//! bucket may end here". Such a position is confirmed by the window's 8 bytes in a hash
-//! table, then by the whole literal. Four lanes over four quarters of the chunk run side
-//! by side (independent chains: the CPU overlaps them).
+//! bucket may end here" (and its eighth byte keeps that verdict one step longer, so the
+//! lanes are tested every second step). Such a position is confirmed by the window's 8
+//! bytes in a hash table, then by the literal's first and last 8 bytes, then the whole
+//! literal. Four lanes over four quarters of the chunk run side by side (independent
+//! chains: the CPU overlaps them), in a small function of their own that calls nothing, so
+//! their states stay in registers; the positions to confirm are noted and confirmed after
+//! each block of 256 steps.
 //!
 //! Why not what came before:
 //! - One Aho-Corasick automaton over the chunk: with more than a few hundred literals it has
 //!   no SIMD prefilter (Teddy stops at 64 patterns) and runs at 0.1-0.3 GB/s on CF logs.
 //! - A Wu-Manber filter (this module until the library passed 1,300 literals): its skips
 //!   shrink as the literals multiply (4 bytes per step at 1,351 literals of at least 8
-//!   bytes), and a quarter of its steps ended in a verification: 0.36 GB/s on `testkit`'s
-//!   `gen_corpus` logs where this filter runs at 0.8 GB/s (one core, the same 50 MB, the
-//!   whole library; `bench/analyze.sh` has the end-to-end numbers).
+//!   bytes), and a quarter of its steps ended in a verification. Measured end to end
+//!   (`vcap-analyze analyze` of `bench/analyze.sh 10 50`'s trees, 478 MiB, the commands
+//!   taking turns, median of 6): CPU_NUMBERS.
 //!
 //! Which window of a literal: the one whose byte pairs are least common, counting pairs
 //! over the whole literal set (copied from the components' own messages, so a fair sample
@@ -33,7 +37,6 @@
 //! overlapping Aho-Corasick pass of their own, a second pass over the chunk.
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
 
 /// Literals shorter than this are searched by a second, slower pass.
 pub(crate) const MIN_LEN: usize = WINDOW;
@@ -45,6 +48,8 @@ const WINDOW: usize = 8;
 const BUCKETS: usize = 8;
 /// Shift to the byte of the state that holds a window's last pair (pairs 0..=6 of 8 bytes).
 const LAST_PAIR: u32 = (WINDOW as u32 - 2) * 8;
+/// Steps of the lanes between two rounds of confirmation.
+const NOTES: usize = 256;
 /// log2 of the confirmation table's slots.
 const CONFIRM_BITS: u32 = 12;
 
@@ -118,7 +123,8 @@ impl LineFinder {
 #[derive(Debug, Clone)]
 struct ShiftOr {
     /// Byte pair (little-endian) -> for each pair position `j` of a window (byte `j` of the
-    /// `u64`), a set bit for each bucket none of whose windows has this pair there.
+    /// `u64`), a set bit for each bucket none of whose windows has this pair there; byte 7
+    /// is zero.
     table: Box<[u64; 1 << 16]>,
     /// Confirmation: [`confirm_slot`] of a window's bytes -> range of `entries`.
     heads: Vec<u32>,
@@ -132,7 +138,16 @@ struct Entry {
     /// Where the window starts in the literal.
     offset: usize,
     literal: u32,
+    /// The literal's first and last 8 bytes, little-endian: most windows found belong to
+    /// text that only shares the window, and one of these tells without a `memcmp`.
+    head: u64,
+    tail: u64,
     bytes: Box<[u8]>,
+}
+
+/// The first 8 bytes of `b` (at least 8 long), little-endian.
+fn word(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b[..8].try_into().expect("8 bytes"))
 }
 
 #[inline(always)]
@@ -153,30 +168,34 @@ const ENVELOPES: &str = concat!(
 
 /// How common each byte pair is in log text: counted over the literals (copied from the
 /// components' messages) and, weighing as much as thousands of literals, the envelopes.
-fn pair_counts(literals: &[&str]) -> HashMap<[u8; 2], u32> {
-    let mut counts: HashMap<[u8; 2], u32> = HashMap::new();
+fn pair_counts(literals: &[&str]) -> PairCounts {
+    let mut counts = vec![0u32; 1 << 16];
     let texts = literals
         .iter()
         .map(|l| (*l, 1))
         .chain([(ENVELOPES, 1 << 12)]);
     for (text, weight) in texts {
         for w in text.as_bytes().windows(2) {
-            *counts.entry([w[0], w[1]]).or_default() += weight;
+            counts[pair_index(w)] += weight;
         }
     }
-    counts
+    PairCounts(counts)
+}
+
+/// How often each byte pair occurs, indexed by [`pair_index`].
+struct PairCounts(Vec<u32>);
+
+/// A byte pair as an index: its two bytes, little-endian.
+fn pair_index(w: &[u8]) -> usize {
+    usize::from(u16::from_le_bytes([w[0], w[1]]))
 }
 
 /// The offset of the `m`-byte window of `lit` whose byte pairs are least common (by the
 /// bit length of their `counts`), then the rightmost (a key comes before its value).
-fn best_window(lit: &[u8], m: usize, counts: &HashMap<[u8; 2], u32>) -> usize {
+fn best_window(lit: &[u8], m: usize, counts: &PairCounts) -> usize {
     let cost = |w: &[u8]| -> u32 {
         w.windows(2)
-            .map(|p| {
-                counts
-                    .get(&[p[0], p[1]])
-                    .map_or(0, |&c| u32::BITS - c.leading_zeros())
-            })
+            .map(|p| u32::BITS - counts.0[pair_index(p)].leading_zeros())
             .sum()
     };
     (0..=lit.len() - m)
@@ -185,7 +204,7 @@ fn best_window(lit: &[u8], m: usize, counts: &HashMap<[u8; 2], u32>) -> usize {
 }
 
 impl ShiftOr {
-    fn new(literals: &[(u32, &str)], counts: &HashMap<[u8; 2], u32>) -> Option<ShiftOr> {
+    fn new(literals: &[(u32, &str)], counts: &PairCounts) -> Option<ShiftOr> {
         if literals.is_empty() {
             return None;
         }
@@ -202,7 +221,9 @@ impl ShiftOr {
         // Alike windows share a bucket: fewer distinct pairs per bucket and position.
         windows.sort_unstable();
         let per_bucket = windows.len().div_ceil(BUCKETS);
-        let mut table = Box::new([!0u64; 1 << 16]);
+        // Byte 7 is no pair position: zero, so a state's byte 7 keeps the verdict of the
+        // step before (the lanes test two steps at once).
+        let mut table = Box::new([!0u64 >> 8; 1 << 16]);
         let mut slots: Vec<Vec<Entry>> = vec![Vec::new(); 1 << CONFIRM_BITS];
         for (rank, (w, offset, literal, lit)) in windows.into_iter().enumerate() {
             let bucket = rank / per_bucket;
@@ -215,6 +236,8 @@ impl ShiftOr {
                 window,
                 offset,
                 literal,
+                head: word(lit.as_bytes()),
+                tail: word(&lit.as_bytes()[lit.len() - 8..]),
                 bytes: lit.as_bytes().into(),
             });
         }
@@ -256,29 +279,36 @@ impl ShiftOr {
             let pair: [u8; 2] = w.try_into().unwrap_or_default();
             state << 8 | table[usize::from(u16::from_le_bytes(pair))]
         };
-        let matched = |state: u64| (state >> LAST_PAIR) as u8 != 0xFF;
-        // The lanes step in lockstep over the length they all have...
-        let [l0, l1, l2, l3] = from.map(|f| &hay[f..f + common]);
-        let [mut s0, mut s1, mut s2, mut s3] = [!0u64; LANES];
-        let steps = l0
-            .windows(2)
-            .zip(l1.windows(2))
-            .zip(l2.windows(2))
-            .zip(l3.windows(2));
-        for (i, (((w0, w1), w2), w3)) in steps.enumerate() {
-            (s0, s1, s2, s3) = (step(s0, w0), step(s1, w1), step(s2, w2), step(s3, w3));
-            if matched(s0 & s1 & s2 & s3) {
-                for (k, state) in [s0, s1, s2, s3].into_iter().enumerate() {
+        // The lanes step in lockstep over the length they all have, a block of steps at a
+        // time; the steps whose windows may match are confirmed after their block.
+        let pairs = common.saturating_sub(1);
+        // Blocks of an even number of steps (an odd last one is left to the lane alone).
+        let paired = pairs & !1;
+        let mut states = [!0u64; LANES];
+        let mut noted = [(0, [0; LANES]); NOTES];
+        for first in (0..paired).step_by(NOTES) {
+            let bytes = NOTES.min(paired - first) + 1;
+            let block = from.map(|f| &hay[f + first..f + first + bytes]);
+            let n = step_lanes(table, block, &mut states, &mut noted);
+            for &(i, at) in &noted[..n] {
+                for (k, state) in at.into_iter().enumerate() {
+                    // a window ends at step `i` (byte 7), at step `i + 1` (byte 6); the one
+                    // ending at step `j` starts at `j + 2 - WINDOW`
+                    let end = from[k] + first + i + 2;
+                    if (state >> (LAST_PAIR + 8)) as u8 != 0xFF {
+                        self.confirm(hay, end - WINDOW, &mut lanes[k]);
+                    }
                     if matched(state) {
-                        self.confirm(hay, from[k] + i + 2 - WINDOW, &mut lanes[k]);
+                        self.confirm(hay, end + 1 - WINDOW, &mut lanes[k]);
                     }
                 }
             }
         }
+        let [s0, s1, s2, s3] = states;
         // ...then each goes on alone.
         for (k, mut state) in [s0, s1, s2, s3].into_iter().enumerate() {
             let pairs = hay[from[k]..from[k] + len[k]].windows(2);
-            for (i, w) in pairs.enumerate().skip(common.saturating_sub(1)) {
+            for (i, w) in pairs.enumerate().skip(paired) {
                 state = step(state, w);
                 if matched(state) {
                     self.confirm(hay, from[k] + i + 2 - WINDOW, &mut lanes[k]);
@@ -299,7 +329,11 @@ impl ShiftOr {
                 continue;
             }
             let start = at - e.offset;
-            if hay.get(start..start + e.bytes.len()) == Some(&e.bytes[..]) {
+            let Some(text) = hay.get(start..start + e.bytes.len()) else {
+                continue;
+            };
+            let len = text.len();
+            if word(text) == e.head && word(&text[len - 8..]) == e.tail && text == &e.bytes[..] {
                 out.push(Occurrence {
                     start,
                     literal: e.literal,
@@ -307,6 +341,51 @@ impl ShiftOr {
             }
         }
     }
+}
+
+/// Whether a state says some window of its bucket may end at its last step.
+#[inline(always)]
+fn matched(state: u64) -> bool {
+    (state >> LAST_PAIR) as u8 != 0xFF
+}
+
+/// The lanes' steps over one block, two at a time: `block[k]` is lane k's next bytes (all of
+/// one length, at most `NOTES + 1`, odd: a step per byte pair, an even number of steps).
+/// Notes in `noted` each pair of steps after which some lane's window may end (the first
+/// step's index in the block and the four states: byte 7 of a state is the first step's
+/// verdict, byte 6 the second's) and returns how many. Its own function, calling nothing:
+/// the four states, the four lane pointers and the table stay in registers (inlined into
+/// `scan`, they were spilled around `confirm`); testing every second step costs half the
+/// tests.
+#[inline(never)]
+fn step_lanes(
+    table: &[u64; 1 << 16],
+    block: [&[u8]; LANES],
+    states: &mut [u64; LANES],
+    noted: &mut [(usize, [u64; LANES]); NOTES],
+) -> usize {
+    let twos = block[0].len().saturating_sub(1).min(NOTES) / 2;
+    let [b0, b1, b2, b3] = block.map(|b| &b[..2 * twos + 1]);
+    let [mut s0, mut s1, mut s2, mut s3] = *states;
+    let mut n = 0;
+    for i in (0..twos).map(|j| 2 * j) {
+        let two = |s: u64, b: &[u8]| {
+            let pair = |at: usize| {
+                usize::from(u16::from_le_bytes(
+                    b[at..at + 2].try_into().unwrap_or_default(),
+                ))
+            };
+            (s << 8 | table[pair(i)]) << 8 | table[pair(i + 1)]
+        };
+        (s0, s1, s2, s3) = (two(s0, b0), two(s1, b1), two(s2, b2), two(s3, b3));
+        if ((s0 & s1 & s2 & s3) >> LAST_PAIR) as u16 != 0xFFFF {
+            // at most NOTES / 2 notes: `n` stays below NOTES (the modulo only spares a check)
+            noted[n % NOTES] = (i, [s0, s1, s2, s3]);
+            n += 1;
+        }
+    }
+    *states = [s0, s1, s2, s3];
+    n
 }
 
 #[cfg(test)]

@@ -48,6 +48,22 @@ pub struct GroupedHit {
     pub excerpt: String,
 }
 
+/// What one pass over a stream found.
+#[derive(Debug)]
+pub struct Scanned {
+    pub hits: Vec<GroupedHit>,
+    /// The read error that ended the stream early (the hits before it are kept).
+    pub error: Option<io::Error>,
+    /// Line ends (`\n`) read: the stream's lines, a last one without a line end not counted.
+    pub lines: u64,
+}
+
+impl From<Scanned> for (Vec<GroupedHit>, Option<io::Error>) {
+    fn from(s: Scanned) -> Self {
+        (s.hits, s.error)
+    }
+}
+
 struct Group {
     hit: GroupedHit,
     last_text: Vec<u8>,
@@ -324,7 +340,7 @@ impl Matcher {
         if sel.is_empty() {
             return (Vec::new(), None);
         }
-        lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, &mut |_| {}, None))
+        lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, &mut |_| {}, None)).into()
     }
 
     /// Like [`Matcher::scan_partial`], and `observe` sees every block of the stream as it is
@@ -338,7 +354,7 @@ impl Matcher {
         hint: YearHint,
         observe: &mut dyn FnMut(Block<'_>),
         errors: &mut Vec<ErrorLine>,
-    ) -> (Vec<GroupedHit>, Option<io::Error>) {
+    ) -> Scanned {
         lines::with_splitter(|s| self.scan_with(sel, reader, hint, s, observe, Some(errors)))
     }
 
@@ -353,6 +369,7 @@ impl Matcher {
     ) -> (Vec<GroupedHit>, Option<io::Error>) {
         let mut splitter = Splitter::new(capacity);
         self.scan_with(sel, reader, hint, &mut splitter, &mut |_| {}, None)
+            .into()
     }
 
     /// Scans bytes already in memory (one or more lines) with the same machinery.
@@ -370,7 +387,7 @@ impl Matcher {
         splitter: &mut Splitter,
         observe: &mut dyn FnMut(Block<'_>),
         errors: Option<&mut Vec<ErrorLine>>,
-    ) -> (Vec<GroupedHit>, Option<io::Error>) {
+    ) -> Scanned {
         let mut scan = Scan::new(self, sel, hint);
         scan.want_errors = errors.is_some();
         let error = splitter
@@ -378,12 +395,19 @@ impl Matcher {
             .blocks(reader, |block| {
                 if !sel.is_empty() || scan.want_errors {
                     scan.chunk(block.bytes);
+                } else {
+                    scan.line_no += count_lines(block.bytes);
                 }
                 observe(block);
             });
         if let Some(errors) = errors {
             errors.append(&mut scan.errors);
         }
-        (scan.finish(), error)
+        let lines = scan.line_no - 1;
+        Scanned {
+            hits: scan.finish(),
+            error,
+            lines,
+        }
     }
 }

@@ -215,3 +215,33 @@ fn lines_naming_a_vm_are_grouped_per_vm() {
         ]
     );
 }
+
+#[test]
+fn a_pass_counts_every_line_end_once_across_long_lines_and_without_signatures() {
+    // The silence checks take a log's line count from this pass (nothing counts it again).
+    let rep = "var/vcap/sys/log/rep/*.log";
+    let m = Matcher::new(&[sig("a", &[rep], &["needle here"], &["needle"], &[])]).unwrap();
+    // Illustrative text: a line three times the read buffer is handed over in pieces.
+    let long = "x".repeat(3 * DEFAULT_BUFFER);
+    let text = format!("one\nneedle here\n{long}\nthree\nlast, without a line end");
+    let paths = [
+        ("var/vcap/sys/log/rep/rep.log", 1),
+        ("var/vcap/sys/log/bbs/bbs.log", 0),
+    ];
+    for (path, hits) in paths {
+        let sel = m.select(path, false);
+        let mut errors = Vec::new();
+        let scanned = m.scan_observed(
+            &sel,
+            &mut text.as_bytes(),
+            crate::timestamp::YearHint::default(),
+            &mut |_| {},
+            &mut errors,
+        );
+        assert_eq!(
+            (scanned.lines, scanned.hits.len(), scanned.error.is_none()),
+            (4, hits, true),
+            "{path}"
+        );
+    }
+}
