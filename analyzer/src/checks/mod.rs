@@ -266,6 +266,17 @@ impl VmChecks {
         }
     }
 
+    /// One line of a line source ([`Reading::Lines`]) numbered by the caller, which splits
+    /// the file itself (the analyzer's one pass over it): checked at once, with no per-path
+    /// bookkeeping. Lines of other readers are ignored.
+    pub fn numbered_line(&mut self, reader: Reader, path: &str, number: u64, line: &[u8]) {
+        if reader.reading == Reading::Lines {
+            if let Some(check) = self.check(reader) {
+                check.line(path, number, trim_eol(line));
+            }
+        }
+    }
+
     /// [`VmChecks::feed_line`] with the reader given (see [`VmChecks::feed_as`]).
     pub fn feed_line_as(&mut self, reader: Reader, path: &str, line: &[u8]) {
         // Called for every line of a file with a reader: no allocation once the file is known.

@@ -118,7 +118,8 @@ impl Sink for VmSink<'_> {
                     let mut s = lock(&state);
                     lines.block(block, |line| {
                         if line.piece != Piece::Next {
-                            s.checks.feed_line_as(reader, &entry.path, line.text());
+                            s.checks
+                                .numbered_line(reader, &entry.path, line.number, line.text());
                         }
                     });
                 };
