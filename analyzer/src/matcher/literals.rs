@@ -320,8 +320,7 @@ impl ShiftOr {
     }
 
     /// Pushes every literal whose window starts at `at`.
-    #[cold]
-    #[inline(never)]
+    #[inline]
     fn confirm(&self, hay: &[u8], at: usize, out: &mut Vec<Occurrence>) {
         let window = u64::from_le_bytes(hay[at..at + WINDOW].try_into().expect("WINDOW bytes"));
         let slot = confirm_slot(window);
