@@ -7,13 +7,15 @@
 # filter and the regex sets really grow; their regexes never match the corpus, as a new
 # signature mostly does not). Sizes: the built-in library alone, then +100, +300, +600
 # clones. The corpus is bench/analyze.sh's trees (generated if missing).
+# Last, the matcher alone over subsets of the built-in library, from 100 signatures up
+# (examples/growth.rs).
 # Usage: bench/library.sh [VMS] [MB_PER_VM]  (default 10 50). Writes bench/results/library.md.
 # Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vms=${1:-10}; mb=${2:-50}
 work=bench/out/analyze-${vms}x${mb}
-cargo build -q --release -p vcap-analyze --bin vcap-analyze --example startup
+cargo build -q --release -p vcap-analyze --bin vcap-analyze --example startup --example growth
 cargo build -q --release -p testkit --example gen_corpus
 if [ ! -d "$work/trees" ]; then
   mkdir -p "$work/trees"
@@ -49,7 +51,7 @@ while made < n:
         made += 1
 EOF
 }
-rm -rf "$work/lib" && mkdir -p "$work/lib"
+rm -rf "${work:?}/lib" && mkdir -p "$work/lib"
 sizes=(0 100 300 600)
 for k in "${sizes[@]}"; do
   mkdir -p "$work/lib/$k"
@@ -101,5 +103,15 @@ EOF
   echo
   echo "Start-up of the built-in library by phase, in process (\`cargo run --release -p"
   echo "vcap-analyze --example startup\`): $(./target/release/examples/startup)."
+  echo
+  echo "## From 100 signatures to the whole library"
+  echo
+  echo "Subsets of the built-in library (every k-th signature, so each mixes every category),"
+  echo "the matcher alone over the same trees on all cores, as \`analyze\` scans each file (no"
+  echo "checks, no report; fastest of 3): \`cargo run --release -p vcap-analyze --example growth"
+  echo "-- TREE...\`."
+  echo
+  # shellcheck disable=SC2086 # the tree list is split on purpose
+  ./target/release/examples/growth $trees | sed 's/^/- /'
 } > bench/results/library.md
 cat bench/results/library.md
