@@ -89,7 +89,7 @@ impl Splitter {
             // still in this core's cache; the buffer fills up only for a longer line.
             let mut whole_line = false;
             while filled < buf.len() && !(whole_line && filled >= BLOCK) {
-                let upto = buf.len().min(filled.max(repeated) + BLOCK);
+                let upto = buf.len().min(filled + BLOCK);
                 match reader.read(&mut buf[filled..upto]) {
                     Ok(0) => {
                         end = Some(None);

@@ -346,7 +346,9 @@ impl Matcher {
     /// Like [`Matcher::scan_partial`], and `observe` sees every block of the stream as it is
     /// scanned (the structured checks read the same pass), and error- or fatal-level lines
     /// no signature hit go to `errors` (at most [`levels::MAX_PER_FILE`]; see
-    /// [`levels`]). With an empty selection the stream is still read, for both.
+    /// [`levels`]). With an empty selection the stream is still read, for both. The
+    /// result also counts the stream's lines ([`Scanned::lines`]), so nobody counts them
+    /// again.
     pub fn scan_observed(
         &self,
         sel: &Selection,
