@@ -78,7 +78,7 @@ fn a_failure_case_without_its_category_directory_is_refused() {
 }
 
 #[test]
-fn judging_reads_root_causes_then_unexplained_findings() {
+fn judging_reads_root_causes_then_unexplained_and_latent_findings() {
     // Hand-written reports in the schema-1 shape (illustrative, not real output).
     let with_root = serde_json::json!({
         "root_causes": [
@@ -103,4 +103,19 @@ fn judging_reads_root_causes_then_unexplained_findings() {
     assert_eq!(o.alarms.len(), 1);
     let o = scoring::judge(&only_symptom, Some("disk_full"));
     assert!(!o.hit);
+
+    // A risk that has not happened yet is latent, never a root cause: with nothing that
+    // has happened, it is the answer; beside a root cause, it is not.
+    let only_latent = serde_json::json!({
+        "root_causes": [],
+        "findings": [{"id": "f1", "category": "cert_expiring_soon", "severity": "medium",
+                      "signature": "cert-expiring-soon", "excerpt": "e"}],
+        "unexplained": [], "latent": ["f1"]
+    });
+    let o = scoring::judge(&only_latent, Some("cert_expiring_soon"));
+    assert!(o.hit && !o.top1);
+    let mut beside_a_cause = only_latent.clone();
+    beside_a_cause["root_causes"] = serde_json::json!([{"rank": 1, "category": "disk_full"}]);
+    let o = scoring::judge(&beside_a_cause, Some("cert_expiring_soon"));
+    assert!(!o.hit && o.seen);
 }

@@ -175,11 +175,17 @@ pub fn judge(report: &Value, expected: Option<&str>) -> Outcome {
     let mut roots = list("root_causes");
     roots.sort_by_key(|r| r["rank"].as_u64().unwrap_or(u64::MAX));
     let root_cats: Vec<String> = roots.iter().map(|r| text(r, "category")).collect();
-    let unexplained: Vec<String> = list("unexplained")
-        .iter()
-        .filter_map(|id| by_id.get(id.as_str().unwrap_or("")))
-        .map(|f| text(f, "category"))
-        .collect();
+    let categories_of = |key: &str| -> Vec<String> {
+        list(key)
+            .iter()
+            .filter_map(|id| by_id.get(id.as_str().unwrap_or("")))
+            .map(|f| text(f, "category"))
+            .collect()
+    };
+    let unexplained = categories_of("unexplained");
+    // What has not happened yet (a certificate that expires tomorrow) is a latent risk,
+    // never a root cause: when nothing has happened, it is the answer.
+    let latent = categories_of("latent");
     let alarms = findings
         .iter()
         .filter(|f| !matches!(f["severity"].as_str(), Some("info") | None))
@@ -194,12 +200,15 @@ pub fn judge(report: &Value, expected: Option<&str>) -> Outcome {
         .collect();
     let (hit, top1) = match expected {
         None => (false, false),
-        Some(cat) if root_cats.is_empty() => (unexplained.iter().any(|c| c == cat), false),
+        Some(cat) if root_cats.is_empty() => {
+            (unexplained.iter().chain(&latent).any(|c| c == cat), false)
+        }
         Some(cat) => (root_cats.iter().any(|c| c == cat), root_cats[0] == cat),
     };
     let seen = expected.is_some_and(|cat| findings.iter().any(|f| f["category"] == cat));
     let mut got = root_cats;
     got.extend(unexplained.into_iter().map(|c| format!("unexplained:{c}")));
+    got.extend(latent.into_iter().map(|c| format!("latent:{c}")));
     Outcome {
         hit,
         top1,
