@@ -6,10 +6,9 @@
 //! every occurrence of every literal of *any* signature, overlapping ones and those hidden
 //! inside another included; only a line holding one is looked at again: its literals name
 //! the signatures to test, and those selected for the file run their regexes and, for
-//! schema-2 signatures, their
-//! field matches ([`fields`]) over the line parsed once into the [`crate::line`] model. A
-//! line's VM is the file's, unless the text names another (a `bosh ssh -c` prefix, an
-//! instance in a task line or a `bosh instances` row). Hits are
+//! schema-2 signatures, their field matches ([`fields`]) over the line parsed once into
+//! the [`crate::line`] model. A line's VM is the file's, unless the text names another (a
+//! `bosh ssh -c` prefix, an instance in a task line or a `bosh instances` row). Hits are
 //! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by
 //! [`to_findings`].
 //!

@@ -291,10 +291,7 @@ impl VmChecks {
             }
         };
         if reader.reading == Reading::Lines {
-            if let Some(check) = self.check(reader) {
-                check.line(path, n, trim_eol(line));
-            }
-            return;
+            return self.numbered_line(reader, path, n, line);
         }
         let (_, buf) = self
             .pending

@@ -41,7 +41,7 @@ pub fn dumps(path: &str, text: &str) -> Vec<CertFacts> {
         current.serial_next = false;
         // A field seen twice starts the next certificate.
         let relabelled =
-            label.is_some() && current.label.is_some() && label != current.label.as_deref();
+            matches!((label, current.label.as_deref()), (Some(new), Some(old)) if new != old);
         let again = relabelled
             || match key {
                 "notbefore" => current.not_before.is_some() || current.not_after.is_some(),

@@ -6,7 +6,7 @@ use crate::checks::{self, Reading, VmChecks};
 use crate::finding::Finding;
 use crate::input::lines::{Block, Lines, Piece};
 use crate::input::{EntryMeta, Sink, Skipped, VmInfo};
-use crate::matcher::{Matcher, Scanned};
+use crate::matcher::Matcher;
 use crate::model::{Problem, SkippedEntry};
 use crate::signature::Signature;
 use crate::timestamp::YearHint;
@@ -104,11 +104,7 @@ impl Sink for VmSink<'_> {
                 lock(&state)
                     .checks
                     .feed_as(reader, &entry.path, &mut &buf[..])?;
-                Scanned {
-                    hits: self.matcher.scan_slice(&sel, &buf, hint),
-                    error: None,
-                    lines: memchr::memchr_iter(b'\n', &buf).count() as u64,
-                }
+                self.matcher.scan_bytes(&sel, &buf, hint)
             }
             // The checks read the lines of the matcher's pass (the stream is read even when
             // no signature reads this file); of a line too long for the buffer, its first piece.
@@ -160,7 +156,7 @@ impl Sink for VmSink<'_> {
 
 /// Counts the bytes that go through and keeps the last [`TAIL`]: when a log ends is a fact of
 /// the silence checks, and it is read here without a second pass (its lines are counted by
-/// the matcher's pass, [`Scanned::lines`]).
+/// the matcher's pass, [`crate::matcher::Scanned::lines`]).
 struct Counting<R> {
     inner: R,
     n: u64,

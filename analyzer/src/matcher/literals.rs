@@ -187,9 +187,11 @@ fn pair_counts(literals: &[&str]) -> PairCounts {
 /// How often each byte pair occurs, indexed by [`pair_index`].
 struct PairCounts(Vec<u32>);
 
-/// A byte pair as an index: its two bytes, little-endian.
+/// A byte pair (`w` holds two bytes) as an index into the pair tables: little-endian, one
+/// 16-bit load in the stepping loops.
+#[inline(always)]
 fn pair_index(w: &[u8]) -> usize {
-    usize::from(u16::from_le_bytes([w[0], w[1]]))
+    usize::from(u16::from_le_bytes(w.try_into().unwrap_or_default()))
 }
 
 /// The offset of the `m`-byte window of `lit` whose byte pairs are least common (by the
@@ -230,8 +232,7 @@ impl ShiftOr {
         for (rank, (w, offset, literal, lit)) in windows.into_iter().enumerate() {
             let bucket = rank / per_bucket;
             for j in 1..WINDOW {
-                let pair = usize::from(u16::from_le_bytes([w[j - 1], w[j]]));
-                table[pair] &= !(1u64 << ((j - 1) * 8 + bucket));
+                table[pair_index(&w[j - 1..=j])] &= !(1u64 << ((j - 1) * 8 + bucket));
             }
             let window = u64::from_le_bytes(w);
             slots[confirm_slot(window)].push(Entry {
@@ -277,10 +278,7 @@ impl ShiftOr {
             std::array::from_fn(|k| (from[k] + span + WINDOW - 1).min(n) - from[k]);
         let common = len.iter().copied().min().unwrap_or(0);
         let table = &*self.table;
-        let step = |state: u64, w: &[u8]| {
-            let pair: [u8; 2] = w.try_into().unwrap_or_default();
-            state << 8 | table[usize::from(u16::from_le_bytes(pair))]
-        };
+        let step = |state: u64, w: &[u8]| state << 8 | table[pair_index(w)];
         // The lanes step in lockstep over the length they all have, a block of steps at a
         // time; the steps whose windows may match are confirmed after their block.
         let pairs = common.saturating_sub(1);
@@ -306,9 +304,8 @@ impl ShiftOr {
                 }
             }
         }
-        let [s0, s1, s2, s3] = states;
         // ...then each goes on alone.
-        for (k, mut state) in [s0, s1, s2, s3].into_iter().enumerate() {
+        for (k, mut state) in states.into_iter().enumerate() {
             let pairs = hay[from[k]..from[k] + len[k]].windows(2);
             for (i, w) in pairs.enumerate().skip(paired) {
                 state = step(state, w);
@@ -371,12 +368,7 @@ fn step_lanes(
     let mut n = 0;
     for i in (0..twos).map(|j| 2 * j) {
         let two = |s: u64, b: &[u8]| {
-            let pair = |at: usize| {
-                usize::from(u16::from_le_bytes(
-                    b[at..at + 2].try_into().unwrap_or_default(),
-                ))
-            };
-            (s << 8 | table[pair(i)]) << 8 | table[pair(i + 1)]
+            (s << 8 | table[pair_index(&b[i..i + 2])]) << 8 | table[pair_index(&b[i + 1..i + 3])]
         };
         (s0, s1, s2, s3) = (two(s0, b0), two(s1, b1), two(s2, b2), two(s3, b3));
         if ((s0 & s1 & s2 & s3) >> LAST_PAIR) as u16 != 0xFFFF {

@@ -212,6 +212,15 @@ impl<'a> Scan<'a> {
     }
 
     /// The grouped hits, in order of first appearance.
+    /// The pass's result: its hits, the error that ended it, its lines.
+    fn scanned(self, error: Option<io::Error>) -> Scanned {
+        Scanned {
+            lines: self.line_no - 1,
+            error,
+            hits: self.finish(),
+        }
+    }
+
     fn finish(self) -> Vec<GroupedHit> {
         let hint = self.hint;
         let mut hits: Vec<GroupedHit> = self
@@ -376,9 +385,14 @@ impl Matcher {
 
     /// Scans bytes already in memory (one or more lines) with the same machinery.
     pub fn scan_slice(&self, sel: &Selection, data: &[u8], hint: YearHint) -> Vec<GroupedHit> {
+        self.scan_bytes(sel, data, hint).hits
+    }
+
+    /// [`Matcher::scan_slice`], with the lines counted ([`Scanned::lines`]).
+    pub fn scan_bytes(&self, sel: &Selection, data: &[u8], hint: YearHint) -> Scanned {
         let mut scan = Scan::new(self, sel, hint);
         scan.chunk(data);
-        scan.finish()
+        scan.scanned(None)
     }
 
     fn scan_with(
@@ -405,11 +419,6 @@ impl Matcher {
         if let Some(errors) = errors {
             errors.append(&mut scan.errors);
         }
-        let lines = scan.line_no - 1;
-        Scanned {
-            hits: scan.finish(),
-            error,
-            lines,
-        }
+        scan.scanned(error)
     }
 }
