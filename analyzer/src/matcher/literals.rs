@@ -189,7 +189,7 @@ struct GramCounts(Vec<u32>);
 /// log2 of [`GramCounts`]' slots.
 const GRAM_BITS: u32 = 16;
 
-/// The slot of the gram `g` starts (at least [`GRAM`] bytes).
+/// The count slot of the gram at the start of `g` (at least [`GRAM`] bytes).
 fn gram_slot(g: &[u8]) -> usize {
     let g = u32::from_le_bytes(g[..GRAM].try_into().expect("GRAM bytes"));
     (g.wrapping_mul(0x9E37_79B1) >> (u32::BITS - GRAM_BITS)) as usize
