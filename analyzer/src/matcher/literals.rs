@@ -34,8 +34,9 @@
 //! them share, such as a session prefix, is one their logs say all the time) and, heavily,
 //! over the log envelopes' own field names (`"message":`, `"log_level":`...), which every
 //! line carries. A window of common text costs a confirmation at each of its occurrences,
-//! not a miss: the choice is speed only. Counted by byte pairs before (this stop's bench
-//! VM: 364k window occurrences per 50 MB, 84k by grams, 21k literals found).
+//! not a miss: the choice is speed only. Counted by byte pairs until stop 18 (on
+//! `bench/analyze.sh`'s first VM: 364k window occurrences per 50 MB by pairs, 84k by grams,
+//! 21k literals found).
 //!
 //! Literals shorter than [`MIN_LEN`] (flagged by `signatures check`) go through an
 //! overlapping Aho-Corasick pass of their own, a second pass over the chunk.
@@ -324,7 +325,7 @@ impl ShiftOr {
                 // 2k + 1: at step `i + 1` (byte 6). Walked in bit order: each lane in order.
                 let mut ends = 0u32;
                 for (k, state) in at.into_iter().enumerate() {
-                    ends |= u32::from((state >> (LAST_PAIR + 8)) as u8 != 0xFF) << (2 * k);
+                    ends |= u32::from(ends_before(state, 1)) << (2 * k);
                     ends |= u32::from(matched(state)) << (2 * k + 1);
                 }
                 while ends != 0 {
@@ -377,7 +378,15 @@ impl ShiftOr {
 /// Whether a state says some window of its bucket may end at its last step.
 #[inline(always)]
 fn matched(state: u64) -> bool {
-    (state >> LAST_PAIR) as u8 != 0xFF
+    ends_before(state, 0)
+}
+
+/// Whether a state says some window of its bucket may end `steps` steps before its last
+/// (0 or 1: byte 7 of a table entry is zero, so byte 7 of a state keeps the verdict of the
+/// step before).
+#[inline(always)]
+fn ends_before(state: u64, steps: u32) -> bool {
+    (state >> (LAST_PAIR + 8 * steps)) as u8 != 0xFF
 }
 
 /// The lanes' steps over one block, two at a time: `block[k]` is lane k's next bytes (all of

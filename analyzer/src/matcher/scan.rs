@@ -211,7 +211,6 @@ impl<'a> Scan<'a> {
         });
     }
 
-    /// The grouped hits, in order of first appearance.
     /// The pass's result: its hits, the error that ended it, its lines.
     fn scanned(self, error: Option<io::Error>) -> Scanned {
         Scanned {
@@ -221,6 +220,7 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// The grouped hits, in order of first appearance.
     fn finish(self) -> Vec<GroupedHit> {
         let hint = self.hint;
         let mut hits: Vec<GroupedHit> = self
