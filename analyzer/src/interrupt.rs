@@ -2,13 +2,15 @@
 //! is cleared, the temporary files registered here are removed, a plain message is printed
 //! and the process exits 130, as shells expect of an interrupted command.
 //!
-//! Code that creates a file it renames into place at the end (`redact`'s hidden
-//! `.vcap-redact-*.part`) registers it with [`remove_on_interrupt`] for as long as it
-//! exists; a progress bar registers with [`clear_on_interrupt`]. Without [`install`]
-//! (library use, tests) the registrations do nothing.
+//! Code that writes a file it renames into place at the end (`redact`'s hidden
+//! `.vcap-redact-*.part`) creates it as a [`PartFile`], which the interrupt removes for as
+//! long as it exists; a progress bar registers with [`clear_on_interrupt`]. Without
+//! [`install`] (library use, tests) the registrations do nothing.
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use tempfile::NamedTempFile;
 
 /// Files to remove, by registration number.
 static FILES: Mutex<Vec<(u64, PathBuf)>> = Mutex::new(Vec::new());
@@ -46,17 +48,41 @@ fn clean_up() {
     }
 }
 
-/// Registers `path` for removal on interrupt until the guard is dropped (drop it once the
-/// file is renamed into place or removed).
-pub fn remove_on_interrupt(path: &Path) -> Registered {
-    let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    lock(&FILES).push((id, path.to_path_buf()));
-    Registered(id)
+/// A temporary file an interrupt removes: registered in the same critical section that
+/// creates it, so no signal finds it on disk and unregistered (a signal then removes it
+/// before the process exits); unregistered only after it is renamed into place or
+/// deleted (fields drop in order: the file, then the registration).
+pub struct PartFile {
+    file: NamedTempFile,
+    _registered: Registered,
 }
 
-/// See [`remove_on_interrupt`].
-#[must_use = "the file is forgotten when the guard is dropped"]
-pub struct Registered(u64);
+impl PartFile {
+    /// Creates the file with `builder` in `dir`, registered for removal on interrupt.
+    pub fn create_in(builder: &tempfile::Builder, dir: &Path) -> io::Result<Self> {
+        let mut files = lock(&FILES);
+        let file = builder.tempfile_in(dir)?;
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        files.push((id, file.path().to_path_buf()));
+        Ok(PartFile {
+            file,
+            _registered: Registered(id),
+        })
+    }
+
+    pub fn as_file(&self) -> &std::fs::File {
+        self.file.as_file()
+    }
+
+    /// Renames the file to `path`; an interrupt after this leaves `path` complete.
+    pub fn persist(self, path: &Path) -> io::Result<()> {
+        let PartFile { file, _registered } = self;
+        file.persist(path).map(drop).map_err(|e| e.error)
+    }
+}
+
+/// A registration in [`FILES`], released on drop.
+struct Registered(u64);
 
 impl Drop for Registered {
     fn drop(&mut self) {
@@ -79,17 +105,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn registered_files_are_removed_until_released() {
+    fn a_part_file_is_removed_on_interrupt_until_persisted() {
         let dir = tempfile::tempdir().unwrap();
-        let kept = dir.path().join("kept");
-        let gone = dir.path().join("gone");
-        std::fs::write(&kept, "x").unwrap();
-        std::fs::write(&gone, "x").unwrap();
-        let released = remove_on_interrupt(&kept);
-        let _held = remove_on_interrupt(&gone);
-        drop(released);
+        let builder = tempfile::Builder::new();
+        let kept = PartFile::create_in(&builder, dir.path()).unwrap();
+        let held = PartFile::create_in(&builder, dir.path()).unwrap();
+        let held_path = held.file.path().to_path_buf();
+        kept.persist(&dir.path().join("kept")).unwrap();
+        assert!(lock(&FILES)
+            .iter()
+            .all(|(_, p)| p != &dir.path().join("kept")));
         clean_up();
-        assert!(kept.exists());
-        assert!(!gone.exists());
+        assert!(dir.path().join("kept").exists());
+        assert!(!held_path.exists(), "the unpersisted part file is removed");
+        drop(held);
+        assert!(lock(&FILES).iter().all(|(_, p)| p != &held_path));
     }
 }

@@ -35,6 +35,7 @@ use super::tarcopy::{entry_fail, Copier, EntryFail, Stop};
 use super::tarwrite::{append, with};
 use crate::input::capture::Capture;
 use crate::input::classify::{classify, Kind};
+use crate::interrupt::PartFile;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use redact::gate::GateWriter;
@@ -123,13 +124,14 @@ pub fn redact_masked(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".vcap-redact-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(&out_err)?;
     // Ctrl-C must not leave the hidden partial file behind (removed on drop otherwise).
-    let _on_interrupt = crate::interrupt::remove_on_interrupt(tmp.path());
+    let tmp = PartFile::create_in(
+        tempfile::Builder::new()
+            .prefix(".vcap-redact-")
+            .suffix(".part"),
+        dir,
+    )
+    .map_err(&out_err)?;
     tmp.as_file()
         .set_permissions(Permissions::from_mode(0o600))
         .map_err(&out_err)?;
@@ -199,7 +201,7 @@ pub fn redact_masked(
         }
     };
     tmp.as_file().sync_all().map_err(&out_err)?;
-    tmp.persist(&output).map_err(|e| out_err(e.error))?;
+    tmp.persist(&output).map_err(&out_err)?;
     let manifest = stored.unwrap_or_else(|| RedactManifest::new(name, copier.records));
     Ok(Redacted {
         output,
