@@ -89,12 +89,14 @@ pub fn collect(
     };
     let mut errors: Vec<Problem> = problems.into_iter().map(Problem::from).collect();
     let mut results = Analysis::default();
+    let schedule = input::Schedule::new(inputs.len());
     let per_input: Vec<(String, Vec<Problem>, Vec<VmResults>)> = inputs
         .par_iter()
         .map(|inp: &Input| {
+            let how = schedule.start();
             let (probs, docs) = match crate::report::read_back::read(inp) {
                 Some(back) => (back.problems, back.docs),
-                None => (input::read_input(inp, &sink), Vec::new()),
+                None => (input::read_input_as(inp, &sink, how), Vec::new()),
             };
             progress(&inp.name());
             let probs: Vec<Problem> = probs.into_iter().map(Problem::from).collect();

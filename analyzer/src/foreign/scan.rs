@@ -108,10 +108,11 @@ pub fn scan(args: &[String], progress: &(dyn Fn(&str) + Sync)) -> ScanReport {
         bytes: AtomicU64::new(0),
     };
     let mut errors: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    let schedule = input::Schedule::new(inputs.len());
     let per_input: Vec<Vec<String>> = inputs
         .par_iter()
         .map(|inp: &Input| {
-            let probs = input::read_input(inp, &sink);
+            let probs = input::read_input_as(inp, &sink, schedule.start());
             progress(&inp.name());
             probs.iter().map(|p| p.to_string()).collect()
         })

@@ -13,7 +13,7 @@
 //! that reads it; the readers dispatch on [`Kind`].
 
 use super::gzip::{gunzip, Counter};
-use super::readahead;
+use super::readahead::{self, Decompress};
 use super::sniff::{self, peek, Magic, Peeked, PEEK};
 use std::io::{self, Read};
 
@@ -53,9 +53,16 @@ pub(crate) fn classify<'r>(raw: impl Read + 'r) -> Stream<'r> {
     }
 }
 
-/// Classifies a stream the reader owns (an input file, stdin): a tar stream or gzip data is
-/// read (and decompressed) ahead on its own thread, so that decompression overlaps matching.
-pub(crate) fn classify_owned<R: Read + Send + 'static>(raw: R) -> io::Result<Stream<'static>> {
+/// Classifies a stream the reader owns (an input file, stdin). [`Decompress::Ahead`]: a tar
+/// stream or gzip data is read (and decompressed) ahead on its own thread, so that
+/// decompression overlaps matching; [`Decompress::Inline`]: as [`classify`].
+pub(crate) fn classify_owned<R: Read + Send + 'static>(
+    raw: R,
+    how: Decompress,
+) -> io::Result<Stream<'static>> {
+    if how == Decompress::Inline {
+        return Ok(classify(raw));
+    }
     let head = peek(raw, PEEK);
     Ok(match head.magic() {
         Magic::Gzip => {
@@ -196,19 +203,23 @@ mod tests {
     }
 
     #[test]
-    fn owned_streams_read_ahead_and_say_the_same() {
+    fn owned_streams_say_the_same_read_ahead_or_inline() {
         let tar = tar_of("a.log", b"hello\n");
-        for (bytes, want) in [
-            (tar.clone(), (Kind::Tar, false)),
-            (gz(&tar), (Kind::Tar, true)),
-            (gz(b"line\n"), (Kind::Text, true)),
-            (b"line\n".to_vec(), (Kind::Text, false)),
+        let line = b"line\n".to_vec();
+        // (stream, what it is, gzip, what reading it yields)
+        for (bytes, kind, gzip, plain) in [
+            (tar.clone(), Kind::Tar, false, &tar),
+            (gz(&tar), Kind::Tar, true, &tar),
+            (gz(&line), Kind::Text, true, &line),
+            (line.clone(), Kind::Text, false, &line),
         ] {
-            let mut s = classify_owned(io::Cursor::new(bytes.clone())).unwrap();
-            assert_eq!((s.kind(), s.gzip().is_some()), want);
-            let mut all = Vec::new();
-            s.read_to_end(&mut all).unwrap();
-            assert!(!all.is_empty());
+            for how in [Decompress::Ahead, Decompress::Inline] {
+                let mut s = classify_owned(io::Cursor::new(bytes.clone()), how).unwrap();
+                assert_eq!((s.kind(), s.gzip().is_some()), (kind, gzip), "{how:?}");
+                let mut all = Vec::new();
+                s.read_to_end(&mut all).unwrap();
+                assert_eq!(&all, plain, "{how:?}");
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 //! Inputs that are one stream: a file named on the command line (an archive or a log, a
 //! named pipe) and stdin. The stream is classified once (`classify`, read ahead on its own
-//! thread): a tar stream is walked as an archive (`archive`), anything else is one loose
+//! thread or inline, as the caller's [`Decompress`] says): a tar stream is walked as an archive (`archive`), anything else is one loose
 //! file standing for a VM of its own, matched against every signature
 //! ([`VmInfo::is_loose`](super::VmInfo::is_loose)): a log, gzip-compressed or not.
 //!
@@ -13,6 +13,7 @@ use super::classify::{classify_owned, Kind, Stream};
 use super::deliver::deliver;
 use super::naming::{self, NameInfo};
 use super::problem::Problem;
+use super::readahead::Decompress;
 use super::sink::{EntryMeta, Sink};
 use super::sniff::describe_prefix;
 use std::fs::{self, Metadata};
@@ -31,7 +32,12 @@ pub(crate) enum Named {
 
 /// Reads one file. A FIFO or device is read as the stream it is (the user asked for it:
 /// `analyze <(zcat x.gz)`); a regular file is opened non-blocking.
-pub(crate) fn read_file(path: &Path, named: Named, sink: &dyn Sink) -> Vec<Problem> {
+pub(crate) fn read_file(
+    path: &Path,
+    named: Named,
+    sink: &dyn Sink,
+    how: Decompress,
+) -> Vec<Problem> {
     let origin = path.display().to_string();
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -66,11 +72,11 @@ pub(crate) fn read_file(path: &Path, named: Named, sink: &dyn Sink) -> Vec<Probl
         named,
         file_name: &file_name,
     };
-    one.read(file, sink)
+    one.read(file, sink, how)
 }
 
 /// Reads standard input: VM `stdin`, input `-`.
-pub(crate) fn read_stdin(sink: &dyn Sink) -> Vec<Problem> {
+pub(crate) fn read_stdin(sink: &dyn Sink, how: Decompress) -> Vec<Problem> {
     let one = One {
         origin: "-",
         name: "stdin",
@@ -79,7 +85,7 @@ pub(crate) fn read_stdin(sink: &dyn Sink) -> Vec<Problem> {
         named: Named::Log,
         file_name: "",
     };
-    one.read(io::stdin(), sink)
+    one.read(io::stdin(), sink, how)
 }
 
 /// The entry a loose input delivers: named after its path (from `var/vcap/` on, when the path
@@ -109,8 +115,13 @@ struct One<'a> {
 }
 
 impl One<'_> {
-    fn read(self, raw: impl Read + Send + 'static, sink: &dyn Sink) -> Vec<Problem> {
-        let mut stream = match classify_owned(raw) {
+    fn read(
+        self,
+        raw: impl Read + Send + 'static,
+        sink: &dyn Sink,
+        how: Decompress,
+    ) -> Vec<Problem> {
+        let mut stream = match classify_owned(raw, how) {
             Ok(s) => s,
             Err(e) => {
                 return vec![Problem::new(

@@ -70,6 +70,7 @@ pub(crate) mod walk;
 pub use discover::{discover, Input};
 pub use naming::REDACT_MANIFEST;
 pub use problem::Problem;
+pub use readahead::{Decompress, Schedule};
 pub use sink::{EntryMeta, Sink, Skipped, VmInfo};
 pub use walk::MAX_NESTING;
 
@@ -78,13 +79,20 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Reads one input, streaming every regular file to `sink`. Problems (unreadable, truncated,
 /// corrupt) are returned, in the order met; what could be read was delivered. Never panics:
-/// a panic while reading is returned as a problem too.
+/// a panic while reading is returned as a problem too. An input read alone: its stream is
+/// decompressed ahead, on a thread of its own.
 pub fn read_input(input: &Input, sink: &dyn Sink) -> Vec<Problem> {
+    read_input_as(input, sink, Decompress::Ahead)
+}
+
+/// [`read_input`], the input's stream (a file named, stdin) decompressed as `how` says (see
+/// [`Schedule`], for inputs read in parallel).
+pub fn read_input_as(input: &Input, sink: &dyn Sink, how: Decompress) -> Vec<Problem> {
     let run = AssertUnwindSafe(|| match input {
-        Input::Archive(path) => file::read_file(path, Named::Archive, sink),
+        Input::Archive(path) => file::read_file(path, Named::Archive, sink, how),
         Input::Tree(path) => tree::read(path, sink),
-        Input::LogFile(path) => file::read_file(path, Named::Log, sink),
-        Input::Stdin => file::read_stdin(sink),
+        Input::LogFile(path) => file::read_file(path, Named::Log, sink, how),
+        Input::Stdin => file::read_stdin(sink, how),
     });
     match catch_unwind(run) {
         Ok(problems) => problems,

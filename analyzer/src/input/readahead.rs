@@ -5,10 +5,61 @@
 //!
 //! Buffers are recycled through a second channel so a long stream does not allocate per chunk.
 //! Dropping the reader stops the thread (its next send fails) and joins it.
+//!
+//! When many inputs are read at once, the cores are busy anyway: [`Schedule`] decides input
+//! by input whether one gets the thread (the last ones to start, so that a core whose inputs
+//! are done helps) or is decompressed by the thread that matches it (no hand-over, no copy).
 
 use std::io::{self, ErrorKind, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::thread::JoinHandle;
+
+/// Where an input's stream is decompressed (or, a plain tar stream, read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decompress {
+    /// On a thread of its own, overlapping the matching ([`spawn`]).
+    Ahead,
+    /// On the thread that matches it.
+    Inline,
+}
+
+/// Hands out [`Decompress`] to inputs as they start, when many are read in parallel: inline
+/// while at least one waiting input is left for each other worker of the pool (every core
+/// has an input of its own), ahead for the last ones.
+#[derive(Debug)]
+pub struct Schedule {
+    unstarted: AtomicUsize,
+    others: usize,
+}
+
+impl Schedule {
+    /// For `inputs` inputs read on rayon's current pool.
+    pub fn new(inputs: usize) -> Schedule {
+        Schedule::with_workers(inputs, rayon::current_num_threads())
+    }
+
+    fn with_workers(inputs: usize, workers: usize) -> Schedule {
+        Schedule {
+            unstarted: AtomicUsize::new(inputs),
+            others: workers.saturating_sub(1),
+        }
+    }
+
+    /// The next input starts: how it is decompressed.
+    pub fn start(&self) -> Decompress {
+        let before = self
+            .unstarted
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .unwrap_or(0);
+        let waiting = before.saturating_sub(1);
+        if self.others > 0 && waiting >= self.others {
+            Decompress::Inline
+        } else {
+            Decompress::Ahead
+        }
+    }
+}
 
 /// Bytes per buffer.
 pub(crate) const CHUNK: usize = 1 << 20;
@@ -141,6 +192,22 @@ impl Drop for Readahead {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inputs_are_inline_while_every_other_worker_has_one_waiting() {
+        let starts = |inputs, workers| {
+            let s = Schedule::with_workers(inputs, workers);
+            (0..inputs + 1).map(|_| s.start()).collect::<Vec<_>>()
+        };
+        use Decompress::{Ahead, Inline};
+        // 5 inputs, 2 workers: the 5th (none waiting) reads ahead; so does a stray start.
+        assert_eq!(starts(5, 2), [Inline, Inline, Inline, Inline, Ahead, Ahead]);
+        // 4 workers: the last three to start (fewer waiting than other workers) read ahead.
+        assert_eq!(starts(5, 4), [Inline, Inline, Ahead, Ahead, Ahead, Ahead]);
+        // One input; one worker (reading ahead is then the only overlap there is).
+        assert_eq!(starts(1, 2), [Ahead, Ahead]);
+        assert_eq!(starts(3, 1), [Ahead; 4]);
+    }
 
     #[test]
     fn delivers_everything_in_order() {
