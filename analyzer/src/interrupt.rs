@@ -48,10 +48,10 @@ fn clean_up() {
     }
 }
 
-/// A temporary file an interrupt removes: registered in the same critical section that
-/// creates it, so no signal finds it on disk and unregistered (a signal then removes it
-/// before the process exits); unregistered only after it is renamed into place or
-/// deleted (fields drop in order: the file, then the registration).
+/// A temporary file an interrupt removes. It is registered under the lock the interrupt
+/// takes, in the same critical section that creates it, so a signal never finds it on disk
+/// unregistered; it is unregistered only once renamed into place or deleted (fields drop in
+/// order: the file, then the registration).
 pub struct PartFile {
     file: NamedTempFile,
     _registered: Registered,

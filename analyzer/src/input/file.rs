@@ -1,8 +1,9 @@
 //! Inputs that are one stream: a file named on the command line (an archive or a log, a
-//! named pipe) and stdin. The stream is classified once (`classify`, read ahead on its own
-//! thread or inline, as the caller's [`Decompress`] says): a tar stream is walked as an archive (`archive`), anything else is one loose
-//! file standing for a VM of its own, matched against every signature
-//! ([`VmInfo::is_loose`](super::VmInfo::is_loose)): a log, gzip-compressed or not.
+//! named pipe) and stdin. The stream is classified once (`classify`; read ahead on its own
+//! thread or inline, as the caller's [`Decompress`] says): a tar stream is walked as an
+//! archive (`archive`), anything else is one loose file standing for a VM of its own,
+//! matched against every signature ([`VmInfo::is_loose`](super::VmInfo::is_loose)): a
+//! log, gzip-compressed or not.
 //!
 //! An input `discover` took for an archive (by its magic bytes or its name) that holds no
 //! tar stream is reported as what it is (empty, another format, broken gzip), not read as
