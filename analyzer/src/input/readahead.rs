@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 /// Where an input's stream is decompressed (or, a plain tar stream, read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decompress {
-    /// On a thread of its own, overlapping the matching ([`spawn`]).
+    /// On a thread of its own, overlapping the matching (`spawn`).
     Ahead,
     /// On the thread that matches it.
     Inline,
