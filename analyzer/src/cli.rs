@@ -49,7 +49,7 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Redacted copy of a bundle we did not make (`bosh logs` output is never redacted).
     ///
-    /// IN: a `bosh logs` tgz (single instance, or the multi-instance logs_<epoch>.tgz with one
+    /// IN: a `bosh logs` tgz (single instance, or the multi-instance `logs_<epoch>.tgz` with one
     /// tgz per instance), any .tar/.tgz, a directory, or a single log file (.gz too). OUT gets
     /// the same entries under the same names (nested tarballs and rotated .gz logs redacted
     /// inside and packed again), mode 0600, plus vcap-redact-manifest.json at its root saying

@@ -3,9 +3,9 @@
 //! structured checks when they want it), findings are grouped per VM, then correlated into
 //! a [`Report`].
 //!
-//! - [`sink`]: the reader's sink, per VM (matcher and checks on one pass of each entry);
-//! - [`assemble`]: one VM finished into its result, results merged into the report;
-//! - [`policy`]: one finding per fact (same line, same thing counted by a check);
+//! - `sink`: the reader's sink, per VM (matcher and checks on one pass of each entry);
+//! - `assemble`: one VM finished into its result, results merged into the report;
+//! - `policy`: one finding per fact (same line, same thing counted by a check);
 //! - [`rules`]: the correlation rules of the signatures and the checks.
 
 mod assemble;

@@ -7,7 +7,7 @@
 //! per candidate line) and [`checks`] (certificates, monit, disk...) -> [`finding`]s ->
 //! [`correlate`] -> [`model`] (the report as plain data, at the bottom of the graph:
 //! `checks` and `correlate` build it without knowing any renderer) -> [`report`] (one
-//! renderer per format). [`engine`] runs the phases. [`line`] parses one line of any
+//! renderer per format). [`engine`] runs the phases. [`line`](mod@line) parses one line of any
 //! envelope into fields (time, level, source, message, error, data, VM) for the matcher and
 //! checks.
 

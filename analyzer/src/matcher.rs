@@ -1,12 +1,12 @@
 //! The compiled signature library: which files a signature sees, and which lines of a file
 //! it hits. Built once per run ([`Matcher::new`]), shared by every thread (`Send + Sync`).
 //!
-//! How a file is scanned (see [`scan`]): the stream is read in large chunks; one literal
-//! search over the whole chunk ([`literals`]: a bucketed shift-or filter, four lanes) finds
+//! How a file is scanned (see `scan`): the stream is read in large chunks; one literal
+//! search over the whole chunk (`literals`: a bucketed shift-or filter, four lanes) finds
 //! every occurrence of every literal of *any* signature, overlapping ones and those hidden
 //! inside another included; only a line holding one is looked at again: its literals name
 //! the signatures to test, and those selected for the file run their regexes and, for
-//! schema-2 signatures, their field matches ([`fields`]) over the line parsed once into
+//! schema-2 signatures, their field matches (`fields`) over the line parsed once into
 //! the [`crate::line`] model. A line's VM is the file's, unless the text names another (a
 //! `bosh ssh -c` prefix, an instance in a task line or a `bosh instances` row). Hits are
 //! grouped per signature ([`GroupedHit`]) and turned into [`crate::finding::Finding`]s by

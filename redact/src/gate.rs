@@ -227,7 +227,7 @@ pub fn check_reader<R: io::Read>(mut r: R) -> io::Result<(Option<GateHit>, u64)>
 
 /// A writer that passes everything through and judges each line on the way: what
 /// `vcap-collect` and `vcap-analyze redact` write every entry through. Memory: one line
-/// (at most [`MAX_GATE_LINE`], longer lines are judged in pieces).
+/// (at most `MAX_GATE_LINE`, longer lines are judged in pieces).
 pub struct GateWriter<W> {
     inner: W,
     line: Vec<u8>,

@@ -132,7 +132,7 @@ pub(crate) fn captures<const N: usize>(pairs: [(&str, String); N]) -> BTreeMap<S
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
-/// The line as text (lossy UTF-8), without its line ending, cut to about [`EXCERPT_MAX`]
+/// The line as text (lossy UTF-8), without its line ending, cut to about `EXCERPT_MAX`
 /// bytes with `…` where it was cut.
 pub fn excerpt(line: &[u8]) -> String {
     let line = trim_eol(line);

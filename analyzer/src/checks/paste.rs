@@ -15,9 +15,9 @@
 //! - `bosh instances --ps` process rows (`~  rep  failing`) under their instance row, as
 //!   monit process states of that instance;
 //! - `bosh vms --vitals` disk cells (`31% (100i%)`) of each instance row
-//!   ([`vitals_table`]);
+//!   (`vitals_table`);
 //! - two `date` outputs pasted a few lines apart that disagree by minutes: clock skew
-//!   ([`date_pair`]).
+//!   (`date_pair`).
 //!
 //! Findings name the VM the text names. `unresponsive agent` rows and the instances' own
 //! states are lines any signature can match (the line model gives them their VM).

@@ -3,7 +3,7 @@
 //!
 //! BOSH never redacts `bosh logs` output, and a tarball someone built by hand has no
 //! manifest saying what was removed. This module applies the collector's own
-//! [`Redactor`](redact::Redactor) (the same rules, the same leak scan, the same
+//! [`Redactor`](::redact::Redactor) (the same rules, the same leak scan, the same
 //! `[REDACTED <kind>]` markers) to such inputs:
 //!
 //! - [`redact::redact`] writes a redacted copy of one input (a `bosh logs` tgz, a

@@ -15,7 +15,7 @@
 //! and compressed again under the same name, directories and symbolic links are copied as
 //! they are (never followed). Binary files that are not gzip (keystores, DER keys, core
 //! files), FIFOs and devices are left out and listed. An archive gets one extra entry at its
-//! root, [`MANIFEST_NAME`](super::manifest::MANIFEST_NAME), the last one (see
+//! root, [`MANIFEST_NAME`], the last one (see
 //! [`manifest`](super::manifest)).
 //!
 //! Our own bundle's `manifest.json` is redacted as data rather than as text, so that its
@@ -96,7 +96,7 @@ pub fn redact(input: &Path, output: &Path) -> Result<Redacted, RedactError> {
     redact_masked(input, output, None)
 }
 
-/// [`redact`], with host names, addresses and user names also replaced by the tokens of
+/// [`redact()`], with host names, addresses and user names also replaced by the tokens of
 /// `mask` (`--mask`; see [`redact::mask`]): in every entry's content, name and link target,
 /// in the input's name as recorded, and in our bundle's `manifest.json`.
 pub fn redact_masked(

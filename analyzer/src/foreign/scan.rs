@@ -1,8 +1,8 @@
 //! `vcap-analyze scan-secrets`: what in an input still looks like a secret.
 //!
-//! Every file the [`input`](crate::input) reader delivers (archives, nested `bosh logs`
+//! Every file the [`input`] reader delivers (archives, nested `bosh logs`
 //! tarballs, rotated `.gz` logs, directories, loose files, stdin) is fed line by line to a
-//! [`RedactStream`](redact::RedactStream), the collector's own redaction state:
+//! [`RedactStream`], the collector's own redaction state:
 //! a line counts as holding a secret when redacting it would replace something, whether one
 //! of the rules or the final leak scan would. The stream, unlike the stateless
 //! `Redactor::scan_line`, follows multi-line constructs (PEM private key bodies, YAML block

@@ -43,7 +43,7 @@ pub enum Input {
 }
 
 impl Input {
-    /// The name used in messages and [`VmInfo::origin`]: the path as given, or `-`.
+    /// The name used in messages and [`VmInfo::origin`](super::VmInfo::origin): the path as given, or `-`.
     pub fn name(&self) -> String {
         match self {
             Input::Archive(p) | Input::Tree(p) | Input::LogFile(p) => p.display().to_string(),

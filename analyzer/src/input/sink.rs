@@ -58,13 +58,13 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// Receives what [`read_input`] reads. Called from the reading thread for archives and from
-/// several threads at once for [`Input::Tree`] (hence `Sync`).
+/// Receives what [`read_input`](super::read_input) reads. Called from the reading thread for archives and from
+/// several threads at once for [`Input::Tree`](super::Input::Tree) (hence `Sync`).
 pub trait Sink: Sync {
     /// Announces a VM; called once per VM, before any of its entries.
     fn vm(&self, vm: &VmInfo);
     /// One regular file. `data` streams its (decompressed) content and may fail part way
-    /// (truncated input): the reader records that as a [`Problem`] whatever is returned.
+    /// (truncated input): the reader records that as a [`Problem`](super::Problem) whatever is returned.
     /// The sink need not read `data` to the end. An `Err` returned here is recorded as a
     /// problem with this entry and reading goes on with the next one.
     fn entry(&self, vm: &VmInfo, entry: &EntryMeta, data: &mut dyn Read) -> std::io::Result<()>;

@@ -16,7 +16,7 @@ use crate::line::Level;
 /// Ruby's `Logger` format `E, [time #pid] ERROR -- prog:`; Spring Boot's `ERROR <pid> ---`
 /// (CredHub, UAA); log4j/logback's `[thread] ERROR`; the bosh-agent logger's `ERROR - `;
 /// logrus/zap text `level=error`; monit's `error    :`). Each is at least
-/// [`MIN_LEN`](super::literals::MIN_LEN) bytes long, so the markers join the one
+/// `literals::MIN_LEN` bytes long, so the markers join the one
 /// multi-literal pass instead of adding a pass of short literals over every chunk.
 pub const MARKERS: &[&str] = &[
     r#""log_level":2,"#,

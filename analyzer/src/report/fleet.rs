@@ -172,7 +172,7 @@ impl<'a> Fleet<'a> {
     }
 
     /// `vms` for a reader: in a fleet of more than `names` VMs, `N of M VMs: <per group>`
-    /// (and the names when there are at most [`NAMED`]); in a small one, `N VM(s): <names>`.
+    /// (and the names when there are at most `NAMED`); in a small one, `N VM(s): <names>`.
     pub fn describe<'v>(&self, vms: impl IntoIterator<Item = &'v str>, names: usize) -> String {
         let all: Vec<&str> = vms.into_iter().collect();
         let list = |max| super::group::vm_list(all.iter().copied(), max);

@@ -13,7 +13,7 @@
 //!
 //! Large reports stay a reasonable size: evidence per root cause, rows per VM, lanes'
 //! marks, certificates and skipped entries are capped, each cap saying how many were left
-//! out (the JSON report has them all). Past [`FLEET_OVER`] VMs, three or more VMs of an
+//! out (the JSON report has them all). Past `FLEET_OVER` VMs, three or more VMs of an
 //! instance group whose findings have the same signatures share one timeline lane and one
 //! VM section (the first one's findings shown, every VM named and keeping its anchor): a
 //! fleet of 5,000 VMs failing alike is a page of under a megabyte, growing by a name per

@@ -1,6 +1,6 @@
 //! `--format json`: the [`Report`] as documented in [`super::model`], pretty-printed.
 //!
-//! [`write`] is the one JSON writer of every subcommand: serde_json escapes the C0
+//! [`write()`] is the one JSON writer of every subcommand: serde_json escapes the C0
 //! controls itself; this writer also escapes what JSON allows raw but a terminal would
 //! obey or hide (C1 controls, bidi overrides, zero-width characters: see
 //! [`term::is_unsafe`]) as `\uXXXX`, so `vcap-analyze ... --format json` is safe on a

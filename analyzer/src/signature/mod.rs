@@ -4,7 +4,7 @@
 //!
 //! - [`schema`]: the serde types of one file;
 //! - [`load`]: reading the built-in library and a directory into a [`Library`];
-//! - [`check`]: validating a library and running its embedded examples through the real
+//! - [`check`](mod@check): validating a library and running its embedded examples through the real
 //!   [`crate::matcher::Matcher`];
 //!
 //! Matching itself lives in [`crate::matcher`]; this module never scans a log.

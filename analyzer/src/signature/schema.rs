@@ -2,7 +2,7 @@
 //! and 2, as `signatures/README.md` documents it. Schema 2 adds field matches over the
 //! [`crate::line`] model (`[match] message`, `error`, `envelopes`, and `envelope` on
 //! examples); every schema-1 file reads unchanged. These types only describe and parse a file;
-//! [`super::check`] validates what serde cannot (ids, regexes, links, examples) and
+//! [`super::check()`] validates what serde cannot (ids, regexes, links, examples) and
 //! [`crate::matcher`] compiles them.
 //!
 //! Every table refuses unknown keys, so a typo (`literal =` for `literals =`) is an error
