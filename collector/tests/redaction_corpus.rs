@@ -360,6 +360,16 @@ const CASES: &[Case] = &[
         kinds: &["encryption_key", "key"],
     },
     Case {
+        // nats-release `jobs/nats/templates/nats.conf.erb` (commit daf6778) builds its
+        // cluster routes as "nats-route://#{@username}:#{@password}@#{@address}:#{@cluster_port}",
+        // the password unescaped (made-up passwords holding `/`, `?`, `#` and `@`).
+        name: "nats.conf cluster routes, password pasted unescaped",
+        input: "cluster {\n  routes = [\n    nats-route://nats:Zq7a+b/c=?d@10.0.2.10:4223,\n    nats-route://nats:p#w/x@y@6a1e.nats.service.cf.internal:4223,\n  ]\n}\n",
+        secrets: &["Zq7a+b/c=?d", "p#w/x@y"],
+        keep: &["nats-route://nats:", "@10.0.2.10:4223,", "@6a1e.nats.service.cf.internal:4223,", "routes = ["],
+        kinds: &["url_credentials"],
+    },
+    Case {
         name: "go struct dump in a log",
         input: "2024/05/02 10:11:12 config: {Username:admin Password:g0-struct-pw Port:25555}\n",
         secrets: &["g0-struct-pw"],

@@ -4,8 +4,11 @@
 //!
 //! Covers `nats://`, `postgres://`, `mysql2://`, `amqp://`, `https://`, `redis://:pw@`,
 //! `jdbc:postgresql://`, and the BOSH agent's registry URL (seed 004:
-//! `http://registry-user:PASS@10.4.1.4:25777`). A password with an unescaped `/`, `?` or
-//! `#` is cut there by URL syntax itself; such a URL is outside what can be promised.
+//! `http://registry-user:PASS@10.4.1.4:25777`). Templates paste passwords into URLs
+//! unescaped (nats-release's `nats-route://nats:<password>@<ip>:4223` in `nats.conf`), so
+//! a password holding `/`, `?` or `#` is redacted too: when the authority has no `@`, a
+//! user name, a colon not followed by a port, and a later `@` before a host name still
+//! make a password.
 
 use super::edit::Edit;
 use super::kind::{marker_len, markers_len, SecretKind};
@@ -56,12 +59,50 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
         .iter()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(token.len());
-    let at_sign = token[..auth_end].iter().rposition(|&b| b == b'@')?;
-    let colon = token[..at_sign].iter().position(|&b| b == b':')?;
+    let (colon, at_sign) = match token[..auth_end].iter().rposition(|&b| b == b'@') {
+        Some(at_sign) => (token[..at_sign].iter().position(|&b| b == b':')?, at_sign),
+        None => unescaped_password(token)?,
+    };
     let (ps, pe) = (start + colon + 1, start + at_sign);
     // Already redacted: only what follows the markers, if anything, is left to redact.
     let ps = ps + markers_len(&line[ps..pe]);
     (pe > ps).then_some((ps, pe))
+}
+
+/// `user:pass/word@host` (a password pasted unescaped, holding `/`, `?` or `#`): the
+/// user's colon and the last `@` followed by a host name, when the user is a plain user
+/// name and what follows the colon is no port (`host:8080/path@x` is a path).
+fn unescaped_password(token: &[u8]) -> Option<(usize, usize)> {
+    let colon = token.iter().position(|&b| b == b':')?;
+    let user_char = |b: &u8| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+;=".contains(b);
+    if !token[..colon].iter().all(user_char) {
+        return None;
+    }
+    let after = &token[colon + 1..];
+    let port = after
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .map_or(after, |p| &after[..p]);
+    if port.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let at_sign = colon + 1 + after.iter().rposition(|&b| b == b'@')?;
+    is_host(&token[at_sign + 1..]).then_some((colon, at_sign))
+}
+
+/// Whether `rest` starts with a host name or address (then a port, a path, or the
+/// punctuation of a list around the URL).
+fn is_host(rest: &[u8]) -> bool {
+    let host_end = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b',' | b';' | b')' | b'}'))
+        .unwrap_or(rest.len());
+    let host = &rest[..host_end];
+    host.first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'[')
+        && host
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b".-_:[]%".contains(b))
 }
 
 #[cfg(test)]
@@ -95,6 +136,30 @@ mod tests {
             r("postgres://u:p@ss@db:5432/x"),
             "postgres://u:[REDACTED url_credentials]@db:5432/x"
         );
+    }
+
+    #[test]
+    fn a_password_pasted_unescaped_goes_whole() {
+        // nats-release `nats.conf.erb` routes (the password made up, with `/` and `?`).
+        assert_eq!(
+            r("    nats-route://nats:Zq7a+b/c=?d#e@10.0.0.1:4223,"),
+            "    nats-route://nats:[REDACTED url_credentials]@10.0.0.1:4223,"
+        );
+        assert_eq!(
+            r("postgres://cc:pa/ss@[fd00::1]:5432/ccdb"),
+            "postgres://cc:[REDACTED url_credentials]@[fd00::1]:5432/ccdb"
+        );
+        // A port then a path holding `@` is no password; nor is a path with a colon.
+        for l in [
+            "http://host:8080/path?x=a@b.com",
+            "https://10.4.1.4:25555/tasks/1@x",
+            "http://host/path:x@y",
+            "http://[::1]:8080/a?b=c@d",
+            "ssh://u@host:22",
+            "https://host:/x@y",
+        ] {
+            assert_eq!(r(l), l);
+        }
     }
 
     #[test]
