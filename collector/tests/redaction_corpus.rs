@@ -370,6 +370,18 @@ const CASES: &[Case] = &[
         kinds: &["url_credentials"],
     },
     Case {
+        // Templates paste secrets into quoted YAML unescaped: loggregator-release
+        // `loggregator_trafficcontroller/templates/bpm.yml.erb` (single quotes), log-cache-release
+        // `log-cache-cf-auth-proxy/templates/bpm.yml.erb` (double quotes); routing-release
+        // `tcp_router/templates/tcp_router.yml.erb` unquoted, where ` #` starts a comment.
+        // Made-up secrets holding the quote, or ` #`.
+        name: "bpm.yml env and tcp_router.yml secrets holding a quote or ` #`",
+        input: "    env:\n      TRAFFIC_CONTROLLER_UAA_CLIENT_SECRET: 'Hd63k'Tl63z'\n      UAA_CLIENT_SECRET: \"Hd79k\"Tl79z\"\noauth:\n  client_secret: Hd53k #Tl53z\n",
+        secrets: &["Hd63k", "Tl63z", "Hd79k", "Tl79z", "Hd53k", "Tl53z"],
+        keep: &["TRAFFIC_CONTROLLER_UAA_CLIENT_SECRET: '", "UAA_CLIENT_SECRET: \"", "client_secret: "],
+        kinds: &["client_secret"],
+    },
+    Case {
         name: "go struct dump in a log",
         input: "2024/05/02 10:11:12 config: {Username:admin Password:g0-struct-pw Port:25555}\n",
         secrets: &["g0-struct-pw"],

@@ -294,6 +294,12 @@ fn one_key(
     if let Some(&q) = line.get(p + nb).filter(|&&q| q == b'"' || q == b'\'') {
         let vs = p + nb + 1;
         let close = find_close(line, vs, q, nb);
+        // A closing quote with the value going on right after it is no closing quote: a
+        // template pasted a secret holding the quote unescaped (`'Hd6k'Tl6z'`).
+        let close = close.map(|c| match nb {
+            0 => past_unescaped_quotes(line, c, q),
+            _ => c,
+        });
         let ve = close.unwrap_or(len);
         let value = &line[vs..ve];
         let pending = (close.is_none() && ctx.is_piece).then(|| {
@@ -301,7 +307,7 @@ fn one_key(
             d.push(q);
             Pending::Delimiter(d)
         });
-        let value_end = close.map_or(len, |c| c + nb + 1);
+        let value_end = close.map_or(len, |c| (c + nb + 1).min(len));
         if !value_is_secret(class, &line[ks..ke], value) {
             return Some(Found {
                 value_end,
@@ -347,6 +353,10 @@ fn one_key(
 
     // Unquoted value.
     let whole_line = at_line_start && sep != Sep::Space;
+    // The end of a whole-line value with a YAML comment after it, when there is one: the
+    // value is judged without the comment; a secret is masked with it (`client_secret:
+    // Hd5 #Tl5` may be a secret holding ` #`, pasted by a template).
+    let mut with_comment = None;
     let ve = if whole_line {
         let mut end = len;
         if sep == Sep::Colon {
@@ -354,12 +364,10 @@ fn one_key(
                 .or_else(|| memchr::memmem::find(&line[p..], b"\t#"))
             {
                 end = p + h;
+                with_comment = Some(trim_end(line, p, len));
             }
         }
-        while end > p && line[end - 1].is_ascii_whitespace() {
-            end -= 1;
-        }
-        end
+        trim_end(line, p, end)
     } else {
         line[p..]
             .iter()
@@ -410,6 +418,7 @@ fn one_key(
             pending: None,
         });
     }
+    let ve = with_comment.unwrap_or(ve);
     edits.push(Edit {
         start,
         end: ve,
@@ -448,6 +457,37 @@ fn authorization_scheme_len(class: KeyClass, value: &[u8]) -> usize {
 /// Position of the closing quote `q` (preceded by exactly `nb` backslashes) from `from`.
 /// With `nb == 0`, a `"` escaped by a backslash does not close, and `''` inside a
 /// single-quoted YAML string is an escaped quote.
+/// `line[..end]` without its trailing whitespace, from `from` on.
+fn trim_end(line: &[u8], from: usize, mut end: usize) -> usize {
+    while end > from && line[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
+/// The closing quote of a value whose quote `q` at `close` may be a quote inside it: while
+/// the value goes on right after it (no space, no `, ; : } ]` or end of line), the value
+/// runs to the next `q` on, or to the end of that run of text. What cannot be shown to end
+/// the value does not.
+fn past_unescaped_quotes(line: &[u8], mut close: usize, q: u8) -> usize {
+    let ends_value =
+        |b: u8| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b':' | b'}' | b']');
+    while let Some(&next) = line.get(close + 1) {
+        if ends_value(next) {
+            break;
+        }
+        let run_end = line[close + 1..]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace())
+            .map_or(line.len(), |i| close + 1 + i);
+        match line[close + 1..run_end].iter().position(|&b| b == q) {
+            Some(i) => close = close + 1 + i,
+            None => return run_end,
+        }
+    }
+    close
+}
+
 pub(crate) fn find_close(line: &[u8], from: usize, q: u8, nb: usize) -> Option<usize> {
     let mut i = from;
     while let Some(off) = memchr::memchr(q, &line[i..]) {
@@ -591,9 +631,40 @@ mod tests {
 
     #[test]
     fn yaml_values() {
+        // A comment after an unquoted secret goes with it: ` #` may be inside the secret
+        // (routing-release `tcp_router.yml.erb` pastes `client_secret: <%= ... %>`).
         assert_eq!(
             r("  nats_password: s3cr3t-Pa55 # rotated"),
-            "  nats_password: [REDACTED password] # rotated"
+            "  nats_password: [REDACTED password]"
+        );
+        assert_eq!(
+            r("client_secret: Hd53k #Tl53z"),
+            "client_secret: [REDACTED client_secret]"
+        );
+        assert_eq!(
+            r("password_min_length: 8 # policy"),
+            "password_min_length: 8 # policy"
+        );
+        // A quote inside a quoted secret, pasted unescaped by a template (loggregator
+        // `bpm.yml.erb`, log-cache `bpm.yml.erb`): the value runs past it.
+        assert_eq!(
+            r("TRAFFIC_CONTROLLER_UAA_CLIENT_SECRET: 'Hd63k'Tl63z'"),
+            "TRAFFIC_CONTROLLER_UAA_CLIENT_SECRET: '[REDACTED client_secret]'"
+        );
+        assert_eq!(
+            r("UAA_CLIENT_SECRET: \"Hd79k\"Tl79z\""),
+            "UAA_CLIENT_SECRET: \"[REDACTED client_secret]\""
+        );
+        assert_eq!(r("secret: 'Hd63k')Tl63z'"), "secret: '[REDACTED secret]'");
+        assert_eq!(r("secret: 'Hd63k'Tl63z"), "secret: '[REDACTED secret]");
+        // A closing quote followed by what ends a value is one.
+        assert_eq!(
+            r(r#"{"password":"x1y2z3","user":"bob"}"#),
+            r#"{"password":"[REDACTED password]","user":"bob"}"#
+        );
+        assert_eq!(
+            r("  admin_password: 'adm1n-s3cr3t' # rotated 2024"),
+            "  admin_password: '[REDACTED password]' # rotated 2024"
         );
         assert_eq!(
             r("- password: 'it''s-s3cret'"),

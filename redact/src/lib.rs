@@ -28,7 +28,10 @@
 //!   line, pretty, and escaped inside a JSON string), `.properties`, env files, shell
 //!   `export`, ERB-rendered Ruby hashes (`=>`), XML (`<password>x</password>`,
 //!   `keystorePass="x"`), command lines (`--password=x`, `--password x`), `key=value`
-//!   logs, query strings and Go struct dumps (`Password:x`). See `keyvalue.rs`.
+//!   logs, query strings and Go struct dumps (`Password:x`). Templates paste values
+//!   unescaped: a quote inside a quoted secret (`'Hd6k'Tl6z'`) does not end it, and a
+//!   comment after an unquoted secret goes with it (` #` may be part of it). See
+//!   `keyvalue.rs`.
 //! - **Passwords in URLs**, the user and host kept (`url.rs`), e.g. the BOSH agent's
 //!   registry URL `http://registry-user:PASS@10.4.1.4:25777`.
 //! - **PEM private keys** of every type, multi-line, JSON-escaped on one line, or cut into
@@ -58,8 +61,9 @@
 //!   the allow-list covers these (block maps, block sequences, multi-line strings).
 //! - Short command-line password flags of programs other than those above: `-p` means
 //!   too many other things (a port, "parents") to be redacted blindly.
-//! - URL passwords containing an unescaped `/`, `?` or `#`; passwords with an unescaped
-//!   `,` `;` `&` or space in running text (the value is cut there).
+//! - Passwords with an unescaped `,` `;` `&` or space in running text (the value is cut
+//!   there); URL passwords holding an unescaped `/`, `?` or `#` are covered only when a
+//!   user name and a host around them say where they end (`url.rs`).
 //! - A multi-line PEM body seen by [`Redactor::scan_line`] alone (it is stateless; the
 //!   stream handles multi-line blocks).
 //! - Binary files: they are treated as lines like any other, which is best effort.

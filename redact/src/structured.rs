@@ -284,6 +284,7 @@ pub(crate) fn line(
             }
         }
     }
+    let before = edits.len();
     match kind {
         FileKind::Text => {}
         FileKind::Yaml => yaml(st, line, edits),
@@ -293,6 +294,29 @@ pub(crate) fn line(
         FileKind::Env => env(st, line, edits),
         FileKind::Conf => conf(line, edits),
         FileKind::Sql => sql(st, line, edits),
+    }
+    comment_after_masked(line, &mut edits[before..]);
+}
+
+/// A `#` comment right after a masked value goes with it: a template pasting a value
+/// unescaped makes ` #` part of it (bosh's blobstore `write_users`:
+/// `director:{PLAIN}<password>`; `db_encryption_key: <key>` in Cloud Controller's YAML).
+/// A comment after a value shown safe stays.
+fn comment_after_masked(line: &[u8], edits: &mut [Edit]) {
+    let Some(last) = edits.iter_mut().max_by_key(|e| e.end) else {
+        return;
+    };
+    let code_end = comment_start(line, 0, b"#");
+    if code_end < line.len()
+        && last.end <= code_end
+        && line[last.end..code_end].iter().all(u8::is_ascii_whitespace)
+    {
+        let trailing = line
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        last.end = (line.len() - trailing).max(code_end);
     }
 }
 

@@ -53,20 +53,32 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
             m => token_end += m,
         }
     }
-    let token = &line[start..token_end];
+    // A URL in quotes (`export HTTP_PROXY='http://u:pw@proxy:3128'`) ends at the last
+    // such quote: its password may hold a space or the quote itself.
+    let quoted = line[..at - scheme_len]
+        .last()
+        .filter(|q| matches!(q, b'"' | b'\''))
+        .and_then(|&q| line[token_end..].iter().rposition(|&b| b == q))
+        .map(|q| &line[start..token_end + q]);
+    let (colon, at_sign) =
+        user_info(&line[start..token_end]).or_else(|| quoted.and_then(unescaped_password))?;
+    let (ps, pe) = (start + colon + 1, start + at_sign);
+    // Already redacted: only what follows the markers, if anything, is left to redact.
+    let ps = ps + markers_len(&line[ps..pe]);
+    (pe > ps).then_some((ps, pe))
+}
+
+/// The user's colon and the `@` ending the password in `token` (what follows `://`).
+fn user_info(token: &[u8]) -> Option<(usize, usize)> {
     // The authority ends at the first `/ ? #`; the user info at its last `@`.
     let auth_end = token
         .iter()
         .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(token.len());
-    let (colon, at_sign) = match token[..auth_end].iter().rposition(|&b| b == b'@') {
-        Some(at_sign) => (token[..at_sign].iter().position(|&b| b == b':')?, at_sign),
-        None => unescaped_password(token)?,
-    };
-    let (ps, pe) = (start + colon + 1, start + at_sign);
-    // Already redacted: only what follows the markers, if anything, is left to redact.
-    let ps = ps + markers_len(&line[ps..pe]);
-    (pe > ps).then_some((ps, pe))
+    match token[..auth_end].iter().rposition(|&b| b == b'@') {
+        Some(at_sign) => Some((token[..at_sign].iter().position(|&b| b == b':')?, at_sign)),
+        None => unescaped_password(token),
+    }
 }
 
 /// `user:pass/word@host` (a password pasted unescaped, holding `/`, `?` or `#`): the
@@ -81,7 +93,7 @@ fn unescaped_password(token: &[u8]) -> Option<(usize, usize)> {
     let after = &token[colon + 1..];
     let port = after
         .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .position(|b| matches!(b, b'/' | b'?' | b'#') || b.is_ascii_whitespace())
         .map_or(after, |p| &after[..p]);
     if port.iter().all(u8::is_ascii_digit) {
         return None;
@@ -148,6 +160,19 @@ mod tests {
         assert_eq!(
             r("postgres://cc:pa/ss@[fd00::1]:5432/ccdb"),
             "postgres://cc:[REDACTED url_credentials]@[fd00::1]:5432/ccdb"
+        );
+        // In quotes, the URL runs to the last quote: a space or the quote in the password.
+        assert_eq!(
+            r("export HTTP_PROXY='http://proxy-user:Sunshine 86 staple@proxy.example.com:3128'"),
+            "export HTTP_PROXY='http://proxy-user:[REDACTED url_credentials]@proxy.example.com:3128'"
+        );
+        assert_eq!(
+            r("export HTTPS_PROXY=\"http://u:Hd85k'sq\"Tl85z@proxy:3129\""),
+            "export HTTPS_PROXY=\"http://u:[REDACTED url_credentials]@proxy:3129\""
+        );
+        assert_eq!(
+            r("msg=\"see http://host:8080 and write to me@example.com\""),
+            "msg=\"see http://host:8080 and write to me@example.com\""
         );
         // A port then a path holding `@` is no password; nor is a path with a colon.
         for l in [

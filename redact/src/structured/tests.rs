@@ -170,3 +170,21 @@ fn detection_by_path_and_content() {
         Text
     );
 }
+
+#[test]
+fn a_comment_after_a_masked_value_goes_with_it() {
+    // bosh `jobs/blobstore/templates/write_users.erb` (`user:{PLAIN}<password>`) and an
+    // unquoted YAML secret: a password holding ` #` was pasted as is.
+    // (no space after the colon: one plain YAML scalar, as the collector sniffs it)
+    assert_eq!(
+        run(FileKind::Yaml, "director:{PLAIN}q #Zq7p-Xv9\n"),
+        format!("{M}\n")
+    );
+    assert_eq!(
+        run(
+            FileKind::Yaml,
+            "scheme_name: Zq8rT2mWx4Lp #Xv9-tail  \nport: 5432 # the db\n"
+        ),
+        format!("scheme_name: {M}  \nport: 5432 # the db\n")
+    );
+}
