@@ -474,7 +474,17 @@ fn yaml_value(
         b'"' | b'\'' => {
             let q = line[v];
             match close_quote(line, v, q) {
-                Some(c) => mask_kv(line, key, v + 1, c, edits),
+                Some(c) if line[c + 1..end].iter().all(u8::is_ascii_whitespace) => {
+                    mask_kv(line, key, v + 1, c, edits)
+                }
+                Some(_) => {
+                    // Text after the closing quote: that quote was inside the value, pasted
+                    // unescaped by a template (capi's `newrelic.yml.erb`: `license_key:
+                    // '<key>'`). All of it up to the last quote is masked.
+                    let code = line[..end].trim_ascii_end();
+                    let stop = code.len() - usize::from(code.ends_with(&[q]));
+                    mask_all(line, v + 1, stop.max(v + 1), edits);
+                }
                 None => {
                     mask_all(line, v + 1, line.len(), edits);
                     st.quote = Some(if q == b'"' { b"\"" } else { b"'" });

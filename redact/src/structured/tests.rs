@@ -188,3 +188,16 @@ fn a_comment_after_a_masked_value_goes_with_it() {
         format!("scheme_name: {M}  \nport: 5432 # the db\n")
     );
 }
+
+#[test]
+fn text_after_a_closing_quote_means_the_quote_was_inside_the_value() {
+    // capi-release `newrelic.yml.erb` pastes `license_key: '<%= ... %>'`: a key holding a
+    // quote (made up) leaked whole before.
+    assert_eq!(
+        run(
+            FileKind::Yaml,
+            "  license_key: 'q'Zq7p-12v5-Xv9'\n  app_name: 'cc'\n"
+        ),
+        format!("  license_key: '{M}'\n  app_name: 'cc'\n")
+    );
+}
