@@ -60,8 +60,16 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
         .filter(|q| matches!(q, b'"' | b'\''))
         .and_then(|&q| line[token_end..].iter().rposition(|&b| b == q))
         .map(|q| &line[start..token_end + q]);
-    let (colon, at_sign) =
-        user_info(&line[start..token_end]).or_else(|| quoted.and_then(unescaped_password))?;
+    let (colon, at_sign) = user_info(&line[start..token_end]).or_else(|| {
+        let (colon, at_sign) = quoted.and_then(unescaped_password)?;
+        // A quote then `, : ; } ]` is the structure around the URL (JSON), not a password.
+        let q = line[at - scheme_len - 1];
+        let inside = &line[start + colon + 1..start + at_sign];
+        let structure = inside
+            .windows(2)
+            .any(|w| w[0] == q && b",:;}]".contains(&w[1]));
+        (!structure).then_some((colon, at_sign))
+    })?;
     let (ps, pe) = (start + colon + 1, start + at_sign);
     // Already redacted: only what follows the markers, if anything, is left to redact.
     let ps = ps + markers_len(&line[ps..pe]);
@@ -86,16 +94,15 @@ fn user_info(token: &[u8]) -> Option<(usize, usize)> {
 /// name and what follows the colon is no port (`host:8080/path@x` is a path).
 fn unescaped_password(token: &[u8]) -> Option<(usize, usize)> {
     let colon = token.iter().position(|&b| b == b':')?;
-    let user_char = |b: &u8| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+;=".contains(b);
+    let user_char = |b: &u8| b.is_ascii_alphanumeric() || b"-._~%!$&()*+;=".contains(b);
     if !token[..colon].iter().all(user_char) {
         return None;
     }
+    // `host:8889/...`, `host:8889","next":...`: a port, then what ends a URL.
     let after = &token[colon + 1..];
-    let port = after
-        .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#') || b.is_ascii_whitespace())
-        .map_or(after, |p| &after[..p]);
-    if port.iter().all(u8::is_ascii_digit) {
+    let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    let ends_port = |b: &u8| b.is_ascii_whitespace() || b"/?#\"',;)]}".contains(b);
+    if after.get(digits).is_none_or(ends_port) {
         return None;
     }
     let at_sign = colon + 1 + after.iter().rposition(|&b| b == b'@')?;
@@ -170,10 +177,14 @@ mod tests {
             r("export HTTPS_PROXY=\"http://u:Hd85k'sq\"Tl85z@proxy:3129\""),
             "export HTTPS_PROXY=\"http://u:[REDACTED url_credentials]@proxy:3129\""
         );
-        assert_eq!(
-            r("msg=\"see http://host:8080 and write to me@example.com\""),
-            "msg=\"see http://host:8080 and write to me@example.com\""
-        );
+        for l in [
+            "msg=\"see http://host:8080 and write to me@example.com\"",
+            // diego-release ssh_proxy.json on one line: a quoted URL, later an `@`.
+            r#"{"bbs_address":"https://bbs.service.cf.internal:8889","kex":"curve25519-sha256@libssh.org"}"#,
+            r#"{"url":"https://uaa.example.com","user":"x:y","mail":"ops@example.com"}"#,
+        ] {
+            assert_eq!(r(l), l);
+        }
         // A port then a path holding `@` is no password; nor is a path with a colon.
         for l in [
             "http://host:8080/path?x=a@b.com",
