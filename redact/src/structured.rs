@@ -474,7 +474,11 @@ fn yaml_value(
         b'"' | b'\'' => {
             let q = line[v];
             match close_quote(line, v, q) {
-                Some(c) if line[c + 1..end].iter().all(u8::is_ascii_whitespace) => {
+                Some(c)
+                    if line
+                        .get(c + 1..end)
+                        .is_none_or(|r| r.trim_ascii().is_empty()) =>
+                {
                     mask_kv(line, key, v + 1, c, edits)
                 }
                 Some(_) => {

@@ -200,4 +200,7 @@ fn text_after_a_closing_quote_means_the_quote_was_inside_the_value() {
         ),
         format!("  license_key: '{M}'\n  app_name: 'cc'\n")
     );
+    // A quote in the key: the value's closing quote lies past what looks like a comment
+    // (no panic, the value still masked).
+    assert!(!run(FileKind::Yaml, "it's: 'xq7Zk2 #y9Lp'\n").contains("xq7Zk2"));
 }
