@@ -466,12 +466,14 @@ fn trim_end(line: &[u8], from: usize, mut end: usize) -> usize {
 }
 
 /// The closing quote of a value whose quote `q` at `close` may be a quote inside it: while
-/// the value goes on right after it (no space, no `, ; : } ]` or end of line), the value
-/// runs to the next `q` on, or to the end of that run of text. What cannot be shown to end
-/// the value does not.
+/// the value goes on right after it (no space, no `, ; : } ] ) / >` or end of line: JSON,
+/// Ruby hashes, an XML attribute's `"/>`), the value runs to the next `q` on, or to the end
+/// of that run of text. What cannot be shown to end the value does not.
 fn past_unescaped_quotes(line: &[u8], mut close: usize, q: u8) -> usize {
-    let ends_value =
-        |b: u8| b.is_ascii_whitespace() || matches!(b, b',' | b';' | b':' | b'}' | b']');
+    let ends_value = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(b, b',' | b';' | b':' | b'}' | b']' | b')' | b'/' | b'>')
+    };
     while let Some(&next) = line.get(close + 1) {
         if ends_value(next) {
             break;
@@ -655,7 +657,10 @@ mod tests {
             r("UAA_CLIENT_SECRET: \"Hd79k\"Tl79z\""),
             "UAA_CLIENT_SECRET: \"[REDACTED client_secret]\""
         );
-        assert_eq!(r("secret: 'Hd63k')Tl63z'"), "secret: '[REDACTED secret]'");
+        assert_eq!(
+            r(r#"<Connector keystorePass="k3ys-t0re-pw"/>"#),
+            r#"<Connector keystorePass="[REDACTED password]"/>"#
+        );
         assert_eq!(r("secret: 'Hd63k'Tl63z"), "secret: '[REDACTED secret]");
         // A closing quote followed by what ends a value is one.
         assert_eq!(
