@@ -364,10 +364,10 @@ fn one_key(
                 .or_else(|| memchr::memmem::find(&line[p..], b"\t#"))
             {
                 end = p + h;
-                with_comment = Some(trim_end(line, p, len));
+                with_comment = Some(p + line[p..].trim_ascii_end().len());
             }
         }
-        trim_end(line, p, end)
+        p + line[p..end].trim_ascii_end().len()
     } else {
         line[p..]
             .iter()
@@ -457,14 +457,6 @@ fn authorization_scheme_len(class: KeyClass, value: &[u8]) -> usize {
 /// Position of the closing quote `q` (preceded by exactly `nb` backslashes) from `from`.
 /// With `nb == 0`, a `"` escaped by a backslash does not close, and `''` inside a
 /// single-quoted YAML string is an escaped quote.
-/// `line[..end]` without its trailing whitespace, from `from` on.
-fn trim_end(line: &[u8], from: usize, mut end: usize) -> usize {
-    while end > from && line[end - 1].is_ascii_whitespace() {
-        end -= 1;
-    }
-    end
-}
-
 /// The closing quote of a value whose quote `q` at `close` may be a quote inside it: while
 /// the value goes on right after it (no space, no `, ; : } ] ) / >` or end of line: JSON,
 /// Ruby hashes, an XML attribute's `"/>`), the value runs to the next `q` on, or to the end

@@ -311,12 +311,7 @@ fn comment_after_masked(line: &[u8], edits: &mut [Edit]) {
         && last.end <= code_end
         && line[last.end..code_end].iter().all(u8::is_ascii_whitespace)
     {
-        let trailing = line
-            .iter()
-            .rev()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
-        last.end = (line.len() - trailing).max(code_end);
+        last.end = line.trim_ascii_end().len().max(code_end);
     }
 }
 
