@@ -53,17 +53,15 @@ pub(crate) fn password_span(line: &[u8], at: usize) -> Option<(usize, usize)> {
             m => token_end += m,
         }
     }
-    // A URL in quotes (`export HTTP_PROXY='http://u:pw@proxy:3128'`) ends at the last
-    // such quote: its password may hold a space or the quote itself.
-    let quoted = line[..at - scheme_len]
-        .last()
-        .filter(|q| matches!(q, b'"' | b'\''))
-        .and_then(|&q| line[token_end..].iter().rposition(|&b| b == q))
-        .map(|q| &line[start..token_end + q]);
     let (colon, at_sign) = user_info(&line[start..token_end]).or_else(|| {
-        let (colon, at_sign) = quoted.and_then(unescaped_password)?;
+        // A URL in quotes (`export HTTP_PROXY='http://u:pw@proxy:3128'`) ends at the last
+        // such quote: its password may hold a space or the quote itself.
+        let q = *line[..at - scheme_len]
+            .last()
+            .filter(|q| matches!(q, b'"' | b'\''))?;
+        let last = token_end + line[token_end..].iter().rposition(|&b| b == q)?;
+        let (colon, at_sign) = unescaped_password(&line[start..last])?;
         // A quote then `, : ; } ]` is the structure around the URL (JSON), not a password.
-        let q = line[at - scheme_len - 1];
         let inside = &line[start + colon + 1..start + at_sign];
         let structure = inside
             .windows(2)
